@@ -1,0 +1,3 @@
+//! The composer: a Yew app running in the browser.
+
+pub fn start() {}

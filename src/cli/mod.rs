@@ -1,0 +1,5 @@
+//! The `bindery` command line.
+
+pub fn main() -> std::process::ExitCode {
+    std::process::ExitCode::SUCCESS
+}

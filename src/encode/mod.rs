@@ -1,0 +1,1 @@
+//! Encodings of a composition: metadata JSON, multipart body, curl command.

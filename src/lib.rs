@@ -1,0 +1,20 @@
+//! Bindery: compose, check and send Cloudflare Workers multipart uploads.
+//!
+//! Layers, each usable on its own:
+//! - [`model`]: the upload request as pure data (endpoint, metadata, bindings, modules);
+//! - [`rules`]: checks over the model, returning findings (errors and warnings);
+//! - [`encode`]: the exact encodings of a model (metadata JSON, multipart body, curl command);
+//! - `cli` and `server` (native only): the `bindery` command and its proxy + sandbox;
+//! - `app` (wasm32 only): the Yew composer running in the browser.
+
+pub mod encode;
+pub mod model;
+pub mod rules;
+
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod server;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;

@@ -1,0 +1,339 @@
+//! Binding objects (section (c) of the API reference): what `env.NAME` is bound to.
+//!
+//! A [`Binding`] is a name plus a [`BindingKind`]. Every type the API knows is a typed variant;
+//! a type this build does not know yet is kept as [`BindingKind::Custom`] with its raw fields,
+//! so a new Cloudflare binding never blocks a user. Required string fields default to empty so
+//! that a half-filled form is representable; the rules report what is missing.
+
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Binding {
+    /// The `env.NAME` identifier.
+    pub name: String,
+    pub kind: BindingKind,
+}
+
+impl Binding {
+    pub fn new(name: impl Into<String>, kind: BindingKind) -> Binding {
+        Binding { name: name.into(), kind }
+    }
+
+    /// The wire `type` string.
+    pub fn type_name(&self) -> &str {
+        self.kind.type_name()
+    }
+
+    /// The binding as a JSON object: `type`, `name`, then the type's fields.
+    pub fn to_json(&self) -> Map<String, Value> {
+        let mut out = Map::new();
+        out.insert("type".into(), Value::String(self.type_name().to_string()));
+        out.insert("name".into(), Value::String(self.name.clone()));
+        let fields = match &self.kind {
+            BindingKind::Custom { fields, .. } => fields.clone(),
+            kind => match serde_json::to_value(kind) {
+                Ok(Value::Object(map)) => map,
+                _ => Map::new(),
+            },
+        };
+        for (key, value) in fields {
+            if key != "type" && key != "name" {
+                out.insert(key, value);
+            }
+        }
+        out
+    }
+
+    /// Reads a binding object. Known types are checked field by field (unknown fields are an
+    /// error); any other `type` becomes [`BindingKind::Custom`].
+    pub fn from_json(object: Map<String, Value>) -> Result<Binding, String> {
+        let mut object = object;
+        let type_name = match object.get("type") {
+            Some(Value::String(t)) => t.clone(),
+            Some(_) => return Err("binding `type` must be a string".into()),
+            None => return Err("binding has no `type`".into()),
+        };
+        let name = match object.remove("name") {
+            Some(Value::String(n)) => n,
+            Some(_) => return Err(format!("{type_name} binding: `name` must be a string")),
+            None => String::new(),
+        };
+        let kind = if is_known_type(&type_name) {
+            serde_json::from_value::<BindingKind>(Value::Object(object))
+                .map_err(|e| format!("{type_name} binding `{name}`: {e}"))?
+        } else {
+            object.remove("type");
+            BindingKind::Custom { type_name, fields: object }
+        };
+        Ok(Binding { name, kind })
+    }
+}
+
+impl Serialize for Binding {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Binding {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let object = Map::<String, Value>::deserialize(deserializer)?;
+        Binding::from_json(object).map_err(D::Error::custom)
+    }
+}
+
+fn is_empty_str(s: &str) -> bool {
+    s.is_empty()
+}
+
+macro_rules! binding_kinds {
+    ($( $(#[$meta:meta])* $variant:ident = $wire:literal $({ $($body:tt)* })? ),* $(,)?) => {
+        /// Every binding type, tagged by its wire `type`.
+        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "type", deny_unknown_fields)]
+        pub enum BindingKind {
+            $( $(#[$meta])* #[serde(rename = $wire)] $variant $({ $($body)* })?, )*
+            /// A type this build does not know: its fields are sent as given.
+            #[serde(skip)]
+            Custom { type_name: String, fields: Map<String, Value> },
+        }
+
+        /// The wire `type` of every known binding kind, in catalog order.
+        pub const KNOWN_BINDING_TYPES: &[&str] = &[$($wire),*];
+
+        impl BindingKind {
+            pub fn type_name(&self) -> &str {
+                match self {
+                    $( BindingKind::$variant { .. } => $wire, )*
+                    BindingKind::Custom { type_name, .. } => type_name,
+                }
+            }
+        }
+    };
+}
+
+binding_kinds! {
+    PlainText = "plain_text" { #[serde(default)] text: String },
+    /// Write-only: never returned by GET.
+    SecretText = "secret_text" { #[serde(default)] text: String },
+    Json = "json" { #[serde(default)] json: Value },
+    KvNamespace = "kv_namespace" { #[serde(default)] namespace_id: String },
+    R2Bucket = "r2_bucket" {
+        #[serde(default)] bucket_name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")] jurisdiction: Option<String>,
+    },
+    /// Send `id` (what wrangler sends); `database_id` is the newer SDK spelling.
+    D1 = "d1" {
+        #[serde(default, skip_serializing_if = "Option::is_none")] id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")] database_id: Option<String>,
+    },
+    DurableObjectNamespace = "durable_object_namespace" {
+        #[serde(default, skip_serializing_if = "Option::is_none")] class_name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")] script_name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")] environment: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")] namespace_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")] dispatch_namespace: Option<String>,
+    },
+    Service = "service" {
+        #[serde(default)] service: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")] environment: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")] entrypoint: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")] props: Option<Map<String, Value>>,
+    },
+    Queue = "queue" {
+        #[serde(default)] queue_name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")] delivery_delay: Option<u64>,
+    },
+    AnalyticsEngine = "analytics_engine" { #[serde(default)] dataset: String },
+    Ai = "ai" { #[serde(default, skip_serializing_if = "Option::is_none")] staging: Option<bool> },
+    Browser = "browser" {},
+    Hyperdrive = "hyperdrive" { #[serde(default)] id: String },
+    Vectorize = "vectorize" { #[serde(default)] index_name: String },
+    VersionMetadata = "version_metadata" {},
+    MtlsCertificate = "mtls_certificate" { #[serde(default)] certificate_id: String },
+    DispatchNamespace = "dispatch_namespace" {
+        /// The namespace *name*.
+        #[serde(default)] namespace: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")] outbound: Option<Outbound>,
+    },
+    SendEmail = "send_email" {
+        #[serde(default, skip_serializing_if = "Option::is_none")] destination_address: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")] allowed_destination_addresses: Option<Vec<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")] allowed_sender_addresses: Option<Vec<String>>,
+    },
+    Workflow = "workflow" {
+        #[serde(default)] workflow_name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")] class_name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")] script_name: Option<String>,
+    },
+    Pipelines = "pipelines" {
+        #[serde(default, skip_serializing_if = "Option::is_none")] pipeline: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")] stream: Option<String>,
+    },
+    SecretsStoreSecret = "secrets_store_secret" {
+        #[serde(default)] store_id: String,
+        #[serde(default)] secret_name: String,
+    },
+    /// A CryptoKey; the key material is write-only.
+    SecretKey = "secret_key" {
+        #[serde(default)] format: String,
+        #[serde(default)] algorithm: Value,
+        #[serde(default)] usages: Vec<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")] key_base64: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")] key_jwk: Option<Value>,
+    },
+    Ratelimit = "ratelimit" {
+        #[serde(default)] namespace_id: String,
+        #[serde(default)] simple: RateLimitSimple,
+    },
+    Images = "images" {},
+    Media = "media" {},
+    Assets = "assets" {},
+    /// Copies the binding called `name` (or `old_name`) from an earlier version.
+    Inherit = "inherit" {
+        #[serde(default, skip_serializing_if = "Option::is_none")] old_name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")] version_id: Option<String>,
+    },
+    /// Service-worker syntax only.
+    WasmModule = "wasm_module" { #[serde(default)] part: String },
+    /// Service-worker syntax only.
+    TextBlob = "text_blob" { #[serde(default)] part: String },
+    /// Service-worker syntax only.
+    DataBlob = "data_blob" { #[serde(default)] part: String },
+    AiSearch = "ai_search" {
+        #[serde(default)] instance_name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")] namespace: Option<String>,
+    },
+    AiSearchNamespace = "ai_search_namespace" { #[serde(default)] namespace: String },
+    Messaging = "messaging" { #[serde(default)] namespace: String },
+    Flagship = "flagship" { #[serde(default)] app_id: String },
+    VpcService = "vpc_service" { #[serde(default)] service_id: String },
+    VpcNetwork = "vpc_network" {
+        #[serde(default, skip_serializing_if = "Option::is_none")] tunnel_id: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")] network_id: Option<String>,
+    },
+    WorkerLoader = "worker_loader" {},
+    Stream = "stream" {},
+    Websearch = "websearch" {},
+    AgentMemory = "agent_memory" { #[serde(default)] namespace: String },
+    Artifacts = "artifacts" { #[serde(default)] namespace: String },
+    Logfwdr = "logfwdr" { #[serde(default)] destination: String },
+    UnsafeHelloWorld = "unsafe_hello_world" {
+        #[serde(default, skip_serializing_if = "Option::is_none")] enable_timer: Option<bool>,
+    },
+}
+
+pub fn is_known_type(type_name: &str) -> bool {
+    KNOWN_BINDING_TYPES.contains(&type_name)
+}
+
+impl BindingKind {
+    /// A kind with every field at its default, for a newly added binding of `type_name`.
+    pub fn empty(type_name: &str) -> BindingKind {
+        let mut object = Map::new();
+        object.insert("type".into(), Value::String(type_name.to_string()));
+        if type_name == "d1" {
+            // D1 defaults to `id`, the spelling the API has accepted for years.
+            object.insert("id".into(), Value::String(String::new()));
+        }
+        if is_known_type(type_name) {
+            if let Ok(kind) = serde_json::from_value(Value::Object(object)) {
+                return kind;
+            }
+        }
+        BindingKind::Custom { type_name: type_name.to_string(), fields: Map::new() }
+    }
+
+    /// Whether this binding carries a write-only value (secret text or key material).
+    pub fn is_secret(&self) -> bool {
+        matches!(self, BindingKind::SecretText { .. } | BindingKind::SecretKey { .. })
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitSimple {
+    #[serde(default)]
+    pub limit: u64,
+    /// Seconds: 10 or 60.
+    #[serde(default)]
+    pub period: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mitigation_timeout: Option<u64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outbound {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker: Option<OutboundWorker>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub params: Vec<OutboundParam>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboundWorker {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entrypoint: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutboundParam {
+    pub name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn seed_kv_binding_round_trips_with_type_first() {
+        let raw = json!({"type":"kv_namespace","name":"USER_KV","namespace_id":"abc"});
+        let binding: Binding = serde_json::from_value(raw.clone()).unwrap();
+        assert_eq!(binding.name, "USER_KV");
+        assert_eq!(binding.kind, BindingKind::KvNamespace { namespace_id: "abc".into() });
+        assert_eq!(serde_json::to_string(&binding).unwrap(), raw.to_string());
+    }
+
+    #[test]
+    fn unknown_type_is_kept_verbatim() {
+        let raw = json!({"type":"hologram","name":"H","beam":{"power":3}});
+        let binding: Binding = serde_json::from_value(raw.clone()).unwrap();
+        assert!(matches!(binding.kind, BindingKind::Custom { .. }));
+        assert_eq!(serde_json::to_value(&binding).unwrap(), raw);
+    }
+
+    #[test]
+    fn unknown_field_on_known_type_is_an_error() {
+        let raw = json!({"type":"kv_namespace","name":"K","namespace":"abc"});
+        let err = serde_json::from_value::<Binding>(raw).unwrap_err().to_string();
+        assert!(err.contains("kv_namespace binding `K`") && err.contains("namespace"), "{err}");
+    }
+
+    #[test]
+    fn every_known_type_has_an_empty_form() {
+        for type_name in KNOWN_BINDING_TYPES {
+            let kind = BindingKind::empty(type_name);
+            assert_eq!(kind.type_name(), *type_name);
+            assert!(!matches!(kind, BindingKind::Custom { .. }), "{type_name}");
+            let binding = Binding::new("X", kind);
+            let back: Binding = serde_json::from_value(serde_json::to_value(&binding).unwrap()).unwrap();
+            assert_eq!(back, binding);
+        }
+    }
+
+    #[test]
+    fn d1_defaults_to_id() {
+        let binding = Binding::new("DB", BindingKind::empty("d1"));
+        assert_eq!(serde_json::to_string(&binding).unwrap(), r#"{"type":"d1","name":"DB","id":""}"#);
+    }
+}

@@ -1,0 +1,1 @@
+//! Rules over a composition: findings with a level, a location and a fix.

@@ -1,0 +1,1 @@
+//! `bindery serve`: the app, the proxy to the Cloudflare API, and the sandbox.
