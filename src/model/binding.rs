@@ -4,6 +4,10 @@
 //! a type this build does not know yet is kept as [`BindingKind::Custom`] with its raw fields,
 //! so a new Cloudflare binding never blocks a user. Required string fields default to empty so
 //! that a half-filled form is representable; the rules report what is missing.
+//!
+//! Empty fields are left out of the JSON. A binding that is only `type` + `name` on the wire is
+//! meaningful in a settings PATCH: it carries the existing binding of that name over unchanged
+//! (how a secret whose value cannot be read back is kept). See [`Binding::is_bare`].
 
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -24,6 +28,11 @@ impl Binding {
     /// The wire `type` string.
     pub fn type_name(&self) -> &str {
         self.kind.type_name()
+    }
+
+    /// Whether the binding is only `type` + `name` on the wire (every field empty).
+    pub fn is_bare(&self) -> bool {
+        self.to_json().len() == 2
     }
 
     /// The binding as a JSON object: `type`, `name`, then the type's fields.
@@ -84,10 +93,6 @@ impl<'de> Deserialize<'de> for Binding {
     }
 }
 
-fn is_empty_str(s: &str) -> bool {
-    s.is_empty()
-}
-
 macro_rules! binding_kinds {
     ($( $(#[$meta:meta])* $variant:ident = $wire:literal $({ $($body:tt)* })? ),* $(,)?) => {
         /// Every binding type, tagged by its wire `type`.
@@ -115,13 +120,13 @@ macro_rules! binding_kinds {
 }
 
 binding_kinds! {
-    PlainText = "plain_text" { #[serde(default)] text: String },
+    PlainText = "plain_text" { #[serde(default)] text: String /* an empty variable is a value */ },
     /// Write-only: never returned by GET.
-    SecretText = "secret_text" { #[serde(default)] text: String },
-    Json = "json" { #[serde(default)] json: Value },
-    KvNamespace = "kv_namespace" { #[serde(default)] namespace_id: String },
+    SecretText = "secret_text" { #[serde(default, skip_serializing_if = "String::is_empty")] text: String },
+    Json = "json" { #[serde(default, skip_serializing_if = "Value::is_null")] json: Value },
+    KvNamespace = "kv_namespace" { #[serde(default, skip_serializing_if = "String::is_empty")] namespace_id: String },
     R2Bucket = "r2_bucket" {
-        #[serde(default)] bucket_name: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")] bucket_name: String,
         #[serde(default, skip_serializing_if = "Option::is_none")] jurisdiction: Option<String>,
     },
     /// Send `id` (what wrangler sends); `database_id` is the newer SDK spelling.
@@ -137,25 +142,25 @@ binding_kinds! {
         #[serde(default, skip_serializing_if = "Option::is_none")] dispatch_namespace: Option<String>,
     },
     Service = "service" {
-        #[serde(default)] service: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")] service: String,
         #[serde(default, skip_serializing_if = "Option::is_none")] environment: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")] entrypoint: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")] props: Option<Map<String, Value>>,
     },
     Queue = "queue" {
-        #[serde(default)] queue_name: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")] queue_name: String,
         #[serde(default, skip_serializing_if = "Option::is_none")] delivery_delay: Option<u64>,
     },
-    AnalyticsEngine = "analytics_engine" { #[serde(default)] dataset: String },
+    AnalyticsEngine = "analytics_engine" { #[serde(default, skip_serializing_if = "String::is_empty")] dataset: String },
     Ai = "ai" { #[serde(default, skip_serializing_if = "Option::is_none")] staging: Option<bool> },
     Browser = "browser" {},
-    Hyperdrive = "hyperdrive" { #[serde(default)] id: String },
-    Vectorize = "vectorize" { #[serde(default)] index_name: String },
+    Hyperdrive = "hyperdrive" { #[serde(default, skip_serializing_if = "String::is_empty")] id: String },
+    Vectorize = "vectorize" { #[serde(default, skip_serializing_if = "String::is_empty")] index_name: String },
     VersionMetadata = "version_metadata" {},
-    MtlsCertificate = "mtls_certificate" { #[serde(default)] certificate_id: String },
+    MtlsCertificate = "mtls_certificate" { #[serde(default, skip_serializing_if = "String::is_empty")] certificate_id: String },
     DispatchNamespace = "dispatch_namespace" {
         /// The namespace *name*.
-        #[serde(default)] namespace: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String,
         #[serde(default, skip_serializing_if = "Option::is_none")] outbound: Option<Outbound>,
     },
     SendEmail = "send_email" {
@@ -164,7 +169,7 @@ binding_kinds! {
         #[serde(default, skip_serializing_if = "Option::is_none")] allowed_sender_addresses: Option<Vec<String>>,
     },
     Workflow = "workflow" {
-        #[serde(default)] workflow_name: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")] workflow_name: String,
         #[serde(default, skip_serializing_if = "Option::is_none")] class_name: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")] script_name: Option<String>,
     },
@@ -173,20 +178,20 @@ binding_kinds! {
         #[serde(default, skip_serializing_if = "Option::is_none")] stream: Option<String>,
     },
     SecretsStoreSecret = "secrets_store_secret" {
-        #[serde(default)] store_id: String,
-        #[serde(default)] secret_name: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")] store_id: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")] secret_name: String,
     },
     /// A CryptoKey; the key material is write-only.
     SecretKey = "secret_key" {
-        #[serde(default)] format: String,
-        #[serde(default)] algorithm: Value,
-        #[serde(default)] usages: Vec<String>,
+        #[serde(default, skip_serializing_if = "String::is_empty")] format: String,
+        #[serde(default, skip_serializing_if = "Value::is_null")] algorithm: Value,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")] usages: Vec<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")] key_base64: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")] key_jwk: Option<Value>,
     },
     Ratelimit = "ratelimit" {
-        #[serde(default)] namespace_id: String,
-        #[serde(default)] simple: RateLimitSimple,
+        #[serde(default, skip_serializing_if = "String::is_empty")] namespace_id: String,
+        #[serde(default, skip_serializing_if = "RateLimitSimple::is_unset")] simple: RateLimitSimple,
     },
     Images = "images" {},
     Media = "media" {},
@@ -197,19 +202,19 @@ binding_kinds! {
         #[serde(default, skip_serializing_if = "Option::is_none")] version_id: Option<String>,
     },
     /// Service-worker syntax only.
-    WasmModule = "wasm_module" { #[serde(default)] part: String },
+    WasmModule = "wasm_module" { #[serde(default, skip_serializing_if = "String::is_empty")] part: String },
     /// Service-worker syntax only.
-    TextBlob = "text_blob" { #[serde(default)] part: String },
+    TextBlob = "text_blob" { #[serde(default, skip_serializing_if = "String::is_empty")] part: String },
     /// Service-worker syntax only.
-    DataBlob = "data_blob" { #[serde(default)] part: String },
+    DataBlob = "data_blob" { #[serde(default, skip_serializing_if = "String::is_empty")] part: String },
     AiSearch = "ai_search" {
-        #[serde(default)] instance_name: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")] instance_name: String,
         #[serde(default, skip_serializing_if = "Option::is_none")] namespace: Option<String>,
     },
-    AiSearchNamespace = "ai_search_namespace" { #[serde(default)] namespace: String },
-    Messaging = "messaging" { #[serde(default)] namespace: String },
-    Flagship = "flagship" { #[serde(default)] app_id: String },
-    VpcService = "vpc_service" { #[serde(default)] service_id: String },
+    AiSearchNamespace = "ai_search_namespace" { #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String },
+    Messaging = "messaging" { #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String },
+    Flagship = "flagship" { #[serde(default, skip_serializing_if = "String::is_empty")] app_id: String },
+    VpcService = "vpc_service" { #[serde(default, skip_serializing_if = "String::is_empty")] service_id: String },
     VpcNetwork = "vpc_network" {
         #[serde(default, skip_serializing_if = "Option::is_none")] tunnel_id: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")] network_id: Option<String>,
@@ -217,9 +222,9 @@ binding_kinds! {
     WorkerLoader = "worker_loader" {},
     Stream = "stream" {},
     Websearch = "websearch" {},
-    AgentMemory = "agent_memory" { #[serde(default)] namespace: String },
-    Artifacts = "artifacts" { #[serde(default)] namespace: String },
-    Logfwdr = "logfwdr" { #[serde(default)] destination: String },
+    AgentMemory = "agent_memory" { #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String },
+    Artifacts = "artifacts" { #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String },
+    Logfwdr = "logfwdr" { #[serde(default, skip_serializing_if = "String::is_empty")] destination: String },
     UnsafeHelloWorld = "unsafe_hello_world" {
         #[serde(default, skip_serializing_if = "Option::is_none")] enable_timer: Option<bool>,
     },
@@ -262,6 +267,12 @@ pub struct RateLimitSimple {
     pub period: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mitigation_timeout: Option<u64>,
+}
+
+impl RateLimitSimple {
+    pub fn is_unset(&self) -> bool {
+        self == &RateLimitSimple::default()
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -329,6 +340,16 @@ mod tests {
             let back: Binding = serde_json::from_value(serde_json::to_value(&binding).unwrap()).unwrap();
             assert_eq!(back, binding);
         }
+    }
+
+    #[test]
+    fn empty_fields_are_left_out_so_a_bare_binding_keeps_the_existing_one() {
+        let secret = Binding::new("API_KEY", BindingKind::empty("secret_text"));
+        assert_eq!(serde_json::to_string(&secret).unwrap(), r#"{"type":"secret_text","name":"API_KEY"}"#);
+        assert!(secret.is_bare());
+        let var = Binding::new("EMPTY", BindingKind::PlainText { text: String::new() });
+        assert_eq!(serde_json::to_string(&var).unwrap(), r#"{"type":"plain_text","name":"EMPTY","text":""}"#);
+        assert!(!var.is_bare());
     }
 
     #[test]
