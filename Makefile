@@ -1,0 +1,91 @@
+# Bindery: two commands for a new user.
+#   make run    installs what is missing, builds the app, starts `bindery serve`
+#   make test   installs what is missing, runs every test (host, browser, end-to-end)
+# Both are idempotent: a second run skips what is already installed.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+TOOLS := $(CURDIR)/.tools
+export PATH := $(HOME)/.cargo/bin:$(TOOLS)/node_modules/.bin:$(CURDIR)/tests/e2e/node_modules/.bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+export CARGO_TERM_COLOR ?= never
+
+TRUNK_VERSION := 0.22.1
+BINARYEN_VERSION := 132
+# wasm-bindgen-cli must be exactly the wasm-bindgen the app links against.
+WASM_BINDGEN_VERSION := $(shell awk '/^name = "wasm-bindgen"$$/ { getline; gsub(/version = |"/, ""); print }' Cargo.lock)
+# Trunk reads these instead of its Trunk.toml pins; `check-pins` keeps both in step.
+export TRUNK_TOOLS_WASM_BINDGEN := $(WASM_BINDGEN_VERSION)
+export TRUNK_TOOLS_WASM_OPT := version_$(BINARYEN_VERSION)
+
+ADDR ?= 127.0.0.1:8787
+UPSTREAM ?= cloudflare
+APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
+
+.PHONY: help run test dist setup-build setup-test check-pins test-host test-browser test-e2e bench
+
+help:
+	@echo "make run    build the app and start bindery serve on http://$(ADDR)"
+	@echo "make test   run every test"
+	@echo "make bench  print bundle size and performance figures"
+
+run: dist
+	cargo build --release --locked --bin bindery
+	./target/release/bindery serve --addr $(ADDR) --upstream $(UPSTREAM) --dist dist
+
+test: setup-test
+	$(MAKE) --no-print-directory test-host
+	$(MAKE) --no-print-directory test-browser
+	$(MAKE) --no-print-directory dist
+	$(MAKE) --no-print-directory test-e2e
+
+# Pure Rust on the host: model, rules, encodings, CLI, golden fixtures, curl round trips,
+# proxy and sandbox.
+test-host:
+	cargo test --locked
+
+# Browser-side code in headless Chromium (wasm-bindgen-test-runner drives chromedriver).
+test-browser:
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	  cargo test --locked --target wasm32-unknown-unknown --test browser
+
+# The real app in a real browser, through the real proxy, against the sandbox.
+test-e2e:
+	cargo build --locked --bin bindery
+	cd tests/e2e && node --test --test-concurrency=1 *.test.mjs
+
+# The release build of the app, into dist/.
+dist: setup-build check-pins
+	cargo fetch --locked
+	trunk build --release
+
+bench: dist
+	node tests/e2e/bench/bundle-size.mjs
+
+check-pins:
+	@grep -q '^wasm_bindgen = "$(WASM_BINDGEN_VERSION)"$$' Trunk.toml || \
+	  { echo "Trunk.toml must pin wasm_bindgen = \"$(WASM_BINDGEN_VERSION)\" (Cargo.lock)"; exit 1; }
+	@grep -q '^wasm_opt = "version_$(BINARYEN_VERSION)"$$' Trunk.toml || \
+	  { echo "Trunk.toml must pin wasm_opt = \"version_$(BINARYEN_VERSION)\""; exit 1; }
+
+# Tools to build the browser app. Nothing here downloads a prebuilt binary: trunk and
+# wasm-bindgen-cli compile from crates.io, wasm-opt comes from the npm package binaryen.
+setup-build:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@[ "$$(trunk --version 2>/dev/null)" = "trunk $(TRUNK_VERSION)" ] || \
+	  cargo install --locked trunk --version $(TRUNK_VERSION) --ignore-rust-version
+	@# wasm-bindgen-cli's own lock file names a crate release the registry lacks: no --locked.
+	@[ "$$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" = "$(WASM_BINDGEN_VERSION)" ] || \
+	  cargo install --force wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	@[ "$$(wasm-opt --version 2>/dev/null | cut -d' ' -f3)" = "$(BINARYEN_VERSION)" ] || \
+	  npm install --silent --no-save --no-audit --no-fund --prefix $(TOOLS) binaryen@$(BINARYEN_VERSION).0.0
+
+# What the tests need on top: Chromium and its driver (Debian packages), Playwright's
+# library without its browser download.
+setup-test: setup-build
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium chromium-driver; }
+	@[ -d tests/e2e/node_modules/playwright-core ] || \
+	  (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
