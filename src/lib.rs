@@ -8,6 +8,7 @@
 //! - `app` (wasm32 only): the Yew composer running in the browser.
 
 pub mod encode;
+pub mod explain;
 pub mod model;
 pub mod rules;
 

@@ -7,11 +7,14 @@
 mod binding;
 mod metadata;
 mod module;
+mod redact;
 mod request;
 
 pub use binding::*;
 pub use metadata::*;
 pub use module::*;
+#[allow(unused_imports)]
+pub use redact::*;
 pub use request::*;
 
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,233 @@
+//! The error codes Cloudflare returns around uploads, and what they mean.
+
+use crate::model::{Composition, Target};
+
+use super::locate::{binding_field, entry_field, module_field, part_in_location, quoted};
+use super::AT_TOKEN;
+
+/// Codes for "a binding points at something that does not exist", with the binding types and
+/// the field holding the missing id, and what the thing is called.
+const MISSING_RESOURCE: &[(i64, &[&str], &str, &str)] = &[
+    (10041, &["kv_namespace"], "namespace_id", "KV namespace"),
+    (10085, &["r2_bucket"], "bucket_name", "R2 bucket"),
+    (10181, &["d1"], "id", "D1 database"),
+    (11000, &["queue"], "queue_name", "queue"),
+    (10144, &["service"], "service", "Worker (service)"),
+    (
+        10061,
+        &["durable_object_namespace"],
+        "class_name",
+        "Durable Object class",
+    ),
+    (10157, &["hyperdrive"], "id", "Hyperdrive config"),
+    (10159, &["vectorize"], "index_name", "Vectorize index"),
+    (
+        100143,
+        &["mtls_certificate"],
+        "certificate_id",
+        "mTLS certificate",
+    ),
+];
+
+/// The explanation and `at` path for one error.
+pub fn explain(code: i64, message: &str, composition: &Composition) -> (String, Option<String>) {
+    if let Some((_, types, field, what)) = MISSING_RESOURCE.iter().find(|entry| entry.0 == code) {
+        let field = d1_field(composition, types, message, field);
+        return (
+            format!(
+                "A binding points at a {what} that does not exist in this account. Check the id or \
+                 name, or create it first; right after creating one, retry after a few seconds."
+            ),
+            binding_field(composition, types, message, &field),
+        );
+    }
+    match code {
+        10021 => validation(message, composition),
+        10027 => (
+            "The Worker is too large after compression. Remove unused modules or large data parts."
+                .into(),
+            Some("modules".into()),
+        ),
+        10057 => (
+            "An `inherit` binding could not be resolved: the previous version has no binding of that \
+             name. Check its name/old_name, or turn strict inheritance off."
+                .into(),
+            binding_field(composition, &["inherit"], message, "name")
+                .or_else(|| Some("request.bindings_inherit_strict".into())),
+        ),
+        10016 => (
+            "The script name is not valid: use lowercase letters, digits and dashes, at most 63 \
+             characters, not starting or ending with a dash."
+                .into(),
+            Some("request.script_name".into()),
+        ),
+        10007 | 10090 => (
+            "No Worker of that name exists here: check the script name (settings and content \
+             uploads need an existing Worker)."
+                .into(),
+            Some("request.script_name".into()),
+        ),
+        100119 => {
+            let at = if composition.request.target == Target::Dispatch {
+                Some("request.dispatch_namespace".to_string())
+            } else {
+                binding_field(composition, &["dispatch_namespace"], message, "namespace")
+            };
+            ("The dispatch namespace does not exist in this account: check its name or create it.".into(), at)
+        }
+        10052 => ("A binding has no name: every binding needs the `env` name it is reachable under.".into(), first_unnamed_binding(composition)),
+        10056 => ("A binding refers to something that was not found; check the ids of your bindings.".into(), None),
+        10068 | 10069 => (
+            "The entry module registers no supported event handler: it needs e.g. `export default { fetch() {…} }`."
+                .into(),
+            Some(entry_field(composition)),
+        ),
+        10000 => (
+            "The token is valid but not allowed to do this: give it the Workers Scripts: Edit \
+             permission on this account, or check that the account id is the one the token is for."
+                .into(),
+            Some(AT_TOKEN.into()),
+        ),
+        9106 | 9109 | 1000 | 6003 | 6111 => (
+            "Authentication failed: the API token is missing, mistyped, expired or of the wrong kind. \
+             Paste it again and use \"Verify token\"."
+                .into(),
+            Some(AT_TOKEN.into()),
+        ),
+        7003 => (
+            "The API could not route the request: the account id is most likely wrong (it is the \
+             32-character hex id on the dashboard, not an e-mail or a zone id)."
+                .into(),
+            Some("request.account_id".into()),
+        ),
+        7000 => (
+            "No route for this path and method: check the endpoint chosen and the ids in the URL."
+                .into(),
+            Some("request.operation".into()),
+        ),
+        10215 | 10222 => (
+            "Secrets can change only when the latest version is deployed: deploy first.".into(),
+            None,
+        ),
+        971 | 6100 => ("Too many requests: wait a moment and send again.".into(), None),
+        _ => ("See the message from the API above.".into(), None),
+    }
+}
+
+/// 10021 is a generic validation error; its message tells which mistake it was.
+fn validation(message: &str, composition: &Composition) -> (String, Option<String>) {
+    let lower = message.to_ascii_lowercase();
+    let json_part = composition.request.operation.json_part_name();
+    if lower.contains("could not read content for part") {
+        return (
+            format!(
+                "The API found no single JSON `{json_part}` part. Send the request as built here \
+                 (the whole metadata object as one part), not as flattened form fields."
+            ),
+            Some("metadata".into()),
+        );
+    }
+    if lower.contains("no such module") {
+        let name = quoted(message).unwrap_or("");
+        let at = if composition.metadata.entry_part() == Some(name) {
+            Some(entry_field(composition))
+        } else {
+            module_field(composition, name, "name").or_else(|| Some("modules".into()))
+        };
+        return (
+            format!(
+                "A module named \"{name}\" was imported or named as entry but no part has that name. \
+                 Add the file, or make the part name match the import path exactly."
+            ),
+            at,
+        );
+    }
+    if lower.contains("unexpected token 'export'") || lower.contains("unexpected token \"export\"")
+    {
+        let at = part_in_location(message)
+            .and_then(|part| module_field(composition, part, "kind"))
+            .or_else(|| {
+                if composition.metadata.is_service_worker() {
+                    Some("metadata.body_part".into())
+                } else {
+                    composition
+                        .entry_module()
+                        .and_then(|m| module_field(composition, &m.name, "kind"))
+                }
+            });
+        return (
+            "An ES module was run as a service-worker or CommonJS script. Set the module's kind to \
+             \"ES module\" and name it as main module (not body part)."
+                .into(),
+            at,
+        );
+    }
+    if lower.contains("must have a valid") {
+        let field = if lower.contains("`id`") { "id" } else { "name" };
+        return (
+            "A binding carries a placeholder or empty id: fill in the real id of the resource."
+                .into(),
+            binding_field(composition, &["d1"], message, field)
+                .or_else(|| binding_field_by_name(composition, message)),
+        );
+    }
+    if lower.contains("invalid left-hand side") {
+        return (
+            "A module's bytes arrived corrupted or are not JavaScript: check the file and its kind."
+                .into(),
+            part_in_location(message).and_then(|part| module_field(composition, part, "kind")),
+        );
+    }
+    if lower.contains("startup") && (lower.contains("cpu") || lower.contains("memory")) {
+        return (
+            "The Worker's top-level code does too much at start-up: move work into the handlers."
+                .into(),
+            Some(entry_field(composition)),
+        );
+    }
+    (
+        "The API rejected the upload as invalid; its message above says why.".into(),
+        None,
+    )
+}
+
+/// A D1 binding written with `database_id` instead of `id` is located on that field.
+fn d1_field(composition: &Composition, types: &[&str], message: &str, field: &str) -> String {
+    if types == ["d1"] {
+        if let Some(at) = binding_field(composition, types, message, "id") {
+            let index = at
+                .trim_start_matches("bindings[")
+                .split(']')
+                .next()
+                .unwrap_or("");
+            if let Ok(i) = index.parse::<usize>() {
+                if let crate::model::BindingKind::D1 {
+                    id: None,
+                    database_id: Some(_),
+                } = &composition.metadata.bindings[i].kind
+                {
+                    return "database_id".into();
+                }
+            }
+        }
+    }
+    field.to_string()
+}
+
+/// `bindings[i].name` for a binding whose name the message quotes.
+fn binding_field_by_name(composition: &Composition, message: &str) -> Option<String> {
+    let index =
+        composition.metadata.bindings.iter().position(|b| {
+            !b.name.is_empty() && message.contains(&format!("binding {} ", b.name))
+        })?;
+    Some(format!("bindings[{index}].name"))
+}
+
+fn first_unnamed_binding(composition: &Composition) -> Option<String> {
+    let index = composition
+        .metadata
+        .bindings
+        .iter()
+        .position(|b| b.name.is_empty())?;
+    Some(format!("bindings[{index}].name"))
+}
