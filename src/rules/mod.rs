@@ -1,1 +1,307 @@
 //! Rules over a composition: findings with a level, a location and a fix.
+//!
+//! [`check`] runs every rule and returns the findings, errors first, then warnings, each group in
+//! a stable order (request, entry, modules, service-worker format, bindings, metadata fields,
+//! compatibility date, migrations). The rules are pure and linear in the size of the
+//! composition, so the browser app can run them on every keystroke. Warnings never block a send;
+//! errors describe requests the API would reject (or that would silently do the wrong thing).
+//!
+//! # Locations (`Finding::at`)
+//!
+//! `at` is a stable path the UI maps to the field at fault:
+//!
+//! | Path | Field |
+//! |---|---|
+//! | `request.account_id`, `request.script_name`, `request.dispatch_namespace`, `request.operation` | the request line |
+//! | `metadata.main_module`, `metadata.body_part` | the entry point |
+//! | `metadata.compatibility_date`, `metadata.compatibility_flags` | runtime date and flags |
+//! | `metadata.keep_bindings`, `metadata.migrations` | kept binding types, Durable Object migrations |
+//! | `metadata.<field>` | any other metadata field by its wire name (`metadata.annotations`, `metadata.placement`, …) |
+//! | `bindings[3]` | the whole binding at index 3 of `metadata.bindings` |
+//! | `bindings[3].name` | its `env` name |
+//! | `bindings[3].<field>` | one of its fields by wire name, nested with dots (`bindings[0].namespace_id`, `bindings[2].simple.period`) |
+//! | `modules[1]`, `modules[1].name`, `modules[1].kind` | a module part, its part name, its kind |
+//!
+//! A warning about several metadata fields at once (fields the endpoint does not accept) points at
+//! the first of them.
+//!
+//! # Rule ids
+//!
+//! `Finding::rule` is a stable kebab-case id (e.g. `entry-missing`); the same id is reused by
+//! one rule for every location it reports, so tools can filter or count by it.
+
+mod bindings;
+mod compatibility;
+mod entry;
+mod modules;
+mod request;
+mod service_worker;
+mod text;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Composition;
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// The API would reject the request, or it would not do what the composition says.
+    Error,
+    /// Worth a look; never blocks sending.
+    Warning,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        }
+    }
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem found in a composition.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub level: Level,
+    /// Stable kebab-case id of the rule, e.g. `main-module-missing`.
+    pub rule: &'static str,
+    /// Where: a path from the table in this module's documentation.
+    pub at: String,
+    /// One or two sentences naming the field or part at fault and how to fix it.
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    /// `error[entry-missing] metadata.main_module: …`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}[{}] {}: {}",
+            self.level, self.rule, self.at, self.message
+        )
+    }
+}
+
+/// Checks a composition without knowing today's date (no "date in the future" warning).
+pub fn check(c: &Composition) -> Vec<Finding> {
+    check_at(c, None)
+}
+
+/// Checks a composition; `today` (`YYYY-MM-DD`) enables the "compatibility date in the future"
+/// warning. An unparsable `today` is ignored.
+pub fn check_at(c: &Composition, today: Option<&str>) -> Vec<Finding> {
+    let mut out = Findings::default();
+    request::check(c, &mut out);
+    entry::check(c, &mut out);
+    modules::check(c, &mut out);
+    service_worker::check(c, &mut out);
+    bindings::check(c, &mut out);
+    compatibility::check(c, today, &mut out);
+    let mut findings = out.items;
+    // Stable: keeps the rule order inside each level.
+    findings.sort_by_key(|f| f.level);
+    findings
+}
+
+/// Whether any finding is an error (a request that should not be sent as is).
+pub fn has_errors(findings: &[Finding]) -> bool {
+    findings.iter().any(|f| f.level == Level::Error)
+}
+
+/// Collects findings while the rules run.
+#[derive(Default)]
+pub(crate) struct Findings {
+    items: Vec<Finding>,
+}
+
+impl Findings {
+    fn push(
+        &mut self,
+        level: Level,
+        rule: &'static str,
+        at: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.items.push(Finding {
+            level,
+            rule,
+            at: at.into(),
+            message: message.into(),
+        });
+    }
+
+    pub(crate) fn error(
+        &mut self,
+        rule: &'static str,
+        at: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.push(Level::Error, rule, at, message);
+    }
+
+    pub(crate) fn warning(
+        &mut self,
+        rule: &'static str,
+        at: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.push(Level::Warning, rule, at, message);
+    }
+}
+
+/// `bindings[i].field`, or `bindings[i]` for an empty field.
+pub(crate) fn binding_at(index: usize, field: &str) -> String {
+    if field.is_empty() {
+        format!("bindings[{index}]")
+    } else {
+        format!("bindings[{index}].{field}")
+    }
+}
+
+/// `modules[i].field`, or `modules[i]` for an empty field.
+pub(crate) fn module_at(index: usize, field: &str) -> String {
+    if field.is_empty() {
+        format!("modules[{index}]")
+    } else {
+        format!("modules[{index}].{field}")
+    }
+}
+
+/// Test helpers shared by the rule files.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Finding, Level};
+    use crate::model::{Composition, Module, Operation};
+
+    /// A valid module-syntax upload: one ES module entry, a date, a real-looking account.
+    pub fn valid() -> Composition {
+        let mut c = Composition::default();
+        c.request.account_id = "0123456789abcdef0123456789abcdef".into();
+        c.request.script_name = "my-worker".into();
+        c.request.operation = Operation::Upload;
+        c.metadata.main_module = Some("index.js".into());
+        c.metadata.compatibility_date = Some("2024-06-01".into());
+        c.modules.push(Module::inline(
+            "index.js",
+            "export default { fetch() { return new Response('hi') } }",
+        ));
+        c
+    }
+
+    /// A valid service-worker upload with `body_part = "worker.js"`.
+    pub fn service_worker() -> Composition {
+        let mut c = valid();
+        c.metadata.main_module = None;
+        c.metadata.body_part = Some("worker.js".into());
+        let mut script = Module::inline(
+            "worker.js",
+            "addEventListener('fetch', e => e.respondWith(new Response('hi')))",
+        );
+        script.kind = crate::model::ModuleKind::Commonjs;
+        c.modules = vec![script];
+        c
+    }
+
+    /// Runs the whole check and returns the findings of one rule.
+    pub fn of_rule(c: &Composition, rule: &str) -> Vec<Finding> {
+        super::check(c)
+            .into_iter()
+            .filter(|f| f.rule == rule)
+            .collect()
+    }
+
+    /// Asserts exactly one finding of `rule` with this level and location, whose message
+    /// contains every word of `words`; returns it.
+    pub fn expect_one(
+        c: &Composition,
+        rule: &str,
+        level: Level,
+        at: &str,
+        words: &[&str],
+    ) -> Finding {
+        let found = of_rule(c, rule);
+        assert_eq!(
+            found.len(),
+            1,
+            "expected one `{rule}` finding, got {found:#?}"
+        );
+        let finding = found.into_iter().next().unwrap();
+        assert_eq!(finding.level, level, "{finding}");
+        assert_eq!(finding.at, at, "{finding}");
+        for word in words {
+            assert!(
+                finding.message.contains(word),
+                "`{word}` missing in: {finding}"
+            );
+        }
+        finding
+    }
+
+    pub fn expect_none(c: &Composition, rule: &str) {
+        let found = of_rule(c, rule);
+        assert!(
+            found.is_empty(),
+            "expected no `{rule}` finding, got {found:#?}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::*;
+    use super::*;
+
+    #[test]
+    fn a_valid_composition_has_no_findings() {
+        assert_eq!(check(&valid()), vec![]);
+        assert_eq!(check(&service_worker()), vec![]);
+    }
+
+    #[test]
+    fn errors_come_first_and_levels_serialize_lowercase() {
+        let mut c = valid();
+        c.metadata.compatibility_date = None; // warning
+        c.request.script_name = String::new(); // error, reported earlier by rule order anyway
+        c.metadata.main_module = Some("missing.js".into()); // error
+        let findings = check(&c);
+        assert!(has_errors(&findings));
+        let levels: Vec<Level> = findings.iter().map(|f| f.level).collect();
+        let mut sorted = levels.clone();
+        sorted.sort();
+        assert_eq!(levels, sorted);
+        assert_eq!(findings.last().unwrap().rule, "compatibility-date-missing");
+        let json = serde_json::to_value(&findings[0]).unwrap();
+        assert_eq!(json["level"], "error");
+        assert_eq!(serde_json::to_value(Level::Warning).unwrap(), "warning");
+    }
+
+    #[test]
+    fn warnings_alone_do_not_count_as_errors() {
+        let mut c = valid();
+        c.metadata.compatibility_date = None;
+        let findings = check(&c);
+        assert!(!findings.is_empty());
+        assert!(!has_errors(&findings));
+    }
+
+    #[test]
+    fn display_names_level_rule_and_place() {
+        let f = Finding {
+            level: Level::Error,
+            rule: "x-y",
+            at: "bindings[0].name".into(),
+            message: "Fix it.".into(),
+        };
+        assert_eq!(f.to_string(), "error[x-y] bindings[0].name: Fix it.");
+    }
+}
