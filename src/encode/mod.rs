@@ -1,1 +1,8 @@
 //! Encodings of a composition: metadata JSON, multipart body, curl command.
+//!
+//! Pure functions over [`crate::model::Composition`]: no I/O, the same on the host and in the
+//! browser.
+
+pub mod json;
+
+pub use json::{compact, dropped_fields, pretty, wire_metadata};
