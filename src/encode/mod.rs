@@ -4,5 +4,7 @@
 //! browser.
 
 pub mod json;
+pub mod multipart;
 
 pub use json::{compact, dropped_fields, pretty, wire_metadata};
+pub use multipart::{body, content_type_header, parts, Part, DEFAULT_BOUNDARY};
