@@ -3,8 +3,10 @@
 //! Pure functions over [`crate::model::Composition`]: no I/O, the same on the host and in the
 //! browser.
 
+pub mod curl;
 pub mod json;
 pub mod multipart;
 
+pub use curl::{command, CurlCommand, CurlOptions};
 pub use json::{compact, dropped_fields, pretty, wire_metadata};
 pub use multipart::{body, content_type_header, parts, Part, DEFAULT_BOUNDARY};
