@@ -1,5 +1,153 @@
-//! The `bindery` command line.
+//! The `bindery` command line: `render`, `check` and `serve`.
 
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+mod load;
+mod today;
+
+pub use load::{load_composition, parse_composition, LoadError};
+pub use today::today_utc;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::encode;
+use crate::rules::{self, Level};
+
+#[derive(Parser)]
+#[command(name = "bindery", version, about = "Compose, check and send Cloudflare Workers multipart uploads")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print an encoding of a composition: its metadata JSON, multipart body or curl command.
+    Render(RenderArgs),
+    /// Check a composition against the API's rules; exits 1 when there are errors.
+    Check(CheckArgs),
+    /// Serve the app and proxy its API requests to Cloudflare (or the built-in sandbox).
+    Serve(crate::server::ServeArgs),
+}
+
+#[derive(clap::Args)]
+struct RenderArgs {
+    /// The composition file (JSON, "format": 1).
+    composition: PathBuf,
+    /// Which encoding to print.
+    #[arg(long = "as", value_enum, default_value = "curl")]
+    encoding: Encoding,
+    /// With --as metadata: the compact one-line JSON sent on the wire.
+    #[arg(long)]
+    compact: bool,
+    /// With --as multipart: the boundary between parts.
+    #[arg(long, default_value = encode::multipart::DEFAULT_BOUNDARY)]
+    boundary: String,
+    /// With --as curl: the API base URL.
+    #[arg(long, default_value = crate::model::CLOUDFLARE_API_BASE)]
+    api_base: String,
+    /// With --as curl: prefix put before every module file path (e.g. `dist/`).
+    #[arg(long, default_value = "")]
+    file_prefix: String,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Encoding {
+    Metadata,
+    Multipart,
+    Curl,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// The composition file (JSON, "format": 1).
+    composition: PathBuf,
+    /// The date compatibility dates are compared with (default: today, UTC).
+    #[arg(long)]
+    today: Option<String>,
+    /// Print the findings as a JSON array instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Render(args) => render(args),
+        Command::Check(args) => check(args),
+        Command::Serve(args) => crate::server::run(args),
+    }
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("bindery: {message}");
+    ExitCode::from(2)
+}
+
+fn render(args: RenderArgs) -> ExitCode {
+    let composition = match load_composition(&args.composition) {
+        Ok(c) => c,
+        Err(error) => return fail(error),
+    };
+    let output: Vec<u8> = match args.encoding {
+        Encoding::Metadata if args.compact => encode::json::compact(&composition).into_bytes(),
+        Encoding::Metadata => (encode::json::pretty(&composition) + "\n").into_bytes(),
+        Encoding::Multipart => {
+            eprintln!("Content-Type: {}", encode::multipart::content_type_header(&args.boundary));
+            encode::multipart::body(&composition, &args.boundary)
+        }
+        Encoding::Curl => {
+            let options = encode::curl::CurlOptions { api_base: args.api_base, file_prefix: args.file_prefix };
+            let curl = encode::curl::command(&composition, &options);
+            for note in &curl.notes {
+                eprintln!("note: {note}");
+            }
+            curl.text.into_bytes()
+        }
+    };
+    match std::io::stdout().lock().write_all(&output) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => fail(format!("cannot write the output: {error}")),
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let composition = match load_composition(&args.composition) {
+        Ok(c) => c,
+        Err(error) => return fail(error),
+    };
+    let today = args.today.unwrap_or_else(today_utc);
+    let findings = rules::check_at(&composition, Some(&today));
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&findings).unwrap_or_else(|_| "[]".into()));
+    } else {
+        print!("{}", format_findings(&findings));
+    }
+    if rules::has_errors(&findings) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// One line per finding (`error[rule] at: message`), then a count.
+pub fn format_findings(findings: &[rules::Finding]) -> String {
+    let mut out = String::new();
+    for finding in findings {
+        let level = match finding.level {
+            Level::Error => "error",
+            Level::Warning => "warning",
+        };
+        out.push_str(&format!("{level}[{}] {}: {}\n", finding.rule, finding.at, finding.message));
+    }
+    let errors = findings.iter().filter(|f| f.level == Level::Error).count();
+    let warnings = findings.len() - errors;
+    out.push_str(&match (errors, warnings) {
+        (0, 0) => "ok: no problems found\n".to_string(),
+        _ => format!("{errors} error(s), {warnings} warning(s)\n"),
+    });
+    out
 }
