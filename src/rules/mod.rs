@@ -30,6 +30,7 @@
 //! `Finding::rule` is a stable kebab-case id (e.g. `entry-missing`); the same id is reused by
 //! one rule for every location it reports, so tools can filter or count by it.
 
+mod binding_fields;
 mod bindings;
 mod compatibility;
 mod entry;
@@ -106,6 +107,7 @@ pub fn check_at(c: &Composition, today: Option<&str>) -> Vec<Finding> {
     modules::check(c, &mut out);
     service_worker::check(c, &mut out);
     bindings::check(c, &mut out);
+    binding_fields::check(c, &mut out);
     compatibility::check(c, today, &mut out);
     let mut findings = out.items;
     // Stable: keeps the rule order inside each level.

@@ -1,0 +1,858 @@
+//! Required and well-formed fields, binding type by binding type (reference (c)).
+
+use base64::Engine as _;
+use serde_json::Value;
+
+use super::text::{
+    is_cloudflare_id, is_hex, is_identifier, is_uuid, looks_like_email, looks_like_placeholder,
+    worker_name_problem,
+};
+use super::{binding_at, Findings};
+use crate::model::{Binding, BindingKind, Composition, RateLimitSimple};
+
+const R2_JURISDICTIONS: &[&str] = &["eu", "fedramp", "fedramp-high"];
+const SECRET_KEY_FORMATS: &[&str] = &["raw", "pkcs8", "spki", "jwk"];
+const SECRET_KEY_USAGES: &[&str] = &[
+    "encrypt",
+    "decrypt",
+    "sign",
+    "verify",
+    "deriveKey",
+    "deriveBits",
+    "wrapKey",
+    "unwrapKey",
+];
+/// The only `network_id` a vpc_network binding accepts.
+const VPC_NETWORK_ID: &str = "cf1:network";
+
+pub(super) fn check(c: &Composition, out: &mut Findings) {
+    for (index, binding) in c.metadata.bindings.iter().enumerate() {
+        let mut fields = Fields {
+            index,
+            binding,
+            out,
+        };
+        fields.check_kind();
+    }
+}
+
+/// The checks of one binding, reporting at `bindings[index].<field>`.
+struct Fields<'a> {
+    index: usize,
+    binding: &'a Binding,
+    out: &'a mut Findings,
+}
+
+impl Fields<'_> {
+    fn check_kind(&mut self) {
+        match &self.binding.kind {
+            BindingKind::KvNamespace { namespace_id } => self.kv_namespace_id(namespace_id),
+            BindingKind::R2Bucket {
+                bucket_name,
+                jurisdiction,
+            } => self.r2(bucket_name, jurisdiction.as_deref()),
+            BindingKind::D1 { id, database_id } => self.d1(id.as_deref(), database_id.as_deref()),
+            BindingKind::DurableObjectNamespace { class_name, .. } => {
+                let class = class_name.as_deref().unwrap_or_default();
+                if self.required("class_name", class, "the Durable Object class name") {
+                    self.identifier("class_name", class, "Durable Object class");
+                }
+            }
+            BindingKind::Service {
+                service,
+                entrypoint,
+                ..
+            } => {
+                if self.required("service", service, "the name of the Worker to call") {
+                    if let Some(problem) = worker_name_problem(service) {
+                        self.warning("service-name-format", "service", format!("The Worker name `{service}` {problem}, so it cannot name an existing Worker. Check the spelling."));
+                    }
+                }
+                if let Some(entrypoint) = entrypoint {
+                    self.identifier("entrypoint", entrypoint, "entrypoint (a named export)");
+                }
+            }
+            BindingKind::Queue { queue_name, .. } => {
+                self.required("queue_name", queue_name, "the queue name (not its id)");
+            }
+            BindingKind::AnalyticsEngine { dataset } => {
+                self.required("dataset", dataset, "the dataset name");
+            }
+            BindingKind::Hyperdrive { id } => {
+                if self.required_id("id", id, "the Hyperdrive config id") && !is_cloudflare_id(id) {
+                    self.warning("hyperdrive-id-format", "id", format!("The Hyperdrive config id `{id}` is not 32 lowercase hex characters. Copy the config's id, not its name."));
+                }
+            }
+            BindingKind::Vectorize { index_name } => {
+                self.required("index_name", index_name, "the Vectorize index name");
+            }
+            BindingKind::MtlsCertificate { certificate_id } => {
+                self.required_id("certificate_id", certificate_id, "the mTLS certificate id");
+            }
+            BindingKind::DispatchNamespace {
+                namespace,
+                outbound,
+            } => {
+                self.required("namespace", namespace, "the dispatch namespace name");
+                if let Some(worker) = outbound.as_ref().and_then(|o| o.worker.as_ref()) {
+                    self.required(
+                        "outbound.worker.service",
+                        worker.service.as_deref().unwrap_or_default(),
+                        "the outbound Worker's name",
+                    );
+                }
+            }
+            BindingKind::SendEmail {
+                destination_address,
+                allowed_destination_addresses,
+                allowed_sender_addresses,
+            } => {
+                self.email("destination_address", destination_address.iter());
+                self.email(
+                    "allowed_destination_addresses",
+                    allowed_destination_addresses.iter().flatten(),
+                );
+                self.email(
+                    "allowed_sender_addresses",
+                    allowed_sender_addresses.iter().flatten(),
+                );
+            }
+            BindingKind::Workflow {
+                workflow_name,
+                class_name,
+                ..
+            } => {
+                self.required("workflow_name", workflow_name, "the workflow name");
+                if let Some(class) = class_name {
+                    self.identifier("class_name", class, "Workflow class");
+                }
+            }
+            BindingKind::Pipelines { pipeline, stream } => {
+                self.pipelines(pipeline.as_deref(), stream.as_deref())
+            }
+            BindingKind::SecretsStoreSecret {
+                store_id,
+                secret_name,
+            } => {
+                self.required_id("store_id", store_id, "the Secrets Store id");
+                self.required("secret_name", secret_name, "the secret's name in the store");
+            }
+            BindingKind::SecretKey {
+                format,
+                algorithm,
+                usages,
+                key_base64,
+                key_jwk,
+            } => self.secret_key(
+                format,
+                algorithm,
+                usages,
+                key_base64.as_deref(),
+                key_jwk.as_ref(),
+            ),
+            BindingKind::Ratelimit {
+                namespace_id,
+                simple,
+            } => {
+                self.required("namespace_id", namespace_id, "the rate-limit namespace id");
+                self.ratelimit(simple);
+            }
+            BindingKind::AiSearch { instance_name, .. } => {
+                self.required(
+                    "instance_name",
+                    instance_name,
+                    "the AI Search instance name",
+                );
+            }
+            BindingKind::AiSearchNamespace { namespace } | BindingKind::Messaging { namespace } => {
+                self.required("namespace", namespace, "the namespace name");
+            }
+            BindingKind::AgentMemory { namespace } | BindingKind::Artifacts { namespace } => {
+                self.required("namespace", namespace, "the namespace name");
+            }
+            BindingKind::Flagship { app_id } => {
+                self.required("app_id", app_id, "the feature-flag app id");
+            }
+            BindingKind::Logfwdr { destination } => {
+                self.required("destination", destination, "the destination");
+            }
+            BindingKind::VpcService { service_id } => {
+                self.required_id("service_id", service_id, "the Workers VPC service id");
+            }
+            BindingKind::VpcNetwork {
+                tunnel_id,
+                network_id,
+            } => self.vpc_network(tunnel_id.as_deref(), network_id.as_deref()),
+            BindingKind::Json { json } => {
+                if json.is_null() {
+                    self.error("json-binding-empty", "json", format!("The JSON binding `{}` has no value. Enter a JSON value (object, array, string, number or boolean).", self.binding.name));
+                }
+            }
+            BindingKind::WasmModule { part }
+            | BindingKind::TextBlob { part }
+            | BindingKind::DataBlob { part } => {
+                self.required("part", part, "the name of the module part to bind");
+            }
+            BindingKind::PlainText { .. }
+            | BindingKind::SecretText { .. }
+            | BindingKind::Ai { .. }
+            | BindingKind::Browser {}
+            | BindingKind::VersionMetadata {}
+            | BindingKind::Images {}
+            | BindingKind::Media {}
+            | BindingKind::Assets {}
+            | BindingKind::Inherit { .. }
+            | BindingKind::WorkerLoader {}
+            | BindingKind::Stream {}
+            | BindingKind::Websearch {}
+            | BindingKind::UnsafeHelloWorld { .. }
+            | BindingKind::Custom { .. } => {}
+        }
+    }
+
+    fn error(&mut self, rule: &'static str, field: &str, message: String) {
+        self.out.error(rule, binding_at(self.index, field), message);
+    }
+
+    fn warning(&mut self, rule: &'static str, field: &str, message: String) {
+        self.out
+            .warning(rule, binding_at(self.index, field), message);
+    }
+
+    /// Reports an empty required field; true when the value is present.
+    fn required(&mut self, field: &str, value: &str, what: &str) -> bool {
+        if !value.trim().is_empty() {
+            return true;
+        }
+        let (name, type_name) = (&self.binding.name, self.binding.type_name());
+        self.error(
+            "binding-field-missing",
+            field,
+            format!("The {type_name} binding `{name}` needs `{field}`: enter {what}."),
+        );
+        false
+    }
+
+    /// A required resource id that must not be a placeholder copied from docs; true when usable.
+    fn required_id(&mut self, field: &str, value: &str, what: &str) -> bool {
+        if !self.required(field, value, what) {
+            return false;
+        }
+        if looks_like_placeholder(value) {
+            let (name, type_name) = (&self.binding.name, self.binding.type_name());
+            self.error(
+                "binding-id-placeholder",
+                field,
+                format!("`{value}` looks like a placeholder; the API answers \"binding {name} of type {type_name} must have a valid `{field}` specified\". Enter the real id ({what})."),
+            );
+            return false;
+        }
+        true
+    }
+
+    fn identifier(&mut self, field: &str, value: &str, what: &str) {
+        if !is_identifier(value) {
+            self.error("binding-field-invalid", field, format!("`{value}` is not a valid {what} name: use letters, digits, `_` and `$`, not starting with a digit."));
+        }
+    }
+
+    fn email<'s>(&mut self, field: &str, addresses: impl Iterator<Item = &'s String>) {
+        for address in addresses {
+            if !looks_like_email(address) {
+                self.error("send-email-address-invalid", field, format!("`{address}` is not an e-mail address (name@example.com). Correct it in `{field}`."));
+            }
+        }
+    }
+
+    fn kv_namespace_id(&mut self, id: &str) {
+        if !self.required_id("namespace_id", id, "the KV namespace id") {
+            return;
+        }
+        if id.len() > 32 {
+            self.error("kv-namespace-id-too-long", "namespace_id", format!("The KV namespace id `{id}` is longer than 32 characters. Copy the namespace's id (32 hex characters), not its title."));
+        } else if !is_hex(id) {
+            self.warning("kv-namespace-id-format", "namespace_id", format!("The KV namespace id `{id}` is not hexadecimal; KV ids are 32 hex characters. Check that it is the id, not the title."));
+        }
+    }
+
+    fn r2(&mut self, bucket_name: &str, jurisdiction: Option<&str>) {
+        if self.required("bucket_name", bucket_name, "the bucket name")
+            && !is_r2_bucket_name(bucket_name)
+        {
+            self.warning(
+                "r2-bucket-name-format",
+                "bucket_name",
+                format!("`{bucket_name}` is not a valid R2 bucket name (3–63 lowercase letters, digits and `-`, starting and ending with a letter or digit). Check the spelling."),
+            );
+        }
+        if let Some(j) = jurisdiction {
+            if !R2_JURISDICTIONS.contains(&j) {
+                self.error("r2-jurisdiction-invalid", "jurisdiction", format!("The jurisdiction `{j}` is not one of eu, fedramp, fedramp-high. Pick one of those, or remove it for the default jurisdiction."));
+            }
+        }
+    }
+
+    fn d1(&mut self, id: Option<&str>, database_id: Option<&str>) {
+        match (present(id), present(database_id)) {
+            (None, None) => {
+                let field = if database_id.is_some() && id.is_none() { "database_id" } else { "id" };
+                self.required(field, "", "the D1 database id (a UUID)");
+            }
+            (Some(_), Some(_)) => self.error(
+                "d1-id-ambiguous",
+                "database_id",
+                format!("The D1 binding `{}` sets both `id` and `database_id`; send exactly one. Keep `id` (what the API has accepted for years).", self.binding.name),
+            ),
+            (Some(value), None) => self.d1_id("id", value),
+            (None, Some(value)) => self.d1_id("database_id", value),
+        }
+    }
+
+    fn d1_id(&mut self, field: &str, value: &str) {
+        if self.required_id(field, value, "the D1 database id, a UUID") && !is_uuid(value) {
+            self.warning("d1-id-format", field, format!("The D1 database id `{value}` is not a UUID (8-4-4-4-12 hex). Copy the database's uuid, not its name."));
+        }
+    }
+
+    fn pipelines(&mut self, pipeline: Option<&str>, stream: Option<&str>) {
+        match (present(pipeline).is_some(), present(stream).is_some()) {
+            (false, false) => {
+                self.required("pipeline", "", "the pipeline name (or a `stream`)");
+            }
+            (true, true) => self.error(
+                "pipelines-target-ambiguous",
+                "stream",
+                format!("The pipelines binding `{}` sets both `pipeline` and `stream`; send exactly one.", self.binding.name),
+            ),
+            _ => {}
+        }
+    }
+
+    fn vpc_network(&mut self, tunnel_id: Option<&str>, network_id: Option<&str>) {
+        match (present(tunnel_id), present(network_id)) {
+            (None, None) => {
+                self.required("tunnel_id", "", "a tunnel id (UUID), or set `network_id` to `cf1:network`");
+            }
+            (Some(_), Some(_)) => self.error(
+                "vpc-network-ambiguous",
+                "network_id",
+                format!("The vpc_network binding `{}` sets both `tunnel_id` and `network_id`; send exactly one.", self.binding.name),
+            ),
+            (Some(tunnel), None) => {
+                if self.required_id("tunnel_id", tunnel, "the tunnel id") && !is_uuid(tunnel) {
+                    self.warning("vpc-tunnel-id-format", "tunnel_id", format!("The tunnel id `{tunnel}` is not a UUID. Copy the tunnel's id."));
+                }
+            }
+            (None, Some(network)) => {
+                if network != VPC_NETWORK_ID {
+                    self.error("vpc-network-id-invalid", "network_id", format!("`network_id` must be `{VPC_NETWORK_ID}`, not `{network}`. To reach a tunnel, use `tunnel_id` instead."));
+                }
+            }
+        }
+    }
+
+    fn ratelimit(&mut self, simple: &RateLimitSimple) {
+        if simple.limit == 0 {
+            self.error("ratelimit-limit", "simple.limit", "`simple.limit` must be more than 0 requests per period. Enter the allowed number of requests.".into());
+        }
+        if simple.period != 10 && simple.period != 60 {
+            self.error(
+                "ratelimit-period",
+                "simple.period",
+                format!(
+                    "`simple.period` is {} seconds; it must be 10 or 60.",
+                    simple.period
+                ),
+            );
+        }
+        if let Some(timeout) = simple.mitigation_timeout {
+            let allowed = timeout == 0 || timeout == 10 || (timeout % 60 == 0 && timeout <= 86_400);
+            if !allowed {
+                self.error(
+                    "ratelimit-mitigation-timeout",
+                    "simple.mitigation_timeout",
+                    format!("`simple.mitigation_timeout` is {timeout}; it must be 0, 10, or a multiple of 60 up to 86400 seconds."),
+                );
+            } else if timeout != 0 && timeout < simple.period {
+                self.error(
+                    "ratelimit-mitigation-timeout",
+                    "simple.mitigation_timeout",
+                    format!("`simple.mitigation_timeout` ({timeout} s) is shorter than the period ({} s); make it at least the period, or 0.", simple.period),
+                );
+            }
+        }
+    }
+
+    fn secret_key(
+        &mut self,
+        format: &str,
+        algorithm: &Value,
+        usages: &[String],
+        key_base64: Option<&str>,
+        key_jwk: Option<&Value>,
+    ) {
+        let name = self.binding.name.clone();
+        if self.required("format", format, "the key format: raw, pkcs8, spki or jwk")
+            && !SECRET_KEY_FORMATS.contains(&format)
+        {
+            self.error(
+                "secret-key-format-invalid",
+                "format",
+                format!("The key format `{format}` is not one of raw, pkcs8, spki, jwk."),
+            );
+        }
+        match algorithm {
+            Value::Null => {
+                self.required("algorithm", "", "the WebCrypto import algorithm, e.g. {\"name\":\"HMAC\",\"hash\":\"SHA-256\"}");
+            }
+            Value::Object(map) if map.get("name").is_some_and(Value::is_string) => {}
+            _ => self.error(
+                "secret-key-algorithm-invalid",
+                "algorithm",
+                "`algorithm` must be a WebCrypto importKey algorithm object with a `name`, e.g. {\"name\":\"HMAC\",\"hash\":\"SHA-256\"}.".into(),
+            ),
+        }
+        if usages.is_empty() {
+            self.required("usages", "", "the key usages, e.g. sign and verify");
+        }
+        for usage in usages {
+            if !SECRET_KEY_USAGES.contains(&usage.as_str()) {
+                self.error("secret-key-usage-invalid", "usages", format!("`{usage}` is not a key usage; use encrypt, decrypt, sign, verify, deriveKey, deriveBits, wrapKey or unwrapKey."));
+            }
+        }
+        let keep_hint = "to keep the deployed key instead, remove this binding and add `secret_key` to keep_bindings, or use an `inherit` binding";
+        if format == "jwk" {
+            if key_base64.is_some() {
+                self.error(
+                    "secret-key-material",
+                    "key_base64",
+                    "A jwk key goes in `key_jwk`, not `key_base64`. Move the key there.".into(),
+                );
+            }
+            match key_jwk {
+                Some(Value::Object(_)) => {}
+                Some(_) => self.error(
+                    "secret-key-material",
+                    "key_jwk",
+                    "`key_jwk` must be a JSON Web Key object.".into(),
+                ),
+                None => self.error(
+                    "secret-key-material",
+                    "key_jwk",
+                    format!(
+                        "The key `{name}` has no `key_jwk`. Paste the JSON Web Key; {keep_hint}."
+                    ),
+                ),
+            }
+        } else if SECRET_KEY_FORMATS.contains(&format) {
+            if key_jwk.is_some() {
+                self.error("secret-key-material", "key_jwk", format!("A {format} key goes in `key_base64`, not `key_jwk`. Move it there, or set the format to jwk."));
+            }
+            match key_base64 {
+                None | Some("") => self.error("secret-key-material", "key_base64", format!("The key `{name}` has no `key_base64`. Paste the base64 key bytes; {keep_hint}.")),
+                Some(key) if base64::engine::general_purpose::STANDARD.decode(key.trim()).is_err() => {
+                    self.error("secret-key-material", "key_base64", "`key_base64` is not valid base64. Paste the key bytes in standard base64.".into())
+                }
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+/// The value of an optional field, unless it is unset or blank.
+fn present(value: Option<&str>) -> Option<&str> {
+    value.filter(|s| !s.trim().is_empty())
+}
+
+/// R2 bucket names: 3–63 of `[a-z0-9-]`, starting and ending with a letter or digit.
+fn is_r2_bucket_name(name: &str) -> bool {
+    let bytes = name.as_bytes();
+    (3..=63).contains(&bytes.len())
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+        && bytes[0] != b'-'
+        && bytes[bytes.len() - 1] != b'-'
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Binding, BindingKind, Composition, RateLimitSimple, KNOWN_BINDING_TYPES};
+    use crate::rules::testing::*;
+    use crate::rules::Level::*;
+    use serde_json::json;
+
+    fn with(kind: BindingKind) -> Composition {
+        let mut c = valid();
+        c.metadata.bindings.push(Binding::new("B", kind));
+        c
+    }
+
+    fn from_json(value: serde_json::Value) -> Composition {
+        let mut c = valid();
+        c.metadata
+            .bindings
+            .push(serde_json::from_value::<Binding>(value).unwrap());
+        c
+    }
+
+    #[test]
+    fn every_empty_known_type_reports_only_missing_fields() {
+        for type_name in KNOWN_BINDING_TYPES {
+            let c = with(BindingKind::empty(type_name));
+            for f in crate::rules::check(&c) {
+                let allowed = [
+                    "binding-field-missing",
+                    "json-binding-empty",
+                    "ratelimit-limit",
+                    "ratelimit-period",
+                    "secret-key-material",
+                    "secret-text-empty",
+                    "service-worker-only-binding",
+                    "assets-binding-without-assets",
+                ];
+                assert!(allowed.contains(&f.rule), "{type_name}: {f}");
+            }
+        }
+    }
+
+    #[test]
+    fn kv_namespace_id() {
+        let c = with(BindingKind::KvNamespace {
+            namespace_id: String::new(),
+        });
+        expect_one(
+            &c,
+            "binding-field-missing",
+            Error,
+            "bindings[0].namespace_id",
+            &["kv_namespace", "`B`", "namespace_id"],
+        );
+        let c = with(BindingKind::KvNamespace {
+            namespace_id: "<your-namespace-id>".into(),
+        });
+        expect_one(
+            &c,
+            "binding-id-placeholder",
+            Error,
+            "bindings[0].namespace_id",
+            &["placeholder", "valid `namespace_id`"],
+        );
+        let c = with(BindingKind::KvNamespace {
+            namespace_id: "a".repeat(33),
+        });
+        expect_one(
+            &c,
+            "kv-namespace-id-too-long",
+            Error,
+            "bindings[0].namespace_id",
+            &["32"],
+        );
+        let c = with(BindingKind::KvNamespace {
+            namespace_id: "my-kv-title".into(),
+        });
+        expect_one(
+            &c,
+            "kv-namespace-id-format",
+            Warning,
+            "bindings[0].namespace_id",
+            &["hex", "title"],
+        );
+        let c = with(BindingKind::KvNamespace {
+            namespace_id: "0123456789abcdef0123456789abcdef".into(),
+        });
+        assert_eq!(crate::rules::check(&c), vec![]);
+    }
+
+    #[test]
+    fn r2_bucket_and_jurisdiction() {
+        let c = from_json(
+            json!({"type":"r2_bucket","name":"B","bucket_name":"assets","jurisdiction":"us"}),
+        );
+        expect_one(
+            &c,
+            "r2-jurisdiction-invalid",
+            Error,
+            "bindings[0].jurisdiction",
+            &["`us`", "eu", "fedramp-high"],
+        );
+        let c = from_json(json!({"type":"r2_bucket","name":"B","bucket_name":"My_Bucket"}));
+        expect_one(
+            &c,
+            "r2-bucket-name-format",
+            Warning,
+            "bindings[0].bucket_name",
+            &["`My_Bucket`", "lowercase"],
+        );
+        let c = from_json(
+            json!({"type":"r2_bucket","name":"B","bucket_name":"my-bucket","jurisdiction":"fedramp-high"}),
+        );
+        assert_eq!(crate::rules::check(&c), vec![]);
+    }
+
+    #[test]
+    fn d1_needs_exactly_one_real_id() {
+        let c = from_json(json!({"type":"d1","name":"DB","id":""}));
+        expect_one(
+            &c,
+            "binding-field-missing",
+            Error,
+            "bindings[0].id",
+            &["d1", "`id`"],
+        );
+        let uuid = "6f3b2c1a-0d4e-4f5a-9b8c-7d6e5f4a3b2c";
+        let c = from_json(json!({"type":"d1","name":"DB","id":uuid,"database_id":uuid}));
+        expect_one(
+            &c,
+            "d1-id-ambiguous",
+            Error,
+            "bindings[0].database_id",
+            &["exactly one"],
+        );
+        let c = from_json(json!({"type":"d1","name":"DB","database_id":"YOUR_DATABASE_ID"}));
+        expect_one(
+            &c,
+            "binding-id-placeholder",
+            Error,
+            "bindings[0].database_id",
+            &["binding DB of type d1 must have a valid"],
+        );
+        let c = from_json(json!({"type":"d1","name":"DB","id":"my-database"}));
+        expect_one(&c, "d1-id-format", Warning, "bindings[0].id", &["UUID"]);
+        let c = from_json(json!({"type":"d1","name":"DB","id":uuid}));
+        assert_eq!(crate::rules::check(&c), vec![]);
+    }
+
+    #[test]
+    fn simple_required_fields() {
+        let cases = [
+            (json!({"type":"service","name":"B"}), "service"),
+            (json!({"type":"queue","name":"B"}), "queue_name"),
+            (json!({"type":"hyperdrive","name":"B"}), "id"),
+            (json!({"type":"vectorize","name":"B"}), "index_name"),
+            (
+                json!({"type":"mtls_certificate","name":"B"}),
+                "certificate_id",
+            ),
+            (json!({"type":"dispatch_namespace","name":"B"}), "namespace"),
+            (json!({"type":"analytics_engine","name":"B"}), "dataset"),
+            (json!({"type":"workflow","name":"B"}), "workflow_name"),
+            (json!({"type":"pipelines","name":"B"}), "pipeline"),
+            (json!({"type":"ai_search","name":"B"}), "instance_name"),
+            (json!({"type":"vpc_service","name":"B"}), "service_id"),
+            (json!({"type":"vpc_network","name":"B"}), "tunnel_id"),
+            (
+                json!({"type":"durable_object_namespace","name":"B"}),
+                "class_name",
+            ),
+            (
+                json!({"type":"dispatch_namespace","name":"B","namespace":"prod","outbound":{"worker":{}}}),
+                "outbound.worker.service",
+            ),
+        ];
+        for (binding, field) in cases {
+            let c = from_json(binding);
+            expect_one(
+                &c,
+                "binding-field-missing",
+                Error,
+                &format!("bindings[0].{field}"),
+                &["`B`", &format!("`{field}`")],
+            );
+        }
+        let c = from_json(json!({"type":"secrets_store_secret","name":"B"}));
+        let places: Vec<String> = of_rule(&c, "binding-field-missing")
+            .into_iter()
+            .map(|f| f.at)
+            .collect();
+        assert_eq!(places, ["bindings[0].store_id", "bindings[0].secret_name"]);
+    }
+
+    #[test]
+    fn names_inside_bindings_are_checked() {
+        let c = from_json(
+            json!({"type":"durable_object_namespace","name":"B","class_name":"my-class"}),
+        );
+        expect_one(
+            &c,
+            "binding-field-invalid",
+            Error,
+            "bindings[0].class_name",
+            &["`my-class`", "Durable Object class"],
+        );
+        let c = from_json(json!({"type":"service","name":"B","service":"Auth.Worker"}));
+        expect_one(
+            &c,
+            "service-name-format",
+            Warning,
+            "bindings[0].service",
+            &["`Auth.Worker`"],
+        );
+    }
+
+    #[test]
+    fn one_of_two_fields() {
+        let c = from_json(json!({"type":"pipelines","name":"B","pipeline":"p","stream":"s"}));
+        expect_one(
+            &c,
+            "pipelines-target-ambiguous",
+            Error,
+            "bindings[0].stream",
+            &["exactly one"],
+        );
+        let c = from_json(
+            json!({"type":"vpc_network","name":"B","tunnel_id":"6f3b2c1a-0d4e-4f5a-9b8c-7d6e5f4a3b2c","network_id":"cf1:network"}),
+        );
+        expect_one(
+            &c,
+            "vpc-network-ambiguous",
+            Error,
+            "bindings[0].network_id",
+            &["exactly one"],
+        );
+        let c = from_json(json!({"type":"vpc_network","name":"B","network_id":"net-1"}));
+        expect_one(
+            &c,
+            "vpc-network-id-invalid",
+            Error,
+            "bindings[0].network_id",
+            &["cf1:network", "tunnel_id"],
+        );
+        let c = from_json(json!({"type":"vpc_network","name":"B","tunnel_id":"tunnel"}));
+        expect_one(
+            &c,
+            "vpc-tunnel-id-format",
+            Warning,
+            "bindings[0].tunnel_id",
+            &["UUID"],
+        );
+    }
+
+    #[test]
+    fn send_email_addresses() {
+        let c = from_json(
+            json!({"type":"send_email","name":"B","allowed_sender_addresses":["ops@example.com","ops"]}),
+        );
+        expect_one(
+            &c,
+            "send-email-address-invalid",
+            Error,
+            "bindings[0].allowed_sender_addresses",
+            &["`ops`", "e-mail"],
+        );
+    }
+
+    #[test]
+    fn json_binding_needs_a_value() {
+        let c = from_json(json!({"type":"json","name":"B"}));
+        expect_one(
+            &c,
+            "json-binding-empty",
+            Error,
+            "bindings[0].json",
+            &["no value"],
+        );
+        let c = from_json(json!({"type":"json","name":"B","json":false}));
+        expect_none(&c, "json-binding-empty");
+    }
+
+    #[test]
+    fn ratelimit_shape() {
+        let rl = |limit, period, mitigation_timeout| {
+            with(BindingKind::Ratelimit {
+                namespace_id: "1001".into(),
+                simple: RateLimitSimple {
+                    limit,
+                    period,
+                    mitigation_timeout,
+                },
+            })
+        };
+        expect_one(
+            &rl(0, 60, None),
+            "ratelimit-limit",
+            Error,
+            "bindings[0].simple.limit",
+            &["more than 0"],
+        );
+        expect_one(
+            &rl(100, 30, None),
+            "ratelimit-period",
+            Error,
+            "bindings[0].simple.period",
+            &["30", "10 or 60"],
+        );
+        expect_one(
+            &rl(100, 60, Some(90)),
+            "ratelimit-mitigation-timeout",
+            Error,
+            "bindings[0].simple.mitigation_timeout",
+            &["multiple of 60"],
+        );
+        expect_one(
+            &rl(100, 60, Some(10)),
+            "ratelimit-mitigation-timeout",
+            Error,
+            "bindings[0].simple.mitigation_timeout",
+            &["at least the period"],
+        );
+        assert_eq!(crate::rules::check(&rl(100, 60, Some(600))), vec![]);
+        assert_eq!(crate::rules::check(&rl(100, 10, Some(0))), vec![]);
+    }
+
+    #[test]
+    fn secret_key_shape() {
+        let good = json!({"type":"secret_key","name":"B","format":"raw","algorithm":{"name":"HMAC","hash":"SHA-256"},"usages":["sign","verify"],"key_base64":"c2VjcmV0"});
+        assert_eq!(crate::rules::check(&from_json(good.clone())), vec![]);
+        let mut bad = good.clone();
+        bad["format"] = json!("pem");
+        expect_one(
+            &from_json(bad),
+            "secret-key-format-invalid",
+            Error,
+            "bindings[0].format",
+            &["`pem`", "jwk"],
+        );
+        let mut bad = good.clone();
+        bad["algorithm"] = json!("HMAC");
+        expect_one(
+            &from_json(bad),
+            "secret-key-algorithm-invalid",
+            Error,
+            "bindings[0].algorithm",
+            &["`name`"],
+        );
+        let mut bad = good.clone();
+        bad["usages"] = json!(["sign", "mint"]);
+        expect_one(
+            &from_json(bad),
+            "secret-key-usage-invalid",
+            Error,
+            "bindings[0].usages",
+            &["`mint`"],
+        );
+        let mut bad = good.clone();
+        bad["key_base64"] = json!("not base64!");
+        expect_one(
+            &from_json(bad),
+            "secret-key-material",
+            Error,
+            "bindings[0].key_base64",
+            &["base64"],
+        );
+        let mut bad = good.clone();
+        bad["format"] = json!("jwk");
+        let found = of_rule(&from_json(bad), "secret-key-material");
+        let places: Vec<&str> = found.iter().map(|f| f.at.as_str()).collect();
+        assert_eq!(places, ["bindings[0].key_base64", "bindings[0].key_jwk"]);
+        let mut missing = good;
+        missing.as_object_mut().unwrap().remove("key_base64");
+        expect_one(
+            &from_json(missing),
+            "secret-key-material",
+            Error,
+            "bindings[0].key_base64",
+            &["keep_bindings", "inherit"],
+        );
+    }
+}
