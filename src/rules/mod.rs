@@ -34,6 +34,7 @@ mod binding_fields;
 mod bindings;
 mod compatibility;
 mod entry;
+mod metadata_fields;
 mod modules;
 mod request;
 mod service_worker;
@@ -108,6 +109,7 @@ pub fn check_at(c: &Composition, today: Option<&str>) -> Vec<Finding> {
     service_worker::check(c, &mut out);
     bindings::check(c, &mut out);
     binding_fields::check(c, &mut out);
+    metadata_fields::check(c, &mut out);
     compatibility::check(c, today, &mut out);
     let mut findings = out.items;
     // Stable: keeps the rule order inside each level.
