@@ -35,11 +35,18 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
             }
         }
         Operation::Upload | Operation::Content => match (&m.main_module, &m.body_part) {
-            (None, None) if !is_assets_only(c) => out.error(
-                "entry-missing",
-                "metadata.main_module",
-                "No entry point: set `main_module` to the part name of the ES-module entry (or `body_part` for a service-worker script).",
-            ),
+            (None, None) if !is_assets_only(c) => {
+                let hint = if c.modules.is_empty() && operation == Operation::Upload {
+                    " To change only bindings or settings of a deployed Worker, choose \"Settings only (PATCH)\"."
+                } else {
+                    ""
+                };
+                out.error(
+                    "entry-missing",
+                    "metadata.main_module",
+                    format!("No entry point: set `main_module` to the part name of the ES-module entry (or `body_part` for a service-worker script).{hint}"),
+                )
+            }
             (Some(_), Some(_)) => out.error(
                 "entry-ambiguous",
                 "metadata.body_part",
@@ -100,6 +107,13 @@ mod tests {
             &["main_module", "body_part"],
         );
         c.modules.clear();
+        expect_one(
+            &c,
+            "entry-missing",
+            Error,
+            "metadata.main_module",
+            &["Settings only (PATCH)"],
+        );
         c.metadata.assets = Some(Assets {
             jwt: Some("token".into()),
             config: None,

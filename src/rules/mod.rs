@@ -1,8 +1,8 @@
 //! Rules over a composition: findings with a level, a location and a fix.
 //!
 //! [`check`] runs every rule and returns the findings, errors first, then warnings, each group in
-//! a stable order (request, entry, modules, service-worker format, bindings, metadata fields,
-//! compatibility date, migrations). The rules are pure and linear in the size of the
+//! a stable order (request, entry, modules, service-worker format, bindings, binding fields,
+//! metadata fields, placement, compatibility date and flags, migrations). The rules are pure and linear in the size of the
 //! composition, so the browser app can run them on every keystroke. Warnings never block a send;
 //! errors describe requests the API would reject (or that would silently do the wrong thing).
 //!
@@ -35,7 +35,9 @@ mod bindings;
 mod compatibility;
 mod entry;
 mod metadata_fields;
+mod migrations;
 mod modules;
+mod placement;
 mod request;
 mod service_worker;
 mod text;
@@ -110,7 +112,9 @@ pub fn check_at(c: &Composition, today: Option<&str>) -> Vec<Finding> {
     bindings::check(c, &mut out);
     binding_fields::check(c, &mut out);
     metadata_fields::check(c, &mut out);
+    placement::check(c, &mut out);
     compatibility::check(c, today, &mut out);
+    migrations::check(c, &mut out);
     let mut findings = out.items;
     // Stable: keeps the rule order inside each level.
     findings.sort_by_key(|f| f.level);
