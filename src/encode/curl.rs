@@ -84,16 +84,9 @@ pub fn command(c: &Composition, o: &CurlOptions) -> CurlCommand {
     }
     arguments.push(format!("<<'{HEREDOC_DELIMITER}'"));
 
-    let last = arguments.len() - 1;
-    for (index, argument) in arguments.iter().enumerate() {
-        if index == 0 {
-            text.push_str(argument);
-        } else {
-            text.push_str("  ");
-            text.push_str(argument);
-        }
-        text.push_str(if index == last { "\n" } else { " \\\n" });
-    }
+    // One argument per line; the here-document body follows the last one.
+    text.push_str(&arguments.join(" \\\n  "));
+    text.push('\n');
     text.push_str(&super::json::compact(c));
     text.push('\n');
     text.push_str(HEREDOC_DELIMITER);
