@@ -1,3 +1,164 @@
 //! The composer: a Yew app running in the browser.
+//!
+//! One reducer ([`state`]) holds the composition; each panel is a component in its own file and
+//! dispatches [`state::Action`]s. Everything shown about the request (JSON, parts, curl,
+//! findings) comes from the same `encode` and `rules` functions the CLI uses.
 
-pub fn start() {}
+pub mod browser;
+pub mod catalog;
+pub mod highlight;
+pub mod ids;
+pub mod state;
+
+mod binding_card;
+mod bindings_panel;
+mod copy_button;
+mod fields;
+mod file_menu;
+mod findings_panel;
+mod metadata_panel;
+mod modules_panel;
+mod preview_panel;
+mod request_bar;
+
+pub use file_menu::parse_composition;
+
+use wasm_bindgen::JsCast;
+use web_sys::{DragEvent, Element};
+use yew::prelude::*;
+
+use bindings_panel::BindingsPanel;
+use browser::storage::{self, Saved};
+use file_menu::{import_file, FileMenu};
+use findings_panel::FindingsPanel;
+use metadata_panel::MetadataPanel;
+use modules_panel::{add_files, ModulesPanel, ModulesPanelProps};
+use preview_panel::PreviewPanel;
+use request_bar::RequestBar;
+use state::{Action, AppState, Notice};
+
+/// Mounts the app on the page's `<body>`.
+pub fn start() {
+    yew::Renderer::<App>::new().render();
+}
+
+/// The state at page load: the saved composition, or a blank one.
+fn initial_state() -> AppState {
+    let today = browser::date::today();
+    match storage::load() {
+        Ok(Some(composition)) => AppState::new(composition, &today),
+        Ok(None) => AppState::new(AppState::blank(&today), &today),
+        Err(text) => {
+            let mut state = AppState::new(AppState::blank(&today), &today);
+            state.notice = Some(Notice {
+                error: true,
+                text: format!("{text}; starting from a blank composition."),
+            });
+            state
+        }
+    }
+}
+
+#[component]
+pub fn App() -> Html {
+    let state = use_reducer(initial_state);
+    let dispatch = state.dispatcher();
+    let saved = use_state(|| None::<Result<Saved, String>>);
+    {
+        // Every change is saved, redacted; the load itself (revision 0) is not, so an
+        // unreadable saved text is not overwritten before the user changes anything.
+        let saved = saved.clone();
+        let composition = state.composition.clone();
+        use_effect_with(state.revision, move |revision| {
+            if *revision > 0 {
+                saved.set(Some(storage::save(&composition)));
+            }
+        });
+    }
+    let dragging = use_state(|| false);
+    let ondragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !*dragging {
+                dragging.set(true);
+            }
+        })
+    };
+    let ondragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            // Only when the pointer leaves the window, not when it crosses child elements.
+            if e.related_target().is_none() {
+                dragging.set(false);
+            }
+        })
+    };
+    let ondrop = {
+        let dragging = dragging.clone();
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            let Some(list) = e.data_transfer().and_then(|d| d.files()) else {
+                return;
+            };
+            let files = browser::files::files_of(&list);
+            let on_import = e
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|el| el.closest("#import-drop").ok().flatten())
+                .is_some();
+            if on_import {
+                if let Some(file) = files.into_iter().next() {
+                    import_file(file, dispatch.clone());
+                }
+            } else {
+                add_files(files, dispatch.clone());
+            }
+        })
+    };
+    let dismiss = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Notify(None)))
+    };
+    let c = &state.composition;
+    let d = &state.derived;
+    html! {
+        <div class={classes!("app", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
+            <header class="top">
+                <h1>{ "Bindery" }</h1>
+                <span class="tagline">{ "Compose Cloudflare Workers uploads" }</span>
+                <span class="saved" id="save-status">{ match &*saved {
+                    Some(Ok(Saved::Complete)) => "Saved in this browser (without secrets)",
+                    Some(Ok(Saved::WithoutModuleBytes)) => "Saved without module contents (too large for browser storage)",
+                    Some(Err(_)) => "Not saved: browser storage unavailable",
+                    None => "",
+                } }</span>
+                <FileMenu composition={c.clone()} dispatch={dispatch.clone()} />
+            </header>
+            if let Some(notice) = &state.notice {
+                <div id="notice" class={classes!("notice", notice.error.then_some("error"))} role="status">
+                    <span>{ &notice.text }</span>
+                    <button type="button" class="icon" aria-label="Dismiss" onclick={dismiss}>{ "✕" }</button>
+                </div>
+            }
+            <main class="columns">
+                <div class="compose">
+                    <RequestBar request={c.request.clone()} findings={d.findings.clone()} dispatch={dispatch.clone()} />
+                    <ModulesPanel modules={c.modules.clone()} metadata_entry={ModulesPanelProps::entry_of(&c.metadata)}
+                        sends_modules={c.request.operation.sends_modules()} findings={d.findings.clone()} dispatch={dispatch.clone()} />
+                    <MetadataPanel metadata={c.metadata.clone()} operation={c.request.operation} today={state.today.clone()}
+                        findings={d.findings.clone()} dispatch={dispatch.clone()} />
+                    <BindingsPanel bindings={c.metadata.bindings.clone()} findings={d.findings.clone()} dispatch={dispatch.clone()} />
+                </div>
+                <aside class="side">
+                    <FindingsPanel findings={d.findings.clone()} />
+                    <PreviewPanel derived={d.clone()} json_part_name={c.request.operation.json_part_name()}
+                        curl_prefix={state.curl_prefix.clone()} dispatch={dispatch.clone()} />
+                </aside>
+            </main>
+            <div class="drop-hint" aria-hidden="true">{ "Drop files to add them as modules (or on Import… to open a composition)" }</div>
+        </div>
+    }
+}

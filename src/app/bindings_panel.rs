@@ -1,0 +1,106 @@
+//! The bindings panel: a searchable, grouped type chooser and one form per binding.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::binding_card::BindingCard;
+use super::browser::focus::focus_id_soon;
+use super::catalog::{self, Group};
+use super::fields::{input_text, FieldNotes};
+use super::ids::field_id;
+use super::state::{is_under, Action, AppState};
+use crate::model::Binding;
+use crate::rules::Finding;
+
+#[derive(Properties, PartialEq)]
+pub struct BindingsPanelProps {
+    pub bindings: Vec<Binding>,
+    pub findings: Rc<Vec<Finding>>,
+    pub dispatch: UseReducerDispatcher<AppState>,
+}
+
+#[component]
+pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
+    let query = use_state(String::new);
+    let count = props.bindings.len();
+    let add = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |type_name: String| {
+            dispatch.dispatch(Action::AddBinding(type_name));
+            focus_id_soon(field_id(&format!("bindings[{count}].name")));
+        })
+    };
+    let on_search = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| query.set(input_text(&e)))
+    };
+    let matching: Vec<&catalog::TypeSpec> = catalog::TYPES
+        .iter()
+        .filter(|t| catalog::matches(t, &query))
+        .collect();
+    let on_search_key = {
+        let add = add.clone();
+        let first = matching.first().map(|t| t.type_name);
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" {
+                e.prevent_default();
+                if let Some(first) = first {
+                    add.emit(first.to_string());
+                }
+            }
+        })
+    };
+    let button = |type_name: &'static str, label: &'static str, help: &'static str| {
+        let add = add.clone();
+        html! {
+            <button type="button" class="type" id={format!("add-binding-{type_name}")} data-testid={format!("add-binding-{type_name}")}
+                title={help} onclick={Callback::from(move |_: MouseEvent| add.emit(type_name.to_string()))}>
+                { label }<code>{ type_name }</code>
+            </button>
+        }
+    };
+    let list_notes: Vec<Finding> = props
+        .findings
+        .iter()
+        .filter(|f| f.at == "metadata.bindings")
+        .cloned()
+        .collect();
+
+    html! {
+        <section class="panel bindings" aria-labelledby="bindings-title">
+            <h2 id="bindings-title">{ "Bindings" }<span class="count">{ count }</span></h2>
+            <div class="chooser" role="group" aria-label="Add a binding">
+                <input id="binding-search" type="search" placeholder="Add a binding: search types (Enter adds the first)"
+                    aria-label="Search binding types" value={(*query).clone()} oninput={on_search} onkeydown={on_search_key} />
+                <div class="types">
+                    { for Group::ALL.into_iter().map(|group| {
+                        let types: Vec<_> = matching.iter().filter(|t| t.group == group).collect();
+                        if types.is_empty() { return html! {}; }
+                        html! {
+                            <div class="type-group">
+                                <h3>{ group.label() }</h3>
+                                <div class="type-buttons">{ for types.iter().map(|t| button(t.type_name, t.label, t.help)) }</div>
+                            </div>
+                        }
+                    }) }
+                    <div class="type-group">
+                        <h3>{ "Custom / raw" }</h3>
+                        <div class="type-buttons">{ button("", "Custom binding", "Any type, written as JSON: for types this page does not know yet.") }</div>
+                    </div>
+                </div>
+            </div>
+            <FieldNotes findings={list_notes} />
+            <div id={field_id("bindings")} class="binding-list" tabindex="-1">
+                { for props.bindings.iter().enumerate().map(|(index, binding)| {
+                    let at = format!("bindings[{index}]");
+                    html! {
+                        <BindingCard key={index} {index} binding={binding.clone()} last={index + 1 == count}
+                            findings={props.findings.iter().filter(|f| is_under(&f.at, &at)).cloned().collect::<Vec<_>>()}
+                            dispatch={props.dispatch.clone()} />
+                    }
+                }) }
+            </div>
+        </section>
+    }
+}

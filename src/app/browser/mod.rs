@@ -1,0 +1,9 @@
+//! Browser-only pieces, each small and testable in a real browser (`tests/browser.rs`).
+
+pub mod clipboard;
+pub mod date;
+pub mod download;
+pub mod files;
+pub mod focus;
+pub mod form_data;
+pub mod storage;

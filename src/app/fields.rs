@@ -1,0 +1,143 @@
+//! Small form pieces shared by the panels: event helpers, inline findings, the JSON editor.
+
+use serde_json::Value;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::rules::{Finding, Level};
+
+pub fn input_text(e: &InputEvent) -> String {
+    e.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+pub fn textarea_text(e: &InputEvent) -> String {
+    e.target_unchecked_into::<HtmlTextAreaElement>().value()
+}
+
+pub fn select_text(e: &Event) -> String {
+    e.target_unchecked_into::<HtmlSelectElement>().value()
+}
+
+pub fn checked(e: &Event) -> bool {
+    e.target_unchecked_into::<HtmlInputElement>().checked()
+}
+
+/// `None` for an empty or blank text.
+pub fn non_empty(text: String) -> Option<String> {
+    (!text.trim().is_empty()).then_some(text)
+}
+
+/// Comma- or whitespace-separated words.
+pub fn words(text: &str) -> Vec<String> {
+    text.split([',', ' ', '\n', '\t'])
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NotesProps {
+    pub findings: Vec<Finding>,
+}
+
+/// The findings about one field, shown right under it.
+#[component]
+pub fn FieldNotes(props: &NotesProps) -> Html {
+    if props.findings.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="notes">
+            { for props.findings.iter().map(|f| html! {
+                <li class={classes!("note", level_class(f.level))} data-rule={f.rule}>{ &f.message }</li>
+            }) }
+        </ul>
+    }
+}
+
+pub fn level_class(level: Level) -> &'static str {
+    match level {
+        Level::Error => "error",
+        Level::Warning => "warning",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct JsonFieldProps {
+    pub id: AttrValue,
+    /// The current value in the composition.
+    pub value: Option<Value>,
+    /// Called with each edit that parses; returns the model's complaint, if any.
+    pub on_commit: Callback<Option<Value>, Result<(), String>>,
+    #[prop_or(4)]
+    pub rows: u32,
+    #[prop_or_default]
+    pub placeholder: AttrValue,
+}
+
+/// A JSON textarea: edits that parse (and that the model accepts) are applied at once, others
+/// show their error inline while the typed text is kept.
+#[component]
+pub fn JsonField(props: &JsonFieldProps) -> Html {
+    let text = use_state(|| pretty(&props.value));
+    let error = use_state(|| None::<String>);
+    {
+        // An outside change (import, New) replaces the text unless it already says the same.
+        let text = text.clone();
+        let error = error.clone();
+        use_effect_with(props.value.clone(), move |value| {
+            if parse(&text).ok() != Some(value.clone()) {
+                text.set(pretty(value));
+                error.set(None);
+            }
+        });
+    }
+    let oninput = {
+        let text = text.clone();
+        let error = error.clone();
+        let on_commit = props.on_commit.clone();
+        Callback::from(move |e: InputEvent| {
+            let typed = textarea_text(&e);
+            let outcome = parse(&typed).and_then(|value| on_commit.emit(value));
+            error.set(outcome.err());
+            text.set(typed);
+        })
+    };
+    html! {
+        <>
+            <textarea id={props.id.clone()} class={classes!("json", error.is_some().then_some("invalid"))}
+                rows={props.rows.to_string()} spellcheck="false" placeholder={props.placeholder.clone()}
+                value={(*text).clone()} {oninput} aria-invalid={error.is_some().to_string()} />
+            if let Some(message) = &*error {
+                <p class="note error json-error">{ message }</p>
+            }
+        </>
+    }
+}
+
+fn pretty(value: &Option<Value>) -> String {
+    value
+        .as_ref()
+        .map(|v| serde_json::to_string_pretty(v).unwrap_or_default())
+        .unwrap_or_default()
+}
+
+/// Blank text is "unset"; anything else must be JSON.
+fn parse(text: &str) -> Result<Option<Value>, String> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    serde_json::from_str(text)
+        .map(Some)
+        .map_err(|e| format!("Not valid JSON: {e}"))
+}
+
+/// `512 B`, `12.3 KB`, `4.0 MB`.
+pub fn size_text(bytes: usize) -> String {
+    match bytes {
+        b if b < 1024 => format!("{b} B"),
+        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+    }
+}

@@ -1,0 +1,238 @@
+//! The modules panel: files added as parts, their names, kinds and order, and the entry point.
+
+use std::rc::Rc;
+
+use web_sys::{File, HtmlInputElement};
+use yew::prelude::*;
+
+use super::browser::files::{files_of, read_all};
+use super::fields::{input_text, select_text, size_text, FieldNotes};
+use super::ids::field_id;
+use super::state::{is_under, Action, AppState, Notice};
+use crate::model::{Metadata, Module, ModuleKind};
+use crate::rules::Finding;
+
+/// Reads files and adds them as modules (kind guessed from each name).
+pub fn add_files(files: Vec<File>, dispatch: UseReducerDispatcher<AppState>) {
+    if files.is_empty() {
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        match read_all(files).await {
+            Ok(read) => {
+                let modules = read
+                    .into_iter()
+                    .map(|(name, bytes)| Module::inline(name, bytes))
+                    .collect();
+                dispatch.dispatch(Action::AddModules(modules));
+            }
+            Err(message) => dispatch.dispatch(Action::Notify(Some(Notice {
+                error: true,
+                text: message,
+            }))),
+        }
+    });
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ModulesPanelProps {
+    pub modules: Vec<Module>,
+    pub metadata_entry: (Option<String>, Option<String>),
+    pub sends_modules: bool,
+    pub findings: Rc<Vec<Finding>>,
+    pub dispatch: UseReducerDispatcher<AppState>,
+}
+
+impl ModulesPanelProps {
+    pub fn entry_of(metadata: &Metadata) -> (Option<String>, Option<String>) {
+        (metadata.main_module.clone(), metadata.body_part.clone())
+    }
+}
+
+#[component]
+pub fn ModulesPanel(props: &ModulesPanelProps) -> Html {
+    let dispatch = props.dispatch.clone();
+    let (main_module, body_part) = &props.metadata_entry;
+    let service_worker = body_part.is_some() && main_module.is_none();
+    let entry = if service_worker {
+        body_part.clone()
+    } else {
+        main_module.clone()
+    };
+    let notes = |at: &str| -> Vec<Finding> {
+        props
+            .findings
+            .iter()
+            .filter(|f| is_under(&f.at, at))
+            .cloned()
+            .collect()
+    };
+
+    let on_pick = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(list) = input.files() {
+                add_files(files_of(&list), dispatch.clone());
+            }
+            input.set_value("");
+        })
+    };
+    let on_format = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            dispatch.dispatch(Action::SetFormat {
+                service_worker: select_text(&e) == "service_worker",
+            })
+        })
+    };
+    let on_entry = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let name = Some(select_text(&e)).filter(|n| !n.is_empty());
+            dispatch.dispatch(Action::SetEntry {
+                name,
+                service_worker,
+            });
+        })
+    };
+    let (entry_id, format_id) = if service_worker {
+        (
+            field_id("metadata.body_part"),
+            field_id("metadata.main_module"),
+        )
+    } else {
+        (
+            field_id("metadata.main_module"),
+            field_id("metadata.body_part"),
+        )
+    };
+    let entry_missing = entry
+        .as_ref()
+        .filter(|name| !props.modules.iter().any(|m| &&m.name == name));
+    let entry_notes: Vec<Finding> = notes("metadata.main_module")
+        .into_iter()
+        .chain(notes("metadata.body_part"))
+        .collect();
+
+    html! {
+        <section class="panel modules" aria-labelledby="modules-title">
+            <h2 id="modules-title">{ "Modules" }</h2>
+            if !props.sends_modules {
+                <p class="help banner">{ "A settings PATCH sends no code: these modules are kept here but not sent." }</p>
+            }
+            <div class="grid two">
+                <label class="field">
+                    <span class="label">{ "Format" }</span>
+                    <select id={format_id} onchange={on_format}>
+                        <option value="module" selected={!service_worker}>{ "ES modules (main_module)" }</option>
+                        <option value="service_worker" selected={service_worker}>{ "Service worker (body_part)" }</option>
+                    </select>
+                </label>
+                <label class="field">
+                    <span class="label">{ if service_worker { "Body part" } else { "Main module" } }</span>
+                    <select id={entry_id} onchange={on_entry} data-testid="entry-select">
+                        <option value="" selected={entry.is_none()}>{ "(none)" }</option>
+                        if let Some(missing) = entry_missing {
+                            <option value={missing.clone()} selected=true>{ format!("{missing} (no such part)") }</option>
+                        }
+                        { for props.modules.iter().map(|m| html! {
+                            <option value={m.name.clone()} selected={entry.as_deref() == Some(m.name.as_str())}>{ &m.name }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            <FieldNotes findings={entry_notes} />
+            <div class="file-pick">
+                <label class="button" for="module-files">{ "Add files…" }</label>
+                <input id="module-files" class="visually-hidden" type="file" multiple=true onchange={on_pick} />
+                <span class="help">{ "or drop files anywhere on the page. Part names are the file names; edit them to match your imports." }</span>
+            </div>
+            if props.modules.is_empty() {
+                <p id={field_id("modules")} class="empty" tabindex="-1">{ "No modules yet." }</p>
+            } else {
+                <table id={field_id("modules")} class="modules-table" tabindex="-1">
+                    <thead><tr>
+                        <th>{ "Part name" }</th><th>{ "Kind" }</th><th>{ "Content type" }</th>
+                        <th class="num">{ "Size" }</th><th><span class="visually-hidden">{ "Actions" }</span></th>
+                    </tr></thead>
+                    <tbody>
+                        { for props.modules.iter().enumerate().map(|(index, module)| html! {
+                            <ModuleRow key={index} {index} module={module.clone()} last={index + 1 == props.modules.len()}
+                                is_entry={entry.as_deref() == Some(module.name.as_str())}
+                                findings={notes(&format!("modules[{index}]"))} dispatch={dispatch.clone()} />
+                        }) }
+                    </tbody>
+                </table>
+            }
+            <FieldNotes findings={props.findings.iter().filter(|f| f.at == "modules").cloned().collect::<Vec<_>>()} />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ModuleRowProps {
+    index: usize,
+    module: Module,
+    last: bool,
+    is_entry: bool,
+    findings: Vec<Finding>,
+    dispatch: UseReducerDispatcher<AppState>,
+}
+
+#[component]
+fn ModuleRow(props: &ModuleRowProps) -> Html {
+    let index = props.index;
+    let at = format!("modules[{index}]");
+    let on_name = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: InputEvent| {
+            dispatch.dispatch(Action::RenameModule(index, input_text(&e)))
+        })
+    };
+    let on_kind = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| {
+            if let Some(kind) = ModuleKind::from_id(&select_text(&e)) {
+                dispatch.dispatch(Action::SetModuleKind(index, kind));
+            }
+        })
+    };
+    let action = |action: Action| {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(action.clone()))
+    };
+    let m = &props.module;
+    let missing_bytes = m.bytes.is_empty() && m.path.is_some();
+    html! {
+        <>
+        <tr id={field_id(&at)} class={classes!(props.is_entry.then_some("entry"))} data-testid="module-row">
+            <td>
+                <input id={field_id(&format!("{at}.name"))} type="text" spellcheck="false" aria-label="Part name"
+                    value={m.name.clone()} oninput={on_name} />
+                if props.is_entry { <span class="badge" title="entry point">{ "entry" }</span> }
+            </td>
+            <td>
+                <select id={field_id(&format!("{at}.kind"))} aria-label="Kind" onchange={on_kind}>
+                    { for ModuleKind::ALL.into_iter().map(|k| html! {
+                        <option value={k.id()} selected={k == m.kind}>{ k.label() }</option>
+                    }) }
+                </select>
+            </td>
+            <td><code>{ m.content_type() }</code></td>
+            <td class="num">{ if missing_bytes { "not loaded".to_string() } else { size_text(m.bytes.len()) } }</td>
+            <td class="actions">
+                <button type="button" class="icon" title="Move up" aria-label={format!("Move {} up", m.name)}
+                    disabled={index == 0} onclick={action(Action::MoveModule { index, up: true })}>{ "↑" }</button>
+                <button type="button" class="icon" title="Move down" aria-label={format!("Move {} down", m.name)}
+                    disabled={props.last} onclick={action(Action::MoveModule { index, up: false })}>{ "↓" }</button>
+                <button type="button" class="icon danger" title="Remove" aria-label={format!("Remove {}", m.name)}
+                    onclick={action(Action::RemoveModule(index))}>{ "✕" }</button>
+            </td>
+        </tr>
+        if !props.findings.is_empty() {
+            <tr class="notes-row"><td colspan="5"><FieldNotes findings={props.findings.clone()} /></td></tr>
+        }
+        </>
+    }
+}

@@ -1,0 +1,338 @@
+//! The app's state: the composition being edited, what is derived from it, and the actions
+//! that change it. Every update is pure; the derived data (wire JSON, parts, curl, findings) is
+//! computed once per change here, not by each component.
+
+use std::rc::Rc;
+
+use serde_json::{Map, Value};
+use yew::Reducible;
+
+use crate::encode::{self, CurlCommand, CurlOptions};
+use crate::model::{
+    Binding, BindingKind, Composition, Metadata, Module, ModuleKind, Operation, Target,
+};
+use crate::rules::{self, Finding};
+
+/// Everything shown about the composition besides its own fields.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Derived {
+    pub method: &'static str,
+    /// Full URL against the public API base, as in the curl command.
+    pub url: String,
+    pub metadata_pretty: String,
+    pub parts: Vec<PartSummary>,
+    pub curl: CurlCommand,
+    pub findings: Rc<Vec<Finding>>,
+}
+
+/// One multipart part as the preview lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartSummary {
+    pub name: String,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+    pub size: usize,
+}
+
+impl Derived {
+    pub fn of(c: &Composition, today: &str, curl_prefix: &str) -> Derived {
+        let options = CurlOptions {
+            file_prefix: curl_prefix.to_string(),
+            ..CurlOptions::default()
+        };
+        let parts = encode::parts(c)
+            .into_iter()
+            .map(|part| PartSummary {
+                size: part.size(),
+                name: part.name,
+                filename: part.filename,
+                content_type: part.content_type,
+            })
+            .collect();
+        Derived {
+            method: c.request.method(),
+            url: c.request.url(&options.api_base),
+            metadata_pretty: encode::pretty(c),
+            parts,
+            curl: encode::command(c, &options),
+            findings: Rc::new(rules::check_at(c, Some(today))),
+        }
+    }
+
+    /// Findings whose `at` is `at` itself or lies below it (`bindings[2]` covers
+    /// `bindings[2].namespace_id`).
+    pub fn findings_under(&self, at: &str) -> Vec<Finding> {
+        self.findings
+            .iter()
+            .filter(|f| is_under(&f.at, at))
+            .cloned()
+            .collect()
+    }
+}
+
+/// Whether the path `path` is `parent` or one of its children.
+pub fn is_under(path: &str, parent: &str) -> bool {
+    path == parent
+        || path
+            .strip_prefix(parent)
+            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+}
+
+/// A message shown at the top of the page until dismissed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub error: bool,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    pub composition: Rc<Composition>,
+    pub derived: Rc<Derived>,
+    /// Today as `YYYY-MM-DD` (local time), for the default date and the future-date rule.
+    pub today: Rc<str>,
+    pub curl_prefix: String,
+    pub notice: Option<Notice>,
+    /// Increases on every change to the composition (storage saves follow it).
+    pub revision: u64,
+}
+
+impl AppState {
+    pub fn new(composition: Composition, today: &str) -> AppState {
+        let derived = Rc::new(Derived::of(&composition, today, ""));
+        AppState {
+            composition: Rc::new(composition),
+            derived,
+            today: today.into(),
+            curl_prefix: String::new(),
+            notice: None,
+            revision: 0,
+        }
+    }
+
+    /// A fresh composition: module syntax, compatibility date today.
+    pub fn blank(today: &str) -> Composition {
+        let mut c = Composition::default();
+        c.metadata.compatibility_date = Some(today.to_string());
+        c
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    SetTarget(Target),
+    SetOperation(Operation),
+    SetAccountId(String),
+    SetScriptName(String),
+    SetDispatchNamespace(String),
+    SetInheritStrict(bool),
+    /// Adds modules; a module named like an existing one replaces its bytes.
+    AddModules(Vec<Module>),
+    RenameModule(usize, String),
+    SetModuleKind(usize, ModuleKind),
+    MoveModule {
+        index: usize,
+        up: bool,
+    },
+    RemoveModule(usize),
+    /// Sets the entry part (`None` clears it) as `body_part` when `service_worker`, else as
+    /// `main_module`; the other field is cleared.
+    SetEntry {
+        name: Option<String>,
+        service_worker: bool,
+    },
+    /// Switches the entry between `main_module` and `body_part`, keeping the part chosen.
+    SetFormat {
+        service_worker: bool,
+    },
+    /// Replaces the whole metadata (built with [`metadata_with`]).
+    SetMetadata(Metadata),
+    AddBinding(String),
+    RemoveBinding(usize),
+    MoveBinding {
+        index: usize,
+        up: bool,
+    },
+    SetBinding(usize, Binding),
+    SetCurlPrefix(String),
+    /// Replaces the composition (import).
+    Replace(Composition),
+    New,
+    Notify(Option<Notice>),
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::SetCurlPrefix(prefix) => {
+                next.curl_prefix = prefix;
+                next.derived = Rc::new(Derived::of(
+                    &next.composition,
+                    &next.today,
+                    &next.curl_prefix,
+                ));
+                return Rc::new(next);
+            }
+            Action::Notify(notice) => {
+                next.notice = notice;
+                return Rc::new(next);
+            }
+            Action::New => {
+                next.composition = Rc::new(AppState::blank(&next.today));
+                next.notice = None;
+            }
+            Action::Replace(composition) => next.composition = Rc::new(composition),
+            action => {
+                let mut c = (*self.composition).clone();
+                apply(&mut c, action);
+                if c == *self.composition {
+                    return self;
+                }
+                next.composition = Rc::new(c);
+            }
+        }
+        next.revision += 1;
+        next.derived = Rc::new(Derived::of(
+            &next.composition,
+            &next.today,
+            &next.curl_prefix,
+        ));
+        Rc::new(next)
+    }
+}
+
+/// Applies an action that edits the composition itself.
+fn apply(c: &mut Composition, action: Action) {
+    let request = &mut c.request;
+    match action {
+        Action::SetTarget(target) => request.target = target,
+        Action::SetOperation(operation) => request.operation = operation,
+        Action::SetAccountId(value) => request.account_id = value.trim().to_string(),
+        Action::SetScriptName(value) => request.script_name = value,
+        Action::SetDispatchNamespace(value) => request.dispatch_namespace = value,
+        Action::SetInheritStrict(on) => request.bindings_inherit_strict = on,
+        Action::AddModules(modules) => add_modules(c, modules),
+        Action::RenameModule(index, name) => {
+            if let Some(module) = c.modules.get_mut(index) {
+                let old = std::mem::replace(&mut module.name, name.clone());
+                for entry in [&mut c.metadata.main_module, &mut c.metadata.body_part] {
+                    if entry.as_deref() == Some(old.as_str()) {
+                        *entry = Some(name.clone());
+                    }
+                }
+            }
+        }
+        Action::SetModuleKind(index, kind) => {
+            if let Some(module) = c.modules.get_mut(index) {
+                module.kind = kind;
+            }
+        }
+        Action::MoveModule { index, up } => move_item(&mut c.modules, index, up),
+        Action::RemoveModule(index) => {
+            if index < c.modules.len() {
+                let removed = c.modules.remove(index);
+                for entry in [&mut c.metadata.main_module, &mut c.metadata.body_part] {
+                    if entry.as_deref() == Some(removed.name.as_str()) {
+                        *entry = None;
+                    }
+                }
+            }
+        }
+        Action::SetEntry {
+            name,
+            service_worker,
+        } => {
+            let m = &mut c.metadata;
+            let (chosen, other) = if service_worker {
+                (&mut m.body_part, &mut m.main_module)
+            } else {
+                (&mut m.main_module, &mut m.body_part)
+            };
+            *chosen = name;
+            *other = None;
+        }
+        Action::SetFormat { service_worker } => {
+            let m = &mut c.metadata;
+            let name = m.main_module.take().or_else(|| m.body_part.take());
+            if service_worker {
+                m.body_part = name;
+            } else {
+                m.main_module = name;
+            }
+        }
+        Action::SetMetadata(metadata) => c.metadata = metadata,
+        Action::AddBinding(type_name) => c
+            .metadata
+            .bindings
+            .push(Binding::new("", BindingKind::empty(&type_name))),
+        Action::RemoveBinding(index) => {
+            if index < c.metadata.bindings.len() {
+                c.metadata.bindings.remove(index);
+            }
+        }
+        Action::MoveBinding { index, up } => move_item(&mut c.metadata.bindings, index, up),
+        Action::SetBinding(index, binding) => {
+            if let Some(slot) = c.metadata.bindings.get_mut(index) {
+                *slot = binding;
+            }
+        }
+        Action::SetCurlPrefix(_) | Action::Replace(_) | Action::New | Action::Notify(_) => {}
+    }
+}
+
+fn add_modules(c: &mut Composition, modules: Vec<Module>) {
+    for module in modules {
+        match c.modules.iter_mut().find(|m| m.name == module.name) {
+            Some(existing) => existing.bytes = module.bytes,
+            None => c.modules.push(module),
+        }
+    }
+    // The first JavaScript module becomes the entry when none is chosen yet.
+    if c.metadata.entry_part().is_none() {
+        if let Some(first) = c.modules.iter().find(|m| m.kind.is_javascript()) {
+            c.metadata.main_module = Some(first.name.clone());
+        }
+    }
+}
+
+fn move_item<T>(items: &mut [T], index: usize, up: bool) {
+    let other = if up {
+        index.checked_sub(1)
+    } else {
+        Some(index + 1)
+    };
+    if let Some(other) = other.filter(|&o| o < items.len() && index < items.len()) {
+        items.swap(index, other);
+    }
+}
+
+/// `metadata` with the top-level field `key` set to `value` (or unset with `None`), checked by
+/// the model's own deserializer. The error names the field and what is wrong.
+pub fn metadata_with(
+    metadata: &Metadata,
+    key: &str,
+    value: Option<Value>,
+) -> Result<Metadata, String> {
+    let mut object = match serde_json::to_value(metadata) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    match value {
+        Some(value) => object.insert(key.to_string(), value),
+        None => object.shift_remove(key),
+    };
+    serde_json::from_value(Value::Object(object)).map_err(|e| format!("{key}: {e}"))
+}
+
+/// `binding` with the field `key` set (or removed with `None`), checked by the model.
+pub fn binding_with(binding: &Binding, key: &str, value: Option<Value>) -> Result<Binding, String> {
+    let mut object = binding.to_json();
+    match value {
+        Some(value) => object.insert(key.to_string(), value),
+        None => object.shift_remove(key),
+    };
+    Binding::from_json(object)
+}
