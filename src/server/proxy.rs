@@ -1,0 +1,232 @@
+//! The forwarder behind `/client/v4/**`: checks the path against the allow-list, keeps only the
+//! API headers, caps the body, and streams the request to the upstream fixed at start-up and the
+//! answer back. Nothing is buffered whole in either direction.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower::ServiceExt;
+
+use super::config::{ServerConfig, Upstream};
+use super::envelope::Refusal;
+use super::guards::allow_list::{check_allowed, is_r2_buckets};
+use super::guards::body_limit::{capped, check_declared_length, too_large};
+use super::guards::headers::{forwarded_request_headers, returned_response_headers};
+use super::guards::layers::CleanPath;
+
+/// Where the proxy sends requests.
+enum Forwarder {
+    /// Over HTTP(S) to a base URL, with a client that follows no redirects.
+    Http {
+        client: reqwest::Client,
+        base: reqwest::Url,
+    },
+    /// In process, to the sandbox router (paths relative to `/client/v4`).
+    Sandbox(Router),
+}
+
+/// The proxy's fixed settings, shared by all requests.
+pub struct Proxy {
+    forwarder: Forwarder,
+    max_body_bytes: u64,
+    upstream_timeout: Duration,
+}
+
+const API_PREFIX: [&str; 2] = ["client", "v4"];
+
+impl Proxy {
+    pub fn new(config: &ServerConfig) -> Result<Self, String> {
+        let forwarder = match &config.upstream {
+            Upstream::Sandbox(sandbox) => {
+                Forwarder::Sandbox(super::sandbox::router(sandbox.clone()))
+            }
+            upstream => {
+                let base = reqwest::Url::parse(&upstream.base()).map_err(|e| e.to_string())?;
+                let client = reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .connect_timeout(config.connect_timeout)
+                    .no_proxy()
+                    .build()
+                    .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+                Forwarder::Http { client, base }
+            }
+        };
+        Ok(Proxy {
+            forwarder,
+            max_body_bytes: config.max_body_bytes,
+            upstream_timeout: config.upstream_timeout,
+        })
+    }
+
+    /// The upstream URL for API path segments and a query: the base, the segments, the query.
+    /// Segments hold only safe characters (see the target guard), so the host cannot change;
+    /// it is checked again anyway.
+    fn upstream_url(
+        base: &reqwest::Url,
+        api: &[String],
+        query: Option<&str>,
+    ) -> Result<reqwest::Url, Refusal> {
+        let mut text = format!("{}/{}", base.as_str().trim_end_matches('/'), api.join("/"));
+        if let Some(query) = query {
+            text.push('?');
+            text.push_str(query);
+        }
+        let url = reqwest::Url::parse(&text).map_err(|e| {
+            Refusal::new(
+                StatusCode::BAD_REQUEST,
+                format!("cannot build the upstream URL: {e}"),
+            )
+        })?;
+        if url.scheme() != base.scheme() || url.host() != base.host() || url.port() != base.port() {
+            return Err(Refusal::new(
+                StatusCode::BAD_REQUEST,
+                "the request would leave the upstream",
+            ));
+        }
+        Ok(url)
+    }
+}
+
+/// Handler for every request under `/client/v4/`.
+pub async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response {
+    match forward_checked(&proxy, request).await {
+        Ok(response) => response,
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+async fn forward_checked(proxy: &Proxy, request: Request) -> Result<Response, Refusal> {
+    let segments = request
+        .extensions()
+        .get::<CleanPath>()
+        .map(|p| p.0.clone())
+        .ok_or_else(|| {
+            Refusal::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "request path was not checked",
+            )
+        })?;
+    let api: Vec<String> = match segments.split_first_chunk::<2>() {
+        Some((prefix, rest)) if prefix.iter().map(String::as_str).eq(API_PREFIX) => rest.to_vec(),
+        _ => return Err(Refusal::new(StatusCode::NOT_FOUND, "not an API path")),
+    };
+    check_allowed(&api)?;
+    if !matches!(
+        *request.method(),
+        Method::GET | Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    ) {
+        return Err(Refusal::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            format!("method {} is not forwarded", request.method()),
+        ));
+    }
+    check_declared_length(request.headers(), proxy.max_body_bytes)?;
+    let headers = forwarded_request_headers(request.headers(), is_r2_buckets(&api));
+    let method = request.method().clone();
+    let query = request.uri().query().map(str::to_string);
+    let (body, overflow) = capped(request.into_body().into_data_stream(), proxy.max_body_bytes);
+
+    let sent = async {
+        match &proxy.forwarder {
+            Forwarder::Http { client, base } => {
+                let url = Proxy::upstream_url(base, &api, query.as_deref())?;
+                let upstream = client
+                    .request(method, url)
+                    .headers(headers)
+                    .body(reqwest::Body::wrap_stream(body))
+                    .send()
+                    .await
+                    .map_err(|e| upstream_failure(e, overflow.happened(), proxy.max_body_bytes))?;
+                let status = upstream.status();
+                let headers = returned_response_headers(upstream.headers());
+                let mut response = Response::new(Body::from_stream(upstream.bytes_stream()));
+                *response.status_mut() = status;
+                *response.headers_mut() = headers;
+                Ok(response)
+            }
+            Forwarder::Sandbox(router) => {
+                let mut target = format!("/{}", api.join("/"));
+                if let Some(query) = &query {
+                    target.push('?');
+                    target.push_str(query);
+                }
+                let mut inner = Request::new(Body::from_stream(body));
+                *inner.method_mut() = method;
+                *inner.uri_mut() = target.parse().map_err(|_| {
+                    Refusal::new(StatusCode::BAD_REQUEST, "cannot build the sandbox path")
+                })?;
+                *inner.headers_mut() = headers;
+                let response = router
+                    .clone()
+                    .oneshot(inner)
+                    .await
+                    .unwrap_or_else(|never| match never {});
+                if overflow.happened() {
+                    return Err(too_large(proxy.max_body_bytes));
+                }
+                let (mut parts, body) = response.into_parts();
+                parts.headers = returned_response_headers(&parts.headers);
+                Ok(Response::from_parts(parts, body))
+            }
+        }
+    };
+    match tokio::time::timeout(proxy.upstream_timeout, sent).await {
+        Ok(result) => result,
+        Err(_) => Err(Refusal::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            format!(
+                "the upstream did not answer within {} s",
+                proxy.upstream_timeout.as_secs_f64()
+            ),
+        )),
+    }
+}
+
+/// 413 when the body went over the cap, 504 for time-outs, 502 for everything else.
+fn upstream_failure(error: reqwest::Error, overflowed: bool, cap: u64) -> Refusal {
+    if overflowed {
+        return too_large(cap);
+    }
+    let error = error.without_url();
+    let detail = std::error::Error::source(&error)
+        .map(|source| format!("{error}: {source}"))
+        .unwrap_or_else(|| error.to_string());
+    if error.is_timeout() {
+        Refusal::new(
+            StatusCode::GATEWAY_TIMEOUT,
+            format!("the upstream timed out ({detail})"),
+        )
+    } else if error.is_connect() {
+        Refusal::new(
+            StatusCode::BAD_GATEWAY,
+            format!("cannot connect to the upstream ({detail})"),
+        )
+    } else {
+        Refusal::new(
+            StatusCode::BAD_GATEWAY,
+            format!("the upstream request failed ({detail})"),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upstream_urls_stay_on_the_base() {
+        let base = reqwest::Url::parse("https://api.cloudflare.com/client/v4").unwrap();
+        let api = vec!["accounts".to_string(), "me@example.com".to_string()];
+        let url = Proxy::upstream_url(&base, &api, Some("page=1")).unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://api.cloudflare.com/client/v4/accounts/me@example.com?page=1"
+        );
+        assert_eq!(url.host_str(), Some("api.cloudflare.com"));
+    }
+}

@@ -1,0 +1,493 @@
+//! Bindings of an upload: validated against the sandbox's resources, merged with the previous
+//! version (`keep_bindings`, `inherit`, settings-PATCH carry-over), and shown without secrets.
+
+use axum::http::StatusCode;
+use serde_json::{Map, Value};
+
+use super::reply::ApiError;
+use super::state::{State, Version};
+
+/// Every binding type the API knows (reference section c).
+const KNOWN_TYPES: &[&str] = &[
+    "plain_text",
+    "secret_text",
+    "json",
+    "kv_namespace",
+    "r2_bucket",
+    "d1",
+    "durable_object_namespace",
+    "service",
+    "queue",
+    "analytics_engine",
+    "ai",
+    "browser",
+    "hyperdrive",
+    "vectorize",
+    "version_metadata",
+    "mtls_certificate",
+    "dispatch_namespace",
+    "send_email",
+    "workflow",
+    "pipelines",
+    "secrets_store_secret",
+    "secret_key",
+    "ratelimit",
+    "images",
+    "media",
+    "assets",
+    "inherit",
+    "wasm_module",
+    "text_blob",
+    "data_blob",
+    "ai_search",
+    "ai_search_namespace",
+    "messaging",
+    "flagship",
+    "vpc_service",
+    "vpc_network",
+    "worker_loader",
+    "stream",
+    "websearch",
+    "agent_memory",
+    "artifacts",
+    "logfwdr",
+    "unsafe_hello_world",
+];
+
+/// Fields never shown back (write-only values).
+const SECRET_FIELDS: &[&str] = &["text", "key_base64", "key_jwk"];
+
+/// `type` and `name` of a binding object.
+fn type_and_name(binding: &Value, index: usize) -> Result<(&str, &str), ApiError> {
+    let object = binding
+        .as_object()
+        .ok_or_else(|| ApiError::validation(format!("binding #{index} is not a JSON object")))?;
+    let kind = object.get("type").and_then(Value::as_str).ok_or_else(|| {
+        let called = object
+            .get("name")
+            .and_then(Value::as_str)
+            .map_or(format!("#{index}"), String::from);
+        ApiError::validation(format!("binding {called} has no type"))
+    })?;
+    let name = object
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| {
+            ApiError::validation(format!("binding #{index} of type {kind} has no name"))
+        })?;
+    Ok((kind, name))
+}
+
+/// A required string field, or 10021 naming the binding.
+fn field<'a>(binding: &'a Value, key: &str, kind: &str, name: &str) -> Result<&'a str, ApiError> {
+    binding
+        .get(key)
+        .and_then(Value::as_str)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| {
+            ApiError::validation(format!(
+                "binding {name} of type {kind} must have a valid `{key}` specified"
+            ))
+        })
+}
+
+fn not_found(code: u32, what: String, name: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        code,
+        format!("binding {name}: {what} not found"),
+    )
+}
+
+/// Checks one (non-`inherit`) binding against the sandbox.
+pub fn check_binding(binding: &Value, index: usize, state: &State) -> Result<(), ApiError> {
+    let (kind, name) = type_and_name(binding, index)?;
+    if !KNOWN_TYPES.contains(&kind) {
+        return Err(ApiError::validation(format!(
+            "Unknown binding type \"{kind}\" for binding {name}"
+        )));
+    }
+    match kind {
+        "plain_text" | "secret_text" => {
+            if !binding.get("text").is_some_and(Value::is_string) {
+                return Err(ApiError::validation(format!(
+                    "binding {name} of type {kind} must have a `text` value"
+                )));
+            }
+        }
+        "kv_namespace" => {
+            let id = field(binding, "namespace_id", kind, name)?;
+            if !state.kv_namespaces.iter().any(|n| n.id == id) {
+                return Err(not_found(10041, format!("KV namespace '{id}'"), name));
+            }
+        }
+        "r2_bucket" => {
+            let bucket = field(binding, "bucket_name", kind, name)?;
+            let jurisdiction = binding
+                .get("jurisdiction")
+                .and_then(Value::as_str)
+                .unwrap_or("default");
+            if !state
+                .r2_buckets
+                .iter()
+                .any(|b| b.name == bucket && b.jurisdiction == jurisdiction)
+            {
+                return Err(not_found(
+                    10085,
+                    format!("R2 bucket '{bucket}' (jurisdiction {jurisdiction})"),
+                    name,
+                ));
+            }
+        }
+        "d1" => {
+            let id = binding
+                .get("id")
+                .or_else(|| binding.get("database_id"))
+                .and_then(Value::as_str)
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| {
+                    ApiError::validation(format!(
+                        "binding {name} of type d1 must have a valid `id` specified"
+                    ))
+                })?;
+            if !state.d1_databases.iter().any(|d| d.uuid == id) {
+                return Err(not_found(10181, format!("D1 database '{id}'"), name));
+            }
+        }
+        "queue" => {
+            let queue = field(binding, "queue_name", kind, name)?;
+            if !state.queues.iter().any(|q| q.queue_name == queue) {
+                return Err(not_found(11000, format!("queue '{queue}'"), name));
+            }
+        }
+        "dispatch_namespace" => {
+            let namespace = field(binding, "namespace", kind, name)?;
+            if !state
+                .dispatch_namespaces
+                .iter()
+                .any(|n| n.namespace_name == namespace)
+            {
+                return Err(not_found(
+                    100119,
+                    format!("dispatch namespace '{namespace}'"),
+                    name,
+                ));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn check_unique_names(bindings: &[Value]) -> Result<(), ApiError> {
+    let mut seen = std::collections::HashSet::new();
+    for binding in bindings {
+        if let Some(name) = binding.get("name").and_then(Value::as_str) {
+            if !seen.insert(name) {
+                return Err(ApiError::validation(format!(
+                    "binding name {name} is used more than once"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// How an upload resolves `inherit` bindings.
+#[derive(Clone, Copy, Debug)]
+pub struct InheritMode {
+    /// `?bindings_inherit=strict`: an unresolvable inherit is an error (10057), else dropped.
+    pub strict: bool,
+}
+
+/// The bindings of a new version made by an upload (PUT script, POST version).
+///
+/// `given` is the metadata's `bindings`; `keep_types` its `keep_bindings`; `versions` the
+/// script's earlier versions (empty for a new script). Explicit bindings come first, then the
+/// kept ones whose names were not given again.
+pub fn upload_bindings(
+    given: &[Value],
+    keep_types: &[String],
+    versions: &[Version],
+    mode: InheritMode,
+    state: &State,
+) -> Result<Vec<Value>, ApiError> {
+    let previous = versions.last();
+    let mut out = Vec::new();
+    for (index, binding) in given.iter().enumerate() {
+        let (kind, name) = type_and_name(binding, index)?;
+        if kind != "inherit" {
+            check_binding(binding, index, state)?;
+            out.push(binding.clone());
+            continue;
+        }
+        let source_name = binding
+            .get("old_name")
+            .and_then(Value::as_str)
+            .unwrap_or(name);
+        let version_id = binding
+            .get("version_id")
+            .and_then(Value::as_str)
+            .unwrap_or("latest");
+        let source_version = match version_id {
+            "latest" => previous,
+            id => versions.iter().find(|v| v.id == id),
+        };
+        let found = source_version.and_then(|v| {
+            v.bindings
+                .iter()
+                .find(|b| b.get("name").and_then(Value::as_str) == Some(source_name))
+        });
+        match found {
+            Some(inherited) => {
+                let mut renamed = inherited.clone();
+                renamed["name"] = Value::String(name.to_string());
+                out.push(renamed);
+            }
+            None if mode.strict => {
+                return Err(ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    10057,
+                    format!(
+                        "binding {name} of type inherit could not be resolved: no binding {source_name} \
+                         in version {version_id} of this Worker"
+                    ),
+                ))
+            }
+            None => {}
+        }
+    }
+    if let Some(previous) = previous {
+        for kept in &previous.bindings {
+            let kind = kept.get("type").and_then(Value::as_str).unwrap_or("");
+            let name = kept.get("name").and_then(Value::as_str);
+            let named_again = out
+                .iter()
+                .any(|b| b.get("name").and_then(Value::as_str) == name);
+            if keep_types.iter().any(|t| t == kind) && !named_again {
+                out.push(kept.clone());
+            }
+        }
+    }
+    check_unique_names(&out)?;
+    Ok(out)
+}
+
+/// The bindings after a settings PATCH: a binding given with only `name` and `type` carries
+/// the current one of that name over (secret values included); bindings left out are removed.
+pub fn patched_bindings(
+    given: &[Value],
+    current: &[Value],
+    state: &State,
+) -> Result<Vec<Value>, ApiError> {
+    let mut out = Vec::new();
+    for (index, binding) in given.iter().enumerate() {
+        let (kind, name) = type_and_name(binding, index)?;
+        let only_name_and_type = binding.as_object().is_some_and(|o| o.len() == 2);
+        let existing = current.iter().find(|b| {
+            b.get("name").and_then(Value::as_str) == Some(name)
+                && b.get("type").and_then(Value::as_str) == Some(kind)
+        });
+        match existing {
+            Some(existing) if only_name_and_type => out.push(existing.clone()),
+            _ => {
+                check_binding(binding, index, state)?;
+                out.push(binding.clone());
+            }
+        }
+    }
+    check_unique_names(&out)?;
+    Ok(out)
+}
+
+/// A binding as the API shows it: write-only values left out.
+pub fn redacted(binding: &Value) -> Value {
+    let mut shown = binding.clone();
+    if let Value::Object(map) = &mut shown {
+        let secret = matches!(
+            map.get("type").and_then(Value::as_str),
+            Some("secret_text" | "secret_key")
+        );
+        if secret {
+            for key in SECRET_FIELDS {
+                map.remove(*key);
+            }
+        }
+    }
+    shown
+}
+
+pub fn redacted_all(bindings: &[Value]) -> Vec<Value> {
+    bindings.iter().map(redacted).collect()
+}
+
+/// The `bindings` array of a metadata/settings object (absent = `None`).
+pub fn bindings_field(metadata: &Map<String, Value>) -> Result<Option<Vec<Value>>, ApiError> {
+    match metadata.get("bindings") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(items)) => Ok(Some(items.clone())),
+        Some(_) => Err(ApiError::validation("bindings must be an array")),
+    }
+}
+
+/// The `keep_bindings` list of binding type names.
+pub fn keep_bindings_field(metadata: &Map<String, Value>) -> Result<Vec<String>, ApiError> {
+    match metadata.get("keep_bindings") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|t| t.as_str().map(String::from))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| {
+                ApiError::validation("keep_bindings must be an array of binding type names")
+            }),
+        Some(_) => Err(ApiError::validation(
+            "keep_bindings must be an array of binding type names",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::sandbox::state::{Code, KvNamespace, Syntax};
+    use serde_json::json;
+
+    fn state() -> State {
+        let mut s = State::default();
+        s.kv_namespaces.push(KvNamespace {
+            id: "kv1".into(),
+            title: "t".into(),
+        });
+        s
+    }
+
+    fn version(id: &str, bindings: Vec<Value>) -> Version {
+        Version {
+            id: id.into(),
+            number: 1,
+            created_on: String::new(),
+            code: Code {
+                entry: "a".into(),
+                syntax: Syntax::Module,
+                modules: vec![],
+            },
+            bindings,
+            settings: Map::new(),
+        }
+    }
+
+    #[test]
+    fn resource_bindings_must_exist() {
+        let s = state();
+        assert!(check_binding(
+            &json!({"type":"kv_namespace","name":"KV","namespace_id":"kv1"}),
+            0,
+            &s
+        )
+        .is_ok());
+        for (binding, code) in [
+            (
+                json!({"type":"kv_namespace","name":"KV","namespace_id":"nope"}),
+                10041,
+            ),
+            (
+                json!({"type":"r2_bucket","name":"B","bucket_name":"nope"}),
+                10085,
+            ),
+            (json!({"type":"d1","name":"DB","id":"nope"}), 10181),
+            (
+                json!({"type":"queue","name":"Q","queue_name":"nope"}),
+                11000,
+            ),
+            (
+                json!({"type":"dispatch_namespace","name":"D","namespace":"nope"}),
+                100119,
+            ),
+            (json!({"type":"secret_text","name":"S"}), 10021),
+            (json!({"type":"d1","name":"DB"}), 10021),
+            (json!({"type":"tail_consumer_x","name":"X"}), 10021),
+            (json!({"name":"X"}), 10021),
+            (json!("KV"), 10021),
+        ] {
+            let error = check_binding(&binding, 0, &s).unwrap_err();
+            assert_eq!(error.code, code, "{binding}");
+            if let Some(name) = binding.get("name").and_then(Value::as_str) {
+                assert!(error.message.contains(name), "{}", error.message);
+            }
+        }
+    }
+
+    #[test]
+    fn keep_bindings_and_inherit() {
+        let s = state();
+        let old = version(
+            "v1",
+            vec![
+                json!({"type":"kv_namespace","name":"KV","namespace_id":"kv1"}),
+                json!({"type":"secret_text","name":"API_KEY","text":"hunter2"}),
+                json!({"type":"plain_text","name":"MODE","text":"dev"}),
+            ],
+        );
+        let given = vec![
+            json!({"type":"plain_text","name":"KV","text":"explicit wins"}),
+            json!({"type":"inherit","name":"RENAMED","old_name":"MODE"}),
+        ];
+        let keep = vec!["kv_namespace".to_string(), "secret_text".to_string()];
+        let strict = InheritMode { strict: true };
+        let out = upload_bindings(&given, &keep, std::slice::from_ref(&old), strict, &s).unwrap();
+        let names: Vec<&str> = out.iter().map(|b| b["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["KV", "RENAMED", "API_KEY"]);
+        assert_eq!(out[1]["text"], "dev");
+        assert_eq!(out[2]["text"], "hunter2");
+
+        let missing = vec![json!({"type":"inherit","name":"GONE"})];
+        assert_eq!(
+            upload_bindings(&missing, &[], &[old.clone()], strict, &s)
+                .unwrap_err()
+                .code,
+            10057
+        );
+        assert_eq!(
+            upload_bindings(&missing, &[], &[], strict, &s)
+                .unwrap_err()
+                .code,
+            10057
+        );
+        let lax =
+            upload_bindings(&missing, &[], &[old], InheritMode { strict: false }, &s).unwrap();
+        assert!(lax.is_empty());
+    }
+
+    #[test]
+    fn patch_keeps_name_and_type_only_bindings() {
+        let s = state();
+        let current = vec![
+            json!({"type":"secret_text","name":"API_KEY","text":"hunter2"}),
+            json!({"type":"plain_text","name":"GONE","text":"x"}),
+        ];
+        let given = vec![
+            json!({"type":"secret_text","name":"API_KEY"}),
+            json!({"type":"ai","name":"AI"}),
+        ];
+        let out = patched_bindings(&given, &current, &s).unwrap();
+        assert_eq!(out.len(), 2);
+        assert_eq!(out[0]["text"], "hunter2");
+        let new_secret = vec![json!({"type":"secret_text","name":"OTHER"})];
+        assert_eq!(
+            patched_bindings(&new_secret, &current, &s)
+                .unwrap_err()
+                .code,
+            10021
+        );
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        let shown = redacted(&json!({"type":"secret_text","name":"S","text":"v"}));
+        assert_eq!(shown, json!({"type":"secret_text","name":"S"}));
+        let plain = json!({"type":"plain_text","name":"P","text":"v"});
+        assert_eq!(redacted(&plain), plain);
+    }
+}
