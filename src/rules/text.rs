@@ -138,60 +138,72 @@ pub fn looks_like_email(s: &str) -> bool {
 }
 
 /// Where `text` first uses ES-module syntax (`export …` or a static `import …` statement): the
-/// 1-based line and the keyword. Statements are looked for at the start of a line or after a `;`
-/// (minified code); comments are skipped. A heuristic: good enough to explain a runtime
-/// `Unexpected token 'export'`, never used to reject anything on its own.
+/// 1-based line and the keyword. A statement counts at the start of a line or after a `;`
+/// (minified code), outside `//` comments and block comments that open near it. A heuristic,
+/// good enough to explain a runtime `Unexpected token 'export'`.
+///
+/// Runs on every keystroke over whole bundles, so it only looks near occurrences of the two
+/// keywords (found by substring search) instead of walking every line.
 pub fn esm_statement(text: &str) -> Option<(usize, &'static str)> {
-    let mut in_block_comment = false;
-    for (index, line) in text.lines().enumerate() {
-        let mut rest = line;
-        if in_block_comment {
-            match rest.find("*/") {
-                Some(end) => {
-                    rest = &rest[end + 2..];
-                    in_block_comment = false;
-                }
-                None => continue,
-            }
-        }
-        for segment in rest.split(';') {
-            let segment = segment.trim_start();
-            if segment.starts_with("//") {
-                break;
-            }
-            if let Some(comment) = segment.strip_prefix("/*") {
-                if !comment.contains("*/") {
-                    in_block_comment = true;
-                    break;
-                }
-                continue;
-            }
-            if let Some(keyword) = statement_keyword(segment) {
-                return Some((index + 1, keyword));
-            }
-        }
-    }
-    None
+    let (position, keyword) = ["export", "import"]
+        .into_iter()
+        .filter_map(|keyword| {
+            let mut hits = text.match_indices(keyword).map(|(position, _)| position);
+            hits.find(|&position| is_statement_at(text.as_bytes(), position, keyword))
+                .map(|p| (p, keyword))
+        })
+        .min_by_key(|(position, _)| *position)?;
+    let line = text.as_bytes()[..position]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1;
+    Some((line, keyword))
 }
 
-fn statement_keyword(segment: &str) -> Option<&'static str> {
-    let follows = |rest: &str, extra: &[char]| {
-        rest.chars()
-            .next()
-            .is_some_and(|ch| ch.is_whitespace() || ch == '{' || ch == '*' || extra.contains(&ch))
+/// How far back a keyword's line and an enclosing block comment are looked for.
+const LOOKBACK: usize = 4096;
+
+fn is_statement_at(bytes: &[u8], position: usize, keyword: &str) -> bool {
+    let Some(&next) = bytes.get(position + keyword.len()) else {
+        return false;
     };
-    if let Some(rest) = segment.strip_prefix("export") {
-        if follows(rest, &[]) {
-            return Some("export");
-        }
+    let next_ok = next.is_ascii_whitespace()
+        || next == b'{'
+        || next == b'*'
+        // `import(…)` (dynamic) and `import.meta` are not statements; `import"x"` is.
+        || (keyword == "import" && (next == b'"' || next == b'\''));
+    if !next_ok {
+        return false;
     }
-    if let Some(rest) = segment.strip_prefix("import") {
-        // `import(…)` (dynamic) and `import.meta` are not statements.
-        if follows(rest, &['"', '\'']) {
-            return Some("import");
-        }
+    let window = &bytes[position.saturating_sub(LOOKBACK)..position];
+    let line_prefix = match window.iter().rposition(|b| *b == b'\n') {
+        Some(newline) => &window[newline + 1..],
+        None => window,
+    };
+    let before = line_prefix.trim_ascii();
+    if !(before.is_empty() || before.ends_with(b";")) {
+        return false;
     }
-    None
+    if before.starts_with(b"*") || contains(line_prefix, b"//") {
+        return false;
+    }
+    // Inside a block comment when the last `/*` before the keyword is not closed.
+    let last_open = rfind(window, b"/*");
+    let last_close = rfind(window, b"*/");
+    match (last_open, last_close) {
+        (Some(open), Some(close)) => close > open,
+        (Some(_), None) => false,
+        _ => true,
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
 }
 
 /// Levenshtein distance between two short ASCII-ish strings.
@@ -342,6 +354,15 @@ mod tests {
             None
         );
         assert_eq!(esm_statement("const exported = 1; exports.x = 2"), None);
+        assert_eq!(
+            esm_statement("/**\n * export default x\n */\nmodule.exports = {}"),
+            None
+        );
+        assert_eq!(
+            esm_statement("module.exports = 1\n\n  export  { a }"),
+            Some((3, "export"))
+        );
+        assert_eq!(esm_statement("import"), None);
     }
 
     #[test]
