@@ -20,6 +20,8 @@ mod metadata_panel;
 mod modules_panel;
 mod preview_panel;
 mod request_bar;
+mod send_panel;
+mod upstream;
 
 pub use file_menu::parse_composition;
 
@@ -35,6 +37,8 @@ use metadata_panel::MetadataPanel;
 use modules_panel::{add_files, ModulesPanel, ModulesPanelProps};
 use preview_panel::PreviewPanel;
 use request_bar::RequestBar;
+use send_panel::SendPanel;
+use upstream::{fetch_upstream, Upstream, UpstreamBadge};
 use state::{Action, AppState, Notice};
 
 /// Mounts the app on the page's `<body>`.
@@ -73,6 +77,13 @@ pub fn App() -> Html {
             if *revision > 0 {
                 saved.set(Some(storage::save(&composition)));
             }
+        });
+    }
+    let upstream = use_state(|| Upstream::Checking);
+    {
+        let upstream = upstream.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move { upstream.set(fetch_upstream().await) });
         });
     }
     let dragging = use_state(|| false);
@@ -129,6 +140,7 @@ pub fn App() -> Html {
             <header class="top">
                 <h1>{ "Bindery" }</h1>
                 <span class="tagline">{ "Compose Cloudflare Workers uploads" }</span>
+                <UpstreamBadge upstream={(*upstream).clone()} />
                 <span class="saved" id="save-status">{ match &*saved {
                     Some(Ok(Saved::Complete)) => "Saved in this browser (without secrets)",
                     Some(Ok(Saved::WithoutModuleBytes)) => "Saved without module contents (too large for browser storage)",
@@ -154,6 +166,7 @@ pub fn App() -> Html {
                 </div>
                 <aside class="side">
                     <FindingsPanel findings={d.findings.clone()} />
+                    <SendPanel composition={c.clone()} findings={d.findings.clone()} upstream={(*upstream).clone()} />
                     <PreviewPanel derived={d.clone()} json_part_name={c.request.operation.json_part_name()}
                         curl_prefix={state.curl_prefix.clone()} dispatch={dispatch.clone()} />
                 </aside>

@@ -7,3 +7,4 @@ pub mod files;
 pub mod focus;
 pub mod form_data;
 pub mod storage;
+pub mod xhr;

@@ -1,0 +1,232 @@
+//! Send: the API token (kept in memory only), "Verify token", the upload with its progress, and
+//! the response with each error explained and linked to its field.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::browser::date::now_ms;
+use super::browser::focus::focus_at;
+use super::browser::form_data::form_data;
+use super::browser::files::describe;
+use super::browser::xhr::{send, Reply};
+use super::fields::input_text;
+use super::highlight::json_html;
+use super::ids::field_id;
+use super::upstream::Upstream;
+use crate::encode;
+use crate::explain::{explain_response, Envelope, Explanation, AT_TOKEN};
+use crate::model::Composition;
+use crate::rules::{has_errors, Finding};
+
+/// Same-origin prefix the proxy forwards to the API.
+const API_PREFIX: &str = "/client/v4";
+
+#[derive(Clone, Debug, PartialEq)]
+struct Outcome {
+    /// What was asked, e.g. `PUT /client/v4/accounts/…`.
+    request: String,
+    reply: Result<Reply, String>,
+    explanations: Vec<Explanation>,
+    elapsed_ms: f64,
+}
+
+impl Outcome {
+    fn of(request: String, reply: Result<Reply, String>, sent: &Composition, started: f64) -> Outcome {
+        let explanations = match &reply {
+            Ok(reply) => explain_response(reply.status, &reply.body, sent),
+            Err(_) => Vec::new(),
+        };
+        Outcome { request, reply, explanations, elapsed_ms: now_ms() - started }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SendPanelProps {
+    pub composition: Rc<Composition>,
+    pub findings: Rc<Vec<Finding>>,
+    pub upstream: Upstream,
+}
+
+#[component]
+pub fn SendPanel(props: &SendPanelProps) -> Html {
+    let token = use_state(String::new);
+    let busy = use_state(|| false);
+    let progress = use_state(|| None::<(f64, f64)>);
+    let verify = use_state(|| None::<Outcome>);
+    let outcome = use_state(|| None::<Outcome>);
+
+    let on_token = {
+        let token = token.clone();
+        Callback::from(move |e: InputEvent| token.set(input_text(&e).trim().to_string()))
+    };
+    let on_verify = {
+        let token = token.clone();
+        let verify = verify.clone();
+        let composition = props.composition.clone();
+        Callback::from(move |_: MouseEvent| {
+            let token = (*token).clone();
+            let verify = verify.clone();
+            let composition = composition.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let started = now_ms();
+                let url = format!("{API_PREFIX}/user/tokens/verify");
+                let reply = send("GET", &url, Some(&token), None, |_, _| {}).await;
+                verify.set(Some(Outcome::of(format!("GET {url}"), reply, &composition, started)));
+            });
+        })
+    };
+    let on_send = {
+        let token = token.clone();
+        let busy = busy.clone();
+        let progress = progress.clone();
+        let outcome = outcome.clone();
+        let composition = props.composition.clone();
+        Callback::from(move |_: MouseEvent| {
+            let token = (*token).clone();
+            let busy = busy.clone();
+            let progress = progress.clone();
+            let outcome = outcome.clone();
+            // The response is explained against exactly what was sent.
+            let sent = (*composition).clone();
+            busy.set(true);
+            progress.set(None);
+            outcome.set(None);
+            wasm_bindgen_futures::spawn_local(async move {
+                let started = now_ms();
+                let method = sent.request.method();
+                let url = format!("{API_PREFIX}{}", sent.request.path_and_query());
+                let reply = match form_data(&encode::parts(&sent)) {
+                    Ok(form) => {
+                        let progress = progress.clone();
+                        send(method, &url, Some(&token), Some(&form), move |loaded, total| progress.set(Some((loaded, total)))).await
+                    }
+                    Err(e) => Err(format!("could not build the form: {}", describe(&e))),
+                };
+                outcome.set(Some(Outcome::of(format!("{method} {url}"), reply, &sent, started)));
+                busy.set(false);
+            });
+        })
+    };
+
+    let can_send = props.upstream.can_send();
+    let no_token = token.is_empty();
+    let blocked_reason = if !can_send {
+        Some("Sending needs the page to be opened through `bindery serve`.")
+    } else if no_token {
+        Some("Enter an API token first.")
+    } else {
+        None
+    };
+    html! {
+        <section class="panel send" aria-labelledby="send-title" id="send">
+            <h2 id="send-title">{ "Send" }</h2>
+            <div class="field">
+                <label class="label" for={field_id(AT_TOKEN)}>{ "API token" }</label>
+                <span class="with-button">
+                    <input id={field_id(AT_TOKEN)} type="password" autocomplete="off" spellcheck="false"
+                        placeholder="Workers Scripts: Edit" value={(*token).clone()} oninput={on_token} />
+                    <button type="button" id="verify-token" disabled={!can_send || no_token} onclick={on_verify}>{ "Verify token" }</button>
+                </span>
+                <span class="help">{ "Kept in this tab's memory only: never saved, never in the URL or the copied curl." }</span>
+                if let Some(v) = &*verify { { verify_view(v) } }
+            </div>
+            <div class="send-row">
+                <button type="button" id="send-request" class="primary" disabled={*busy || blocked_reason.is_some()} onclick={on_send}>
+                    { if *busy { "Sending…" } else { "Send" } }
+                </button>
+                if let Some(reason) = blocked_reason { <span class="help">{ reason }</span> }
+                if blocked_reason.is_none() && has_errors(&props.findings) {
+                    <span class="note warning">{ "The checks found errors: the API will likely reject this request." }</span>
+                }
+            </div>
+            if *busy {
+                { progress_view(*progress) }
+            }
+            if let Some(o) = &*outcome { { outcome_view(o) } }
+        </section>
+    }
+}
+
+fn progress_view(progress: Option<(f64, f64)>) -> Html {
+    match progress {
+        Some((loaded, total)) if total > 0.0 => {
+            let percent = (loaded / total * 100.0).round();
+            html! {
+                <div class="progress">
+                    <progress id="send-progress" max={total.to_string()} value={loaded.to_string()} />
+                    <span>{ if loaded >= total { "Uploaded; waiting for the answer…".to_string() } else { format!("{percent}% uploaded") } }</span>
+                </div>
+            }
+        }
+        _ => html! { <div class="progress"><progress id="send-progress" /><span>{ "Sending…" }</span></div> },
+    }
+}
+
+fn verify_view(o: &Outcome) -> Html {
+    match &o.reply {
+        Ok(reply) if o.explanations.is_empty() && (200..300).contains(&reply.status) => {
+            let status = Envelope::parse(&reply.body)
+                .and_then(|e| e.result.get("status").and_then(|s| s.as_str()).map(String::from))
+                .unwrap_or_else(|| "valid".into());
+            html! { <p id="verify-result" class="ok">{ format!("Token verified: {status}.") }</p> }
+        }
+        _ => html! { <div id="verify-result">{ problems_view(o) }</div> },
+    }
+}
+
+fn outcome_view(o: &Outcome) -> Html {
+    let (status, body) = match &o.reply {
+        Ok(reply) => (reply.status, reply.body.as_str()),
+        Err(_) => (0, ""),
+    };
+    let success = (200..300).contains(&status) && o.explanations.is_empty();
+    let pretty = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| serde_json::to_string_pretty(&v).ok())
+        .unwrap_or_else(|| body.to_string());
+    html! {
+        <div class={classes!("response", if success { "success" } else { "failure" })} id="response" data-status={status.to_string()}>
+            <p class="response-line">
+                <span id="response-status" class="status">{ if status == 0 { "no response".to_string() } else { status.to_string() } }</span>
+                <code>{ &o.request }</code>
+                <span class="help">{ format!("{:.0} ms", o.elapsed_ms) }</span>
+            </p>
+            if success { <p class="ok">{ "Success: the API accepted the request." }</p> }
+            { problems_view(o) }
+            if !body.is_empty() {
+                <details class="envelope" open={!success}>
+                    <summary>{ "Response body" }</summary>
+                    <pre class="code json" id="response-envelope">{ Html::from_html_unchecked(json_html(&pretty).into()) }</pre>
+                </details>
+            }
+        </div>
+    }
+}
+
+fn problems_view(o: &Outcome) -> Html {
+    if let Err(message) = &o.reply {
+        return html! { <p class="note error">{ message }</p> };
+    }
+    html! {
+        <ul class="explanations" id="response-explanations">
+            { for o.explanations.iter().map(|e| {
+                let jump = e.at.clone().map(|at| {
+                    let target = at.clone();
+                    let onclick = Callback::from(move |_: MouseEvent| { focus_at(&target); });
+                    html! { <button type="button" class="small jump" data-at={at.clone()} {onclick}>{ format!("Go to {at}") }</button> }
+                });
+                html! {
+                    <li class="explanation" data-code={e.code.map(|c| c.to_string()).unwrap_or_default()}>
+                        <p class="api-error">
+                            if let Some(code) = e.code { <code class="code-badge">{ code }</code> }
+                            <span>{ &e.message }</span>
+                        </p>
+                        <p class="why">{ &e.explanation }</p>
+                        { for jump }
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}

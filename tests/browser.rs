@@ -1,0 +1,206 @@
+//! Browser-side pieces of the app, run in headless Chromium by wasm-bindgen-test-runner:
+//! FormData built from the model, file reading, storage that never holds a secret, and the
+//! app's pure helpers (catalog, state, ids, highlighting, import parsing).
+#![cfg(target_arch = "wasm32")]
+
+use std::rc::Rc;
+
+use bindery::app::browser::{files, form_data, storage};
+use bindery::app::state::{binding_with, Action, AppState};
+use bindery::app::{catalog, highlight, ids, parse_composition};
+use bindery::encode;
+use bindery::model::{Binding, BindingKind, Composition, Module, ModuleKind, KNOWN_BINDING_TYPES};
+use serde_json::{json, Value};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use yew::Reducible;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn sample() -> Composition {
+    let mut c = AppState::blank("2025-01-15");
+    c.request.account_id = "0123456789abcdef0123456789abcdef".into();
+    c.request.script_name = "my-worker".into();
+    c.modules = vec![
+        Module::inline("index.js", "import { x } from './lib/util.js';\nexport default { fetch() { return new Response(x) } }"),
+        Module::inline("lib/util.js", "export const x = 'héllo';"),
+        Module::inline("add.wasm", vec![0u8, 97, 115, 109, 1, 0, 0, 0, 255]),
+    ];
+    c.metadata.main_module = Some("index.js".into());
+    c.metadata.bindings = vec![
+        Binding::new("USER_KV", BindingKind::KvNamespace { namespace_id: "abc123".into() }),
+        Binding::new("API_TOKEN", BindingKind::SecretText { text: "s3cr3t-value-never-stored".into() }),
+        Binding::new(
+            "SIGNING",
+            BindingKind::SecretKey {
+                format: "raw".into(),
+                algorithm: json!({"name": "HMAC", "hash": "SHA-256"}),
+                usages: vec!["sign".into()],
+                key_base64: Some("a2V5LW1hdGVyaWFsLW5ldmVyLXN0b3JlZA==".into()),
+                key_jwk: None,
+            },
+        ),
+    ];
+    c
+}
+
+#[wasm_bindgen_test]
+async fn form_data_reads_back_as_the_parts() {
+    let c = sample();
+    let parts = encode::parts(&c);
+    let form = form_data::form_data(&parts).expect("form data");
+    // The JSON part is a plain string field.
+    let metadata = form.get("metadata");
+    assert_eq!(metadata.as_string().as_deref(), Some(encode::compact(&c).as_str()));
+    for part in parts.iter().skip(1) {
+        let file: web_sys::File = form.get(&part.name).dyn_into().expect("module parts are files");
+        assert_eq!(file.name(), *part.filename.as_ref().unwrap());
+        assert_eq!(Some(file.type_()), part.content_type.clone());
+        assert_eq!(file.size() as usize, part.size());
+        let bytes = files::read_bytes(&file).await.expect("read back");
+        assert_eq!(bytes, part.body, "bytes of {}", part.name);
+    }
+    assert_eq!(parts[3].content_type.as_deref(), Some(ModuleKind::Wasm.content_type()));
+}
+
+#[wasm_bindgen_test]
+async fn settings_form_has_only_the_settings_part() {
+    let mut c = sample();
+    c.request.operation = bindery::model::Operation::Settings;
+    let form = form_data::form_data(&encode::parts(&c)).unwrap();
+    assert!(form.get("settings").as_string().is_some());
+    assert!(form.get("metadata").is_null());
+    assert!(form.get("index.js").is_null());
+}
+
+#[wasm_bindgen_test]
+async fn reads_a_file_byte_for_byte() {
+    let bytes: Vec<u8> = (0..=255u8).chain([0, 13, 10, 0xff]).collect();
+    let array = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
+    let file = web_sys::File::new_with_u8_array_sequence(&array, "blob.bin").unwrap();
+    assert_eq!(files::read_bytes(&file).await.unwrap(), bytes);
+    let read = files::read_all(vec![file]).await.unwrap();
+    assert_eq!(read, vec![("blob.bin".to_string(), bytes)]);
+}
+
+fn local_storage_text() -> String {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let mut all = String::new();
+    for i in 0..storage.length().unwrap() {
+        let key = storage.key(i).unwrap().unwrap();
+        all.push_str(&key);
+        all.push_str(&storage.get_item(&key).unwrap().unwrap_or_default());
+    }
+    all
+}
+
+#[wasm_bindgen_test]
+fn storage_never_holds_a_secret() {
+    storage::clear();
+    let c = sample();
+    assert_eq!(storage::save(&c), Ok(storage::Saved::Complete));
+    let stored = local_storage_text();
+    assert!(stored.contains("USER_KV") && stored.contains("API_TOKEN"), "{stored}");
+    for secret in ["s3cr3t-value-never-stored", "a2V5LW1hdGVyaWFsLW5ldmVyLXN0b3JlZA=="] {
+        assert!(!stored.contains(secret), "secret {secret} stored");
+    }
+    let back = storage::load().unwrap().expect("saved");
+    assert_eq!(back, c.redacted());
+    assert_eq!(back.modules, c.modules, "module bytes survive a reload");
+    storage::clear();
+    assert_eq!(storage::load(), Ok(None));
+}
+
+#[wasm_bindgen_test]
+fn unreadable_storage_is_reported() {
+    let storage_area = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage_area.set_item(storage::KEY, "{not json").unwrap();
+    let err = storage::load().unwrap_err();
+    assert!(err.contains("could not be read"), "{err}");
+    storage::clear();
+}
+
+#[wasm_bindgen_test]
+fn catalog_covers_every_binding_type_with_working_fields() {
+    for type_name in KNOWN_BINDING_TYPES {
+        let spec = catalog::lookup(type_name).unwrap_or_else(|| panic!("{type_name} missing from the catalog"));
+        let binding = Binding::new("X", BindingKind::empty(type_name));
+        for field in spec.fields.iter().filter(|f| !f.key.contains('.')) {
+            let sample = match field.input {
+                catalog::Input::Text | catalog::Input::Secret => json!("v"),
+                catalog::Input::Choice(choices) => json!(choices[0]),
+                catalog::Input::Number => json!(5),
+                catalog::Input::Bool => json!(true),
+                catalog::Input::List => json!(["a", "b"]),
+                catalog::Input::Json | catalog::Input::SecretJson => match field.key {
+                    "props" | "outbound" | "key_jwk" | "algorithm" => json!({}),
+                    _ => json!({"k": 1}),
+                },
+            };
+            let edited = binding_with(&binding, field.key, Some(sample.clone()))
+                .unwrap_or_else(|e| panic!("{type_name}.{}: {e}", field.key));
+            assert_eq!(edited.to_json().get(field.key), Some(&sample), "{type_name}.{}", field.key);
+        }
+    }
+    assert_eq!(catalog::TYPES.len(), KNOWN_BINDING_TYPES.len(), "no type listed twice or unknown");
+}
+
+#[wasm_bindgen_test]
+fn ratelimit_nested_fields_are_in_the_model() {
+    let binding = Binding::new("RL", BindingKind::empty("ratelimit"));
+    let edited = binding_with(&binding, "simple", Some(json!({"limit": 100, "period": 60}))).unwrap();
+    assert_eq!(edited.to_json()["simple"], json!({"limit": 100, "period": 60}));
+}
+
+#[wasm_bindgen_test]
+fn state_updates_are_pure_and_derive_once() {
+    let state = Rc::new(AppState::new(AppState::blank("2025-01-15"), "2025-01-15"));
+    let state = state.reduce(Action::AddModules(vec![Module::inline("worker.js", "export default {}")]));
+    assert_eq!(state.composition.metadata.main_module.as_deref(), Some("worker.js"), "first JS module becomes the entry");
+    assert_eq!(state.derived.parts.len(), 2);
+    let state = state.reduce(Action::RenameModule(0, "index.js".into()));
+    assert_eq!(state.composition.metadata.main_module.as_deref(), Some("index.js"), "entry follows a rename");
+    let state = state.reduce(Action::AddBinding("kv_namespace".into()));
+    let revision = state.revision;
+    let same = state.clone().reduce(Action::MoveBinding { index: 0, up: true });
+    assert!(Rc::ptr_eq(&same, &state), "a no-op keeps the state");
+    assert_eq!(same.revision, revision);
+    assert!(state.derived.metadata_pretty.contains("\"kv_namespace\""));
+    assert_eq!(state.derived.curl, encode::command(&state.composition, &Default::default()));
+    let state = state.reduce(Action::RemoveModule(0));
+    assert_eq!(state.composition.metadata.main_module, None, "removing the entry clears it");
+    let state = state.reduce(Action::New);
+    assert_eq!(*state.composition, AppState::blank("2025-01-15"));
+}
+
+#[wasm_bindgen_test]
+fn ids_and_fallbacks_follow_finding_paths() {
+    assert_eq!(ids::field_id("bindings[3].namespace_id"), "f-bindings-3-namespace_id");
+    assert_eq!(ids::field_id("metadata.compatibility_date"), "f-metadata-compatibility_date");
+    assert_eq!(ids::fallbacks("bindings[2].simple.period"), vec!["bindings[2].simple.period", "bindings[2].simple", "bindings[2]", "bindings"]);
+}
+
+#[wasm_bindgen_test]
+fn highlighting_escapes_and_marks_tokens() {
+    let html = highlight::json_html(r#"{"a<b": "x\"</script>", "n": -1.5e3, "t": true}"#);
+    assert!(html.contains(r#"<span class="j-key">&quot;a&lt;b&quot;</span>"#), "{html}");
+    assert!(html.contains(r#"<span class="j-str">&quot;x\&quot;&lt;/script&gt;&quot;</span>"#), "{html}");
+    assert!(html.contains(r#"<span class="j-num">-1.5e3</span>"#));
+    assert!(html.contains(r#"<span class="j-lit">true</span>"#));
+    assert!(!html.contains("</script>"));
+}
+
+#[wasm_bindgen_test]
+fn import_accepts_compositions_and_explains_bad_files() {
+    let c = sample();
+    let text = serde_json::to_vec(&c).unwrap();
+    assert_eq!(parse_composition(&text).unwrap(), c);
+    assert!(parse_composition(b"{oops").unwrap_err().contains("not valid JSON"));
+    assert!(parse_composition(br#"{"hello": 1}"#).unwrap_err().contains("not a Bindery composition"));
+    let wrong = serde_json::to_value(&c).map(|mut v| {
+        v["request"]["operation"] = Value::String("explode".into());
+        v
+    });
+    let err = parse_composition(&serde_json::to_vec(&wrong.unwrap()).unwrap()).unwrap_err();
+    assert!(err.contains("does not match"), "{err}");
+}
