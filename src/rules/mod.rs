@@ -39,6 +39,8 @@ mod migrations;
 mod modules;
 mod placement;
 mod request;
+#[cfg(test)]
+mod scenarios;
 mod service_worker;
 mod text;
 
