@@ -7,7 +7,7 @@ use super::text::{
     is_cloudflare_id, is_hex, is_identifier, is_uuid, looks_like_email, looks_like_placeholder,
     worker_name_problem,
 };
-use super::{binding_at, Findings};
+use super::{binding_at, is_kept_on_patch, Findings};
 use crate::model::{Binding, BindingKind, Composition, RateLimitSimple};
 
 const R2_JURISDICTIONS: &[&str] = &["eu", "fedramp", "fedramp-high"];
@@ -27,6 +27,9 @@ const VPC_NETWORK_ID: &str = "cf1:network";
 
 pub(super) fn check(c: &Composition, out: &mut Findings) {
     for (index, binding) in c.metadata.bindings.iter().enumerate() {
+        if is_kept_on_patch(c, binding) {
+            continue;
+        }
         let mut fields = Fields {
             index,
             binding,
@@ -477,7 +480,9 @@ fn is_r2_bucket_name(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::model::{Binding, BindingKind, Composition, RateLimitSimple, KNOWN_BINDING_TYPES};
+    use crate::model::{
+        Binding, BindingKind, Composition, Operation, RateLimitSimple, KNOWN_BINDING_TYPES,
+    };
     use crate::rules::testing::*;
     use crate::rules::Level::*;
     use serde_json::json;
@@ -514,6 +519,44 @@ mod tests {
                 assert!(allowed.contains(&f.rule), "{type_name}: {f}");
             }
         }
+    }
+
+    #[test]
+    fn bare_bindings_on_a_settings_patch_keep_the_deployed_ones() {
+        let mut c = from_json(json!({"type":"kv_namespace","name":"USER_KV"}));
+        expect_one(
+            &c,
+            "binding-field-missing",
+            Error,
+            "bindings[0].namespace_id",
+            &["namespace_id"],
+        );
+        c.request.operation = Operation::Settings;
+        c.metadata.main_module = None;
+        c.modules.clear();
+        assert_eq!(crate::rules::check(&c), vec![]);
+        c.metadata.bindings.push(Binding::new(
+            "SECRET",
+            BindingKind::SecretText {
+                text: String::new(),
+            },
+        ));
+        c.metadata
+            .bindings
+            .push(Binding::new("LIMITER", BindingKind::empty("ratelimit")));
+        assert_eq!(crate::rules::check(&c), vec![]);
+        // Half-filled is not bare: the missing field is still reported.
+        c.metadata.bindings.push(
+            serde_json::from_value(json!({"type":"r2_bucket","name":"B","jurisdiction":"eu"}))
+                .unwrap(),
+        );
+        expect_one(
+            &c,
+            "binding-field-missing",
+            Error,
+            "bindings[3].bucket_name",
+            &["bucket_name"],
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::text::{closest, first_non_identifier_char, is_identifier, is_reserved_word};
-use super::{binding_at, Findings};
+use super::{binding_at, is_kept_on_patch, Findings};
 use crate::model::{BindingKind, Composition, Operation, KNOWN_BINDING_TYPES};
 
 pub(super) fn check(c: &Composition, out: &mut Findings) {
@@ -25,7 +25,7 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
         }
         match &binding.kind {
             BindingKind::Custom { type_name, .. } => check_custom_type(index, type_name, out),
-            BindingKind::SecretText { text } if text.is_empty() => out.error(
+            BindingKind::SecretText { text } if text.is_empty() && !is_kept_on_patch(c, binding) => out.error(
                 "secret-text-empty",
                 binding_at(index, "text"),
                 format!(

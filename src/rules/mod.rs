@@ -187,6 +187,29 @@ pub(crate) fn module_at(index: usize, field: &str) -> String {
     }
 }
 
+/// Whether a settings PATCH lists this binding bare (only `type` and `name`, every other field
+/// blank): the form that carries the deployed binding of that name over unchanged
+/// (reference (e)). Such a binding has no fields to check.
+pub(crate) fn is_kept_on_patch(c: &Composition, binding: &crate::model::Binding) -> bool {
+    use serde_json::Value;
+    fn blank(value: &Value) -> bool {
+        match value {
+            Value::Null => true,
+            Value::Bool(b) => !b,
+            Value::Number(n) => n.as_f64() == Some(0.0),
+            Value::String(s) => s.is_empty(),
+            Value::Array(items) => items.is_empty(),
+            Value::Object(fields) => fields.values().all(blank),
+        }
+    }
+    c.request.operation == crate::model::Operation::Settings
+        && !matches!(binding.kind, crate::model::BindingKind::Custom { .. })
+        && binding
+            .to_json()
+            .iter()
+            .all(|(key, value)| key == "type" || key == "name" || blank(value))
+}
+
 /// Test helpers shared by the rule files.
 #[cfg(test)]
 pub(crate) mod testing {
