@@ -515,6 +515,7 @@ mod tests {
                     "secret-text-empty",
                     "service-worker-only-binding",
                     "assets-binding-without-assets",
+                    "inherit-not-strict",
                 ];
                 assert!(allowed.contains(&f.rule), "{type_name}: {f}");
             }

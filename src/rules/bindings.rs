@@ -40,6 +40,7 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
             _ => {}
         }
     }
+    check_inherit_strict(c, out);
 }
 
 fn check_name(index: usize, name: &str, out: &mut Findings) {
@@ -98,7 +99,28 @@ fn check_custom_type(index: usize, type_name: &str, out: &mut Findings) {
         (_, Some(known)) => format!(" Did you mean `{known}`?"),
         (_, None) => String::new(),
     };
-    out.warning("binding-type-unknown", at, format!("`{type_name}` is an unknown type, sent as given; the API rejects it unless it knows the type.{hint}"));
+    out.warning("binding-type-unknown", at, format!("`{type_name}` is an unknown type, sent as given; the API accepts it only if it knows the type.{hint}"));
+}
+
+/// Without `bindings_inherit=strict` an `inherit` binding that cannot be resolved is dropped
+/// silently; say so once, at the first one.
+fn check_inherit_strict(c: &Composition, out: &mut Findings) {
+    let r = &c.request;
+    if r.bindings_inherit_strict || !r.operation.accepts_bindings_inherit() {
+        return;
+    }
+    let first = c
+        .metadata
+        .bindings
+        .iter()
+        .find(|b| matches!(b.kind, BindingKind::Inherit { .. }));
+    if let Some(binding) = first {
+        out.warning(
+            "inherit-not-strict",
+            "request.bindings_inherit_strict",
+            format!("`{}` is an inherit binding, but strict inheritance is off: if the binding cannot be found on the earlier version it is dropped without an error. Turn on `bindings_inherit=strict` (wrangler always does).", binding.name),
+        );
+    }
 }
 
 /// Whether an `assets` binding would have nothing to serve.
@@ -232,6 +254,25 @@ mod tests {
             text: "s3cret".into(),
         };
         expect_none(&c, "secret-text-empty");
+    }
+
+    #[test]
+    fn inherit_without_strict_is_dropped_silently() {
+        let mut c = valid();
+        let inherit = BindingKind::Inherit {
+            old_name: None,
+            version_id: None,
+        };
+        c.metadata.bindings.push(Binding::new("DB", inherit));
+        expect_one(
+            &c,
+            "inherit-not-strict",
+            Warning,
+            "request.bindings_inherit_strict",
+            &["`DB`", "dropped", "strict"],
+        );
+        c.request.bindings_inherit_strict = true;
+        expect_none(&c, "inherit-not-strict");
     }
 
     #[test]

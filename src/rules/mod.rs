@@ -12,7 +12,7 @@
 //!
 //! | Path | Field |
 //! |---|---|
-//! | `request.account_id`, `request.script_name`, `request.dispatch_namespace`, `request.operation` | the request line |
+//! | `request.account_id`, `request.script_name`, `request.dispatch_namespace`, `request.operation`, `request.bindings_inherit_strict` | the request line |
 //! | `metadata.main_module`, `metadata.body_part` | the entry point |
 //! | `metadata.compatibility_date`, `metadata.compatibility_flags` | runtime date and flags |
 //! | `metadata.keep_bindings`, `metadata.migrations` | kept binding types, Durable Object migrations |
