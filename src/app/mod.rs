@@ -34,7 +34,7 @@ use browser::storage::{self, Saved};
 use file_menu::{import_file, FileMenu};
 use findings_panel::FindingsPanel;
 use metadata_panel::MetadataPanel;
-use modules_panel::{add_files, ModulesPanel, ModulesPanelProps};
+use modules_panel::{add_files, ModuleSummary, ModulesPanel, ModulesPanelProps};
 use preview_panel::PreviewPanel;
 use request_bar::RequestBar;
 use send_panel::SendPanel;
@@ -68,17 +68,7 @@ pub fn App() -> Html {
     let state = use_reducer(initial_state);
     let dispatch = state.dispatcher();
     let saved = use_state(|| None::<Result<Saved, String>>);
-    {
-        // Every change is saved, redacted; the load itself (revision 0) is not, so an
-        // unreadable saved text is not overwritten before the user changes anything.
-        let saved = saved.clone();
-        let composition = state.composition.clone();
-        use_effect_with(state.revision, move |revision| {
-            if *revision > 0 {
-                saved.set(Some(storage::save(&composition)));
-            }
-        });
-    }
+    use_saving(&state, saved.setter());
     let upstream = use_state(|| Upstream::Checking);
     {
         let upstream = upstream.clone();
@@ -158,7 +148,7 @@ pub fn App() -> Html {
             <main class="columns">
                 <div class="compose">
                     <RequestBar request={c.request.clone()} findings={d.findings.clone()} dispatch={dispatch.clone()} />
-                    <ModulesPanel modules={c.modules.clone()} metadata_entry={ModulesPanelProps::entry_of(&c.metadata)}
+                    <ModulesPanel modules={ModuleSummary::of(&c.modules)} metadata_entry={ModulesPanelProps::entry_of(&c.metadata)}
                         sends_modules={c.request.operation.sends_modules()} findings={d.findings.clone()} dispatch={dispatch.clone()} />
                     <MetadataPanel metadata={c.metadata.clone()} operation={c.request.operation} today={state.today.clone()}
                         findings={d.findings.clone()} dispatch={dispatch.clone()} />
@@ -174,4 +164,47 @@ pub fn App() -> Html {
             <div class="drop-hint" aria-hidden="true">{ "Drop files to add them as modules (or on Import… to open a composition)" }</div>
         </div>
     }
+}
+
+/// Saves every change (redacted) shortly after it happens, coalescing bursts of typing, and
+/// at once when the page is hidden or closed. The load itself (revision 0) is not saved, so an
+/// unreadable saved text is not overwritten before the user changes anything.
+#[hook]
+fn use_saving(state: &UseReducerHandle<AppState>, report: UseStateSetter<Option<Result<Saved, String>>>) {
+    let latest = use_mut_ref(|| None::<std::rc::Rc<crate::model::Composition>>);
+    let pending = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
+    {
+        let latest = latest.clone();
+        let report = report.clone();
+        use_effect_with((), move |_| {
+            let flush = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+                if let Some(composition) = latest.borrow().as_ref() {
+                    report.set(Some(storage::save(composition)));
+                }
+            });
+            let window = web_sys::window();
+            if let Some(window) = &window {
+                let _ = window.add_event_listener_with_callback("pagehide", flush.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(window) = window {
+                    let _ = window.remove_event_listener_with_callback("pagehide", flush.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+    let composition = state.composition.clone();
+    use_effect_with(state.revision, move |revision| {
+        if *revision > 0 {
+            *latest.borrow_mut() = Some(composition.clone());
+            let latest = latest.clone();
+            let timeout = gloo_timers::callback::Timeout::new(150, move || {
+                if let Some(composition) = latest.borrow().as_ref() {
+                    report.set(Some(storage::save(composition)));
+                }
+            });
+            // Replacing the handle cancels the previous, not yet run, save.
+            *pending.borrow_mut() = Some(timeout);
+        }
+    });
 }

@@ -34,9 +34,33 @@ pub fn add_files(files: Vec<File>, dispatch: UseReducerDispatcher<AppState>) {
     });
 }
 
+/// What a module row shows: everything but the bytes, so re-rendering never copies them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModuleSummary {
+    pub name: String,
+    pub kind: ModuleKind,
+    pub size: usize,
+    /// Named by path in an imported file, bytes not loaded.
+    pub unloaded: bool,
+}
+
+impl ModuleSummary {
+    pub fn of(modules: &[Module]) -> Vec<ModuleSummary> {
+        modules
+            .iter()
+            .map(|m| ModuleSummary {
+                name: m.name.clone(),
+                kind: m.kind,
+                size: m.bytes.len(),
+                unloaded: m.bytes.is_empty() && m.path.is_some(),
+            })
+            .collect()
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ModulesPanelProps {
-    pub modules: Vec<Module>,
+    pub modules: Vec<ModuleSummary>,
     pub metadata_entry: (Option<String>, Option<String>),
     pub sends_modules: bool,
     pub findings: Rc<Vec<Finding>>,
@@ -173,7 +197,7 @@ pub fn ModulesPanel(props: &ModulesPanelProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct ModuleRowProps {
     index: usize,
-    module: Module,
+    module: ModuleSummary,
     last: bool,
     is_entry: bool,
     findings: Vec<Finding>,
@@ -203,7 +227,7 @@ fn ModuleRow(props: &ModuleRowProps) -> Html {
         Callback::from(move |_: MouseEvent| dispatch.dispatch(action.clone()))
     };
     let m = &props.module;
-    let missing_bytes = m.bytes.is_empty() && m.path.is_some();
+
     html! {
         <>
         <tr id={field_id(&at)} class={classes!(props.is_entry.then_some("entry"))} data-testid="module-row">
@@ -219,8 +243,8 @@ fn ModuleRow(props: &ModuleRowProps) -> Html {
                     }) }
                 </select>
             </td>
-            <td><code>{ m.content_type() }</code></td>
-            <td class="num">{ if missing_bytes { "not loaded".to_string() } else { size_text(m.bytes.len()) } }</td>
+            <td><code>{ m.kind.content_type() }</code></td>
+            <td class="num" data-bytes={m.size.to_string()}>{ if m.unloaded { "not loaded".to_string() } else { size_text(m.size) } }</td>
             <td class="actions">
                 <button type="button" class="icon" title="Move up" aria-label={format!("Move {} up", m.name)}
                     disabled={index == 0} onclick={action(Action::MoveModule { index, up: true })}>{ "↑" }</button>
