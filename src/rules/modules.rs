@@ -38,8 +38,11 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
                 format!("The part name `{name}` is already used by modules[{first}]; part names must be unique. Rename or remove one of them."),
             );
         }
-        let base = name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase();
-        if CONFIG_FILES.contains(&base.as_str()) {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        if CONFIG_FILES
+            .iter()
+            .any(|file| base.eq_ignore_ascii_case(file))
+        {
             out.warning(
                 "config-file-as-module",
                 module_at(index, "name"),
@@ -75,7 +78,9 @@ fn check_entry_kind(c: &Composition, index: usize, out: &mut Findings) {
     match module.kind {
         ModuleKind::Esm => {}
         ModuleKind::Python => {
-            if !c.metadata.compatibility_flags.iter().any(|f| f == "python_workers") {
+            // Flags travel with full and version uploads only.
+            let sends_flags = c.request.operation != Operation::Content;
+            if sends_flags && !c.metadata.compatibility_flags.iter().any(|f| f == "python_workers") {
                 out.warning(
                     "python-workers-flag",
                     "metadata.compatibility_flags",

@@ -29,6 +29,9 @@ fn bound_part(kind: &BindingKind) -> Option<(&str, ModuleKind)> {
 }
 
 fn check_module_syntax(c: &Composition, out: &mut Findings) {
+    if c.request.operation == Operation::Content {
+        return; // bindings are not sent
+    }
     for (index, binding) in c.metadata.bindings.iter().enumerate() {
         if let Some((part, _)) = bound_part(&binding.kind) {
             out.error(
@@ -130,7 +133,7 @@ fn check_body_part(index: usize, c: &Composition, out: &mut Findings) {
         out.warning(
             "body-part-kind",
             module_at(index, "kind"),
-            format!("The service-worker script `{}` is typed {}; it is sent as `application/javascript`. Set its kind to CommonJS / service worker.", module.name, module.kind.label()),
+            format!("The service-worker script `{}` is typed {}, but a service-worker script is sent as `application/javascript`. Set its kind to CommonJS / service worker.", module.name, module.kind.label()),
         );
     }
 }
