@@ -2,16 +2,16 @@
 //! milliseconds. Written when the response body is finished (or dropped), so streamed bodies are
 //! counted in full. Headers (so the Authorization token) and bodies are never logged.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::Request;
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::Response;
-use futures_util::StreamExt;
+use http_body::{Frame, SizeHint};
 
 /// `path?a=1&b=2` → `path?a=…&b=…` (values can carry ids or anything else a user typed).
 pub fn redacted_target(path: &str, query: Option<&str>) -> String {
@@ -40,7 +40,7 @@ struct LogLine {
     method: Method,
     target: String,
     status: StatusCode,
-    bytes: Arc<AtomicU64>,
+    bytes: u64,
     started: Instant,
 }
 
@@ -51,9 +51,43 @@ impl Drop for LogLine {
             self.method,
             self.target,
             self.status.as_u16(),
-            self.bytes.load(Ordering::Relaxed),
+            self.bytes,
             self.started.elapsed().as_millis()
         );
+    }
+}
+
+/// A response body that counts the bytes going out and logs the line when it is dropped.
+/// Keeps the inner body's size hint, so a known length is still sent as `Content-Length`.
+struct CountedBody {
+    inner: Body,
+    line: LogLine,
+}
+
+impl http_body::Body for CountedBody {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        let this = &mut *self;
+        let polled = Pin::new(&mut this.inner).poll_frame(cx);
+        if let Poll::Ready(Some(Ok(frame))) = &polled {
+            if let Some(data) = frame.data_ref() {
+                this.line.bytes += data.len() as u64;
+            }
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
     }
 }
 
@@ -63,23 +97,15 @@ pub async fn log_request(request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let target = redacted_target(request.uri().path(), request.uri().query());
     let response = next.run(request).await;
-    let bytes = Arc::new(AtomicU64::new(0));
     let line = LogLine {
         method,
         target,
         status: response.status(),
-        bytes: bytes.clone(),
+        bytes: 0,
         started,
     };
-    let (parts, body) = response.into_parts();
-    let counted = body.into_data_stream().map(move |chunk| {
-        let _keep_until_done = &line;
-        if let Ok(data) = &chunk {
-            bytes.fetch_add(data.len() as u64, Ordering::Relaxed);
-        }
-        chunk
-    });
-    Response::from_parts(parts, Body::from_stream(counted))
+    let (parts, inner) = response.into_parts();
+    Response::from_parts(parts, Body::new(CountedBody { inner, line }))
 }
 
 #[cfg(test)]
