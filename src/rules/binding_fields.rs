@@ -7,7 +7,7 @@ use super::text::{
     is_cloudflare_id, is_hex, is_identifier, is_uuid, looks_like_email, looks_like_placeholder,
     worker_name_problem,
 };
-use super::{binding_at, is_kept_on_patch, Findings};
+use super::{binding_at, is_kept_on_patch, sends, Findings};
 use crate::model::{Binding, BindingKind, Composition, RateLimitSimple};
 
 const R2_JURISDICTIONS: &[&str] = &["eu", "fedramp", "fedramp-high"];
@@ -26,6 +26,9 @@ const SECRET_KEY_USAGES: &[&str] = &[
 const VPC_NETWORK_ID: &str = "cf1:network";
 
 pub(super) fn check(c: &Composition, out: &mut Findings) {
+    if !sends(c, "bindings") {
+        return;
+    }
     for (index, binding) in c.metadata.bindings.iter().enumerate() {
         if is_kept_on_patch(c, binding) {
             continue;

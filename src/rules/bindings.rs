@@ -4,10 +4,13 @@
 use std::collections::HashMap;
 
 use super::text::{closest, first_non_identifier_char, is_identifier, is_reserved_word};
-use super::{binding_at, is_kept_on_patch, Findings};
+use super::{binding_at, is_kept_on_patch, sends, Findings};
 use crate::model::{BindingKind, Composition, Operation, KNOWN_BINDING_TYPES};
 
 pub(super) fn check(c: &Composition, out: &mut Findings) {
+    if !sends(c, "bindings") {
+        return;
+    }
     let bindings = &c.metadata.bindings;
     let mut seen: HashMap<&str, usize> = HashMap::with_capacity(bindings.len());
     for (index, binding) in bindings.iter().enumerate() {

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use super::Findings;
+use super::{sends, Findings};
 use crate::model::{Composition, Operation};
 
 /// What the platform uses when an API upload sends no date (reference (b)).
@@ -17,6 +17,7 @@ pub(super) fn check(c: &Composition, today: Option<&str>, out: &mut Findings) {
             format!("No compatibility date: the API then falls back to {FALLBACK_DATE} and very old runtime behaviour. Set it to the date you last tested the Worker (e.g. today)."),
         ),
         None => {}
+        Some(_) if !sends(c, "compatibility_date") => {}
         Some(date) => match parse_date(date) {
             None => out.error(
                 "compatibility-date-invalid",
@@ -36,7 +37,9 @@ pub(super) fn check(c: &Composition, today: Option<&str>, out: &mut Findings) {
             }
         },
     }
-    check_flags(&c.metadata.compatibility_flags, out);
+    if sends(c, "compatibility_flags") {
+        check_flags(&c.metadata.compatibility_flags, out);
+    }
 }
 
 fn check_flags(flags: &[String], out: &mut Findings) {

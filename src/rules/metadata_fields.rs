@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::text::{closest, worker_name_problem};
-use super::Findings;
+use super::{sends, Findings};
 use crate::model::{
     Composition, FieldSupport, Metadata, Observability, Operation, TailConsumer, UsageModel,
     KNOWN_BINDING_TYPES,
@@ -28,26 +28,42 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
     let m = &c.metadata;
     not_sent(c, out);
     keep_bindings(c, out);
-    annotations(c, out);
-    if let Some(model @ (UsageModel::Bundled | UsageModel::Unbound)) = m.usage_model {
+    if sends(c, "annotations") {
+        annotations(c, out);
+    }
+    if let (Some(model @ (UsageModel::Bundled | UsageModel::Unbound)), true) =
+        (m.usage_model, sends(c, "usage_model"))
+    {
         out.warning(
             "usage-model-legacy",
             "metadata.usage_model",
             format!("The usage model `{}` is a legacy billing model; `standard` is the current one. Choose standard, or leave it unset.", model.id()),
         );
     }
-    if m.limits.as_ref().and_then(|l| l.cpu_ms) == Some(0) {
+    if m.limits.as_ref().and_then(|l| l.cpu_ms) == Some(0) && sends(c, "limits") {
         out.error("limits-cpu-ms", "metadata.limits", "`limits.cpu_ms` is 0, which would allow no CPU time. Enter a positive number of milliseconds, or remove the limit.");
     }
-    if let Some(observability) = &m.observability {
+    if let (Some(observability), true) = (&m.observability, sends(c, "observability")) {
         check_observability(observability, out);
     }
-    tail_consumers("tail_consumers", &m.tail_consumers, out);
-    tail_consumers("streaming_tail_consumers", &m.streaming_tail_consumers, out);
-    tags(&m.tags, out);
-    assets(m, out);
+    for field in ["tail_consumers", "streaming_tail_consumers"] {
+        if sends(c, field) {
+            let consumers = if field == "tail_consumers" {
+                &m.tail_consumers
+            } else {
+                &m.streaming_tail_consumers
+            };
+            tail_consumers(field, consumers, out);
+        }
+    }
+    if sends(c, "tags") {
+        tags(&m.tags, out);
+    }
+    if sends(c, "assets") {
+        assets(m, out);
+    }
     if let Some(part) = &m.capnp_schema {
-        if c.request.operation.sends_modules() && c.module(part).is_none() {
+        if sends(c, "capnp_schema") && c.module(part).is_none() {
             out.error("capnp-schema-part-missing", "metadata.capnp_schema", format!("`capnp_schema` names the part `{part}`, but no module part has that name. Add the compiled schema as a module or correct the name."));
         }
     }
@@ -119,7 +135,12 @@ fn not_sent(c: &Composition, out: &mut Findings) {
 
 fn keep_bindings(c: &Composition, out: &mut Findings) {
     let at = "metadata.keep_bindings";
-    for kept in &c.metadata.keep_bindings {
+    let kept_types = if sends(c, "keep_bindings") {
+        c.metadata.keep_bindings.as_slice()
+    } else {
+        &[]
+    };
+    for kept in kept_types {
         if !KNOWN_BINDING_TYPES.contains(&kept.as_str()) {
             let hint = match closest(kept, KNOWN_BINDING_TYPES) {
                 Some(known) => format!(" Did you mean `{known}`?"),

@@ -2,7 +2,7 @@
 //! Whether the format allows them at all is checked in `service_worker.rs`.
 
 use super::text::is_identifier;
-use super::Findings;
+use super::{sends, Findings};
 use crate::model::{Composition, MigrationStep, Migrations, Operation};
 
 const AT: &str = "metadata.migrations";
@@ -17,6 +17,9 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
             AT,
             "Version uploads do not accept migrations. Choose \"Upload and deploy\" for the upload that applies them (as wrangler does), or remove them.",
         );
+    }
+    if !sends(c, "migrations") {
+        return;
     }
     let top_level = migrations.single_step();
     if migrations.is_stepped() && !top_level.is_empty() {

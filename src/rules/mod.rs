@@ -187,6 +187,13 @@ pub(crate) fn module_at(index: usize, field: &str) -> String {
     }
 }
 
+/// Whether the chosen endpoint sends the metadata field `field`. Rules about a field the
+/// request drops stay quiet: the drop itself is reported once (`fields-not-sent`), and what is
+/// not sent cannot make the request fail.
+pub(crate) fn sends(c: &Composition, field: &str) -> bool {
+    crate::model::FieldSupport::lookup(field).is_some_and(|f| f.accepted_by(c.request.operation))
+}
+
 /// Whether a settings PATCH lists this binding bare (only `type` and `name`, every other field
 /// blank): the form that carries the deployed binding of that name over unchanged
 /// (reference (e)). Such a binding has no fields to check.
@@ -325,6 +332,27 @@ mod tests {
         let findings = check(&c);
         assert!(!findings.is_empty());
         assert!(!has_errors(&findings));
+    }
+
+    #[test]
+    fn what_the_endpoint_does_not_send_cannot_fail_it() {
+        use crate::model::{Binding, BindingKind, Operation, Placement};
+        let mut c = valid();
+        c.request.operation = Operation::Content;
+        c.metadata
+            .bindings
+            .push(Binding::new("1 bad", BindingKind::empty("kv_namespace")));
+        c.metadata.placement = Some(Placement::default());
+        c.metadata.compatibility_date = Some("2024-02-30".into());
+        c.metadata.keep_bindings = vec!["nonsense".into()];
+        let findings = check(&c);
+        let rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
+        assert_eq!(rules, ["fields-not-sent"], "{findings:#?}");
+        assert!(findings[0]
+            .message
+            .contains("`bindings`, `compatibility_date`, `keep_bindings`, `placement`"));
+        c.request.operation = Operation::Upload;
+        assert!(has_errors(&check(&c)));
     }
 
     /// 300 bindings of every known type and 50 modules (some CommonJS, which get scanned).

@@ -1,12 +1,12 @@
 //! `placement`: smart, or targeted at exactly one region / hostname / host (reference (b)).
 
-use super::Findings;
+use super::{sends, Findings};
 use crate::model::{Composition, Placement};
 
 const AT: &str = "metadata.placement";
 
 pub(super) fn check(c: &Composition, out: &mut Findings) {
-    if let Some(placement) = &c.metadata.placement {
+    if let (Some(placement), true) = (&c.metadata.placement, sends(c, "placement")) {
         check_placement(placement, out);
     }
 }
