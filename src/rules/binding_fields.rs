@@ -309,8 +309,25 @@ impl Fields<'_> {
                 "database_id",
                 format!("The D1 binding `{}` sets both `id` and `database_id`; send exactly one. Keep `id` (what the API has accepted for years).", self.binding.name),
             ),
-            (Some(value), None) => self.d1_id("id", value),
-            (None, Some(value)) => self.d1_id("database_id", value),
+            (Some(value), None) => {
+                self.d1_id("id", value);
+                self.blank_twin("database_id", database_id);
+            }
+            (None, Some(value)) => {
+                self.d1_id("database_id", value);
+                self.blank_twin("id", id);
+            }
+        }
+    }
+
+    /// An empty `id` beside a filled `database_id` (or the reverse) still travels as `""`.
+    fn blank_twin(&mut self, field: &str, value: Option<&str>) {
+        if value.is_some() {
+            self.warning(
+                "d1-empty-id-field",
+                field,
+                format!("The D1 binding `{}` also sends an empty `{field}`. Remove that field so the database id is unambiguous.", self.binding.name),
+            );
         }
     }
 
@@ -668,6 +685,14 @@ mod tests {
         expect_one(&c, "d1-id-format", Warning, "bindings[0].id", &["UUID"]);
         let c = from_json(json!({"type":"d1","name":"DB","id":uuid}));
         assert_eq!(crate::rules::check(&c), vec![]);
+        let c = from_json(json!({"type":"d1","name":"DB","id":"","database_id":uuid}));
+        expect_one(
+            &c,
+            "d1-empty-id-field",
+            Warning,
+            "bindings[0].id",
+            &["empty `id`"],
+        );
     }
 
     #[test]
