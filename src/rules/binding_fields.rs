@@ -801,6 +801,22 @@ mod tests {
     }
 
     #[test]
+    fn hyperdrive_id_is_hex() {
+        let c = from_json(json!({"type":"hyperdrive","name":"B","id":"my-postgres"}));
+        expect_one(
+            &c,
+            "hyperdrive-id-format",
+            Warning,
+            "bindings[0].id",
+            &["`my-postgres`", "32"],
+        );
+        let c = from_json(
+            json!({"type":"hyperdrive","name":"B","id":"0123456789abcdef0123456789abcdef"}),
+        );
+        expect_none(&c, "hyperdrive-id-format");
+    }
+
+    #[test]
     fn send_email_addresses() {
         let c = from_json(
             json!({"type":"send_email","name":"B","allowed_sender_addresses":["ops@example.com","ops"]}),

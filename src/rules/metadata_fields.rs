@@ -495,6 +495,44 @@ mod tests {
     }
 
     #[test]
+    fn tail_worker_names_and_empty_tags() {
+        let mut c = valid();
+        c.metadata.streaming_tail_consumers = vec![TailConsumer {
+            service: "Log Sink".into(),
+            environment: None,
+            namespace: None,
+        }];
+        expect_one(
+            &c,
+            "tail-consumer-service-format",
+            Warning,
+            "metadata.streaming_tail_consumers",
+            &["`Log Sink`"],
+        );
+        c.metadata.tags = vec![" ".into()];
+        expect_one(&c, "tag-empty", Warning, "metadata.tags", &["empty tag"]);
+    }
+
+    #[test]
+    fn explicit_assets_win_over_keep_assets() {
+        let mut c = valid();
+        c.metadata.assets = Some(Assets {
+            jwt: Some("token".into()),
+            config: None,
+        });
+        c.metadata.keep_assets = Some(true);
+        expect_one(
+            &c,
+            "keep-assets-ignored",
+            Warning,
+            "metadata.keep_assets",
+            &["wins"],
+        );
+        c.metadata.keep_assets = Some(false);
+        expect_none(&c, "keep-assets-ignored");
+    }
+
+    #[test]
     fn assets_config_values() {
         let mut c = valid();
         c.metadata.assets = Some(Assets {
