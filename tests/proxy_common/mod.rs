@@ -202,3 +202,136 @@ pub async fn json_of(response: reqwest::Response) -> Value {
     serde_json::from_slice(&bytes)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", String::from_utf8_lossy(&bytes)))
 }
+
+/// The sandbox's account id.
+pub use bindery::server::sandbox::ACCOUNT_ID;
+
+/// `/accounts/{ACCOUNT_ID}{rest}`.
+pub fn acct(rest: &str) -> String {
+    format!("/accounts/{ACCOUNT_ID}{rest}")
+}
+
+/// The whole server with the sandbox upstream, and a handle on the sandbox to look inside.
+pub struct Api {
+    pub addr: SocketAddr,
+    pub sandbox: bindery::server::sandbox::Sandbox,
+}
+
+impl Api {
+    pub async fn start() -> Api {
+        let sandbox = bindery::server::sandbox::Sandbox::in_memory();
+        let addr = start_server(Upstream::Sandbox(sandbox.clone()), |_| {}).await;
+        Api { addr, sandbox }
+    }
+
+    /// Sends a request to `/client/v4{path}` with the test token; returns status and JSON body.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = client()
+            .request(method, format!("http://{}/client/v4{path}", self.addr))
+            .header("authorization", TOKEN)
+            .body(body);
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, json_of(response).await)
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        self.send("GET", path, None, Vec::new()).await
+    }
+
+    pub async fn post_json(&self, path: &str, value: Value) -> (u16, Value) {
+        self.send(
+            "POST",
+            path,
+            Some("application/json"),
+            value.to_string().into_bytes(),
+        )
+        .await
+    }
+
+    /// A multipart request (PUT upload, POST version, PATCH settings, PUT content).
+    pub async fn multipart(&self, method: &str, path: &str, parts: &[Part]) -> (u16, Value) {
+        let (content_type, body) = multipart(parts);
+        self.send(method, path, Some(&content_type), body).await
+    }
+
+    /// Creates a resource and returns its `result`, asserting success.
+    pub async fn create(&self, rest: &str, value: Value) -> Value {
+        let (status, body) = self.post_json(&acct(rest), value).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["success"], true, "{body}");
+        body["result"].clone()
+    }
+
+    /// Creates a KV namespace and returns its id.
+    pub async fn create_kv(&self, title: &str) -> String {
+        let result = self
+            .create(
+                "/storage/kv/namespaces",
+                serde_json::json!({"title": title}),
+            )
+            .await;
+        result["id"].as_str().unwrap().to_string()
+    }
+}
+
+/// Asserts a sandbox answer is an error with `status`, `code` and a message containing `needle`.
+pub fn assert_api_error(answer: &(u16, Value), status: u16, code: u64, needle: &str) {
+    let (got, body) = answer;
+    assert_eq!(*got, status, "{body}");
+    assert_eq!(body["success"], false, "{body}");
+    assert_eq!(body["errors"][0]["code"], code, "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains(needle), "{message:?} lacks {needle:?}");
+}
+
+/// Asserts success and returns `result`.
+pub fn assert_ok(answer: &(u16, Value)) -> Value {
+    let (status, body) = answer;
+    assert_eq!(*status, 200, "{body}");
+    assert_eq!(body["success"], true, "{body}");
+    assert_eq!(body["errors"], serde_json::json!([]), "{body}");
+    body["result"].clone()
+}
+
+/// The names of a binding array, in order.
+pub fn binding_names(bindings: &Value) -> Vec<String> {
+    bindings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A composition fixture of this repository, as method, API path and multipart parts.
+pub fn fixture(name: &str) -> (String, String, Vec<Part>) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+        .join("composition.json");
+    let composition = bindery::cli::load_composition(&path).unwrap();
+    (
+        composition.request.method().to_string(),
+        composition.request.path_and_query(),
+        bindery::encode::multipart::parts(&composition),
+    )
+}
+
+/// Replaces `from` by `to` inside the JSON part (e.g. a fixture's placeholder resource id).
+pub fn with_json_replaced(mut parts: Vec<Part>, from: &str, to: &str) -> Vec<Part> {
+    let text = String::from_utf8(parts[0].body.clone()).unwrap();
+    assert!(text.contains(from), "{text} lacks {from}");
+    parts[0].body = text.replace(from, to).into_bytes();
+    parts
+}
