@@ -2,9 +2,13 @@
 //!
 //! [`check`] runs every rule and returns the findings, errors first, then warnings, each group in
 //! a stable order (request, entry, modules, service-worker format, bindings, binding fields,
-//! metadata fields, placement, compatibility date and flags, migrations). The rules are pure and linear in the size of the
-//! composition, so the browser app can run them on every keystroke. Warnings never block a send;
-//! errors describe requests the API would reject (or that would silently do the wrong thing).
+//! metadata fields, placement, compatibility date and flags, migrations). The rules are pure and
+//! linear in the size of the composition, so the browser app can run them on every keystroke.
+//! Warnings never block a send; errors describe requests the API would reject (or that would
+//! silently do the wrong thing). Fields the chosen endpoint does not send are reported once as
+//! `fields-not-sent` and otherwise not checked: what is not sent cannot make the request fail.
+//! On a settings PATCH, a binding with only `type` and `name` keeps the deployed binding, so its
+//! empty fields are not reported.
 //!
 //! # Locations (`Finding::at`)
 //!
