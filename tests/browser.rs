@@ -28,8 +28,18 @@ fn sample() -> Composition {
     ];
     c.metadata.main_module = Some("index.js".into());
     c.metadata.bindings = vec![
-        Binding::new("USER_KV", BindingKind::KvNamespace { namespace_id: "abc123".into() }),
-        Binding::new("API_TOKEN", BindingKind::SecretText { text: "s3cr3t-value-never-stored".into() }),
+        Binding::new(
+            "USER_KV",
+            BindingKind::KvNamespace {
+                namespace_id: "abc123".into(),
+            },
+        ),
+        Binding::new(
+            "API_TOKEN",
+            BindingKind::SecretText {
+                text: "s3cr3t-value-never-stored".into(),
+            },
+        ),
         Binding::new(
             "SIGNING",
             BindingKind::SecretKey {
@@ -51,16 +61,25 @@ async fn form_data_reads_back_as_the_parts() {
     let form = form_data::form_data(&parts).expect("form data");
     // The JSON part is a plain string field.
     let metadata = form.get("metadata");
-    assert_eq!(metadata.as_string().as_deref(), Some(encode::compact(&c).as_str()));
+    assert_eq!(
+        metadata.as_string().as_deref(),
+        Some(encode::compact(&c).as_str())
+    );
     for part in parts.iter().skip(1) {
-        let file: web_sys::File = form.get(&part.name).dyn_into().expect("module parts are files");
+        let file: web_sys::File = form
+            .get(&part.name)
+            .dyn_into()
+            .expect("module parts are files");
         assert_eq!(file.name(), *part.filename.as_ref().unwrap());
         assert_eq!(Some(file.type_()), part.content_type.clone());
         assert_eq!(file.size() as usize, part.size());
         let bytes = files::read_bytes(&file).await.expect("read back");
         assert_eq!(bytes, part.body, "bytes of {}", part.name);
     }
-    assert_eq!(parts[3].content_type.as_deref(), Some(ModuleKind::Wasm.content_type()));
+    assert_eq!(
+        parts[3].content_type.as_deref(),
+        Some(ModuleKind::Wasm.content_type())
+    );
 }
 
 #[wasm_bindgen_test]
@@ -100,8 +119,14 @@ fn storage_never_holds_a_secret() {
     let c = sample();
     assert_eq!(storage::save(&c), Ok(storage::Saved::Complete));
     let stored = local_storage_text();
-    assert!(stored.contains("USER_KV") && stored.contains("API_TOKEN"), "{stored}");
-    for secret in ["s3cr3t-value-never-stored", "a2V5LW1hdGVyaWFsLW5ldmVyLXN0b3JlZA=="] {
+    assert!(
+        stored.contains("USER_KV") && stored.contains("API_TOKEN"),
+        "{stored}"
+    );
+    for secret in [
+        "s3cr3t-value-never-stored",
+        "a2V5LW1hdGVyaWFsLW5ldmVyLXN0b3JlZA==",
+    ] {
         assert!(!stored.contains(secret), "secret {secret} stored");
     }
     let back = storage::load().unwrap().expect("saved");
@@ -123,7 +148,8 @@ fn unreadable_storage_is_reported() {
 #[wasm_bindgen_test]
 fn catalog_covers_every_binding_type_with_working_fields() {
     for type_name in KNOWN_BINDING_TYPES {
-        let spec = catalog::lookup(type_name).unwrap_or_else(|| panic!("{type_name} missing from the catalog"));
+        let spec = catalog::lookup(type_name)
+            .unwrap_or_else(|| panic!("{type_name} missing from the catalog"));
         let binding = Binding::new("X", BindingKind::empty(type_name));
         for field in spec.fields.iter().filter(|f| !f.key.contains('.')) {
             let sample = match field.input {
@@ -139,52 +165,108 @@ fn catalog_covers_every_binding_type_with_working_fields() {
             };
             let edited = binding_with(&binding, field.key, Some(sample.clone()))
                 .unwrap_or_else(|e| panic!("{type_name}.{}: {e}", field.key));
-            assert_eq!(edited.to_json().get(field.key), Some(&sample), "{type_name}.{}", field.key);
+            assert_eq!(
+                edited.to_json().get(field.key),
+                Some(&sample),
+                "{type_name}.{}",
+                field.key
+            );
         }
     }
-    assert_eq!(catalog::TYPES.len(), KNOWN_BINDING_TYPES.len(), "no type listed twice or unknown");
+    assert_eq!(
+        catalog::TYPES.len(),
+        KNOWN_BINDING_TYPES.len(),
+        "no type listed twice or unknown"
+    );
 }
 
 #[wasm_bindgen_test]
 fn ratelimit_nested_fields_are_in_the_model() {
     let binding = Binding::new("RL", BindingKind::empty("ratelimit"));
-    let edited = binding_with(&binding, "simple", Some(json!({"limit": 100, "period": 60}))).unwrap();
-    assert_eq!(edited.to_json()["simple"], json!({"limit": 100, "period": 60}));
+    let edited = binding_with(
+        &binding,
+        "simple",
+        Some(json!({"limit": 100, "period": 60})),
+    )
+    .unwrap();
+    assert_eq!(
+        edited.to_json()["simple"],
+        json!({"limit": 100, "period": 60})
+    );
 }
 
 #[wasm_bindgen_test]
 fn state_updates_are_pure_and_derive_once() {
     let state = Rc::new(AppState::new(AppState::blank("2025-01-15"), "2025-01-15"));
-    let state = state.reduce(Action::AddModules(vec![Module::inline("worker.js", "export default {}")]));
-    assert_eq!(state.composition.metadata.main_module.as_deref(), Some("worker.js"), "first JS module becomes the entry");
+    let state = state.reduce(Action::AddModules(vec![Module::inline(
+        "worker.js",
+        "export default {}",
+    )]));
+    assert_eq!(
+        state.composition.metadata.main_module.as_deref(),
+        Some("worker.js"),
+        "first JS module becomes the entry"
+    );
     assert_eq!(state.derived.parts.len(), 2);
     let state = state.reduce(Action::RenameModule(0, "index.js".into()));
-    assert_eq!(state.composition.metadata.main_module.as_deref(), Some("index.js"), "entry follows a rename");
+    assert_eq!(
+        state.composition.metadata.main_module.as_deref(),
+        Some("index.js"),
+        "entry follows a rename"
+    );
     let state = state.reduce(Action::AddBinding("kv_namespace".into()));
     let revision = state.revision;
-    let same = state.clone().reduce(Action::MoveBinding { index: 0, up: true });
+    let same = state
+        .clone()
+        .reduce(Action::MoveBinding { index: 0, up: true });
     assert!(Rc::ptr_eq(&same, &state), "a no-op keeps the state");
     assert_eq!(same.revision, revision);
     assert!(state.derived.metadata_pretty.contains("\"kv_namespace\""));
-    assert_eq!(state.derived.curl, encode::command(&state.composition, &Default::default()));
+    assert_eq!(
+        state.derived.curl,
+        encode::command(&state.composition, &Default::default())
+    );
     let state = state.reduce(Action::RemoveModule(0));
-    assert_eq!(state.composition.metadata.main_module, None, "removing the entry clears it");
+    assert_eq!(
+        state.composition.metadata.main_module, None,
+        "removing the entry clears it"
+    );
     let state = state.reduce(Action::New);
     assert_eq!(*state.composition, AppState::blank("2025-01-15"));
 }
 
 #[wasm_bindgen_test]
 fn ids_and_fallbacks_follow_finding_paths() {
-    assert_eq!(ids::field_id("bindings[3].namespace_id"), "f-bindings-3-namespace_id");
-    assert_eq!(ids::field_id("metadata.compatibility_date"), "f-metadata-compatibility_date");
-    assert_eq!(ids::fallbacks("bindings[2].simple.period"), vec!["bindings[2].simple.period", "bindings[2].simple", "bindings[2]", "bindings"]);
+    assert_eq!(
+        ids::field_id("bindings[3].namespace_id"),
+        "f-bindings-3-namespace_id"
+    );
+    assert_eq!(
+        ids::field_id("metadata.compatibility_date"),
+        "f-metadata-compatibility_date"
+    );
+    assert_eq!(
+        ids::fallbacks("bindings[2].simple.period"),
+        vec![
+            "bindings[2].simple.period",
+            "bindings[2].simple",
+            "bindings[2]",
+            "bindings"
+        ]
+    );
 }
 
 #[wasm_bindgen_test]
 fn highlighting_escapes_and_marks_tokens() {
     let html = highlight::json_html(r#"{"a<b": "x\"</script>", "n": -1.5e3, "t": true}"#);
-    assert!(html.contains(r#"<span class="j-key">&quot;a&lt;b&quot;</span>"#), "{html}");
-    assert!(html.contains(r#"<span class="j-str">&quot;x\&quot;&lt;/script&gt;&quot;</span>"#), "{html}");
+    assert!(
+        html.contains(r#"<span class="j-key">&quot;a&lt;b&quot;</span>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<span class="j-str">&quot;x\&quot;&lt;/script&gt;&quot;</span>"#),
+        "{html}"
+    );
     assert!(html.contains(r#"<span class="j-num">-1.5e3</span>"#));
     assert!(html.contains(r#"<span class="j-lit">true</span>"#));
     assert!(!html.contains("</script>"));
@@ -195,8 +277,12 @@ fn import_accepts_compositions_and_explains_bad_files() {
     let c = sample();
     let text = serde_json::to_vec(&c).unwrap();
     assert_eq!(parse_composition(&text).unwrap(), c);
-    assert!(parse_composition(b"{oops").unwrap_err().contains("not valid JSON"));
-    assert!(parse_composition(br#"{"hello": 1}"#).unwrap_err().contains("not a Bindery composition"));
+    assert!(parse_composition(b"{oops")
+        .unwrap_err()
+        .contains("not valid JSON"));
+    assert!(parse_composition(br#"{"hello": 1}"#)
+        .unwrap_err()
+        .contains("not a Bindery composition"));
     let wrong = serde_json::to_value(&c).map(|mut v| {
         v["request"]["operation"] = Value::String("explode".into());
         v

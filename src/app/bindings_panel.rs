@@ -53,8 +53,13 @@ pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
     };
     let button = |type_name: &'static str, label: &'static str, help: &'static str| {
         let add = add.clone();
+        let slug = if type_name.is_empty() {
+            "custom"
+        } else {
+            type_name
+        };
         html! {
-            <button type="button" class="type" id={format!("add-binding-{type_name}")} data-testid={format!("add-binding-{type_name}")}
+            <button type="button" class="type" id={format!("add-binding-{slug}")} data-testid={format!("add-binding-{slug}")}
                 title={help} onclick={Callback::from(move |_: MouseEvent| add.emit(type_name.to_string()))}>
                 { label }<code>{ type_name }</code>
             </button>

@@ -38,8 +38,8 @@ use modules_panel::{add_files, ModuleSummary, ModulesPanel, ModulesPanelProps};
 use preview_panel::PreviewPanel;
 use request_bar::RequestBar;
 use send_panel::SendPanel;
-use upstream::{fetch_upstream, Upstream, UpstreamBadge};
 use state::{Action, AppState, Notice};
+use upstream::{fetch_upstream, Upstream, UpstreamBadge};
 
 /// Mounts the app on the page's `<body>`.
 pub fn start() {
@@ -170,7 +170,10 @@ pub fn App() -> Html {
 /// at once when the page is hidden or closed. The load itself (revision 0) is not saved, so an
 /// unreadable saved text is not overwritten before the user changes anything.
 #[hook]
-fn use_saving(state: &UseReducerHandle<AppState>, report: UseStateSetter<Option<Result<Saved, String>>>) {
+fn use_saving(
+    state: &UseReducerHandle<AppState>,
+    report: UseStateSetter<Option<Result<Saved, String>>>,
+) {
     let latest = use_mut_ref(|| None::<std::rc::Rc<crate::model::Composition>>);
     let pending = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
     {
@@ -184,11 +187,15 @@ fn use_saving(state: &UseReducerHandle<AppState>, report: UseStateSetter<Option<
             });
             let window = web_sys::window();
             if let Some(window) = &window {
-                let _ = window.add_event_listener_with_callback("pagehide", flush.as_ref().unchecked_ref());
+                let _ = window
+                    .add_event_listener_with_callback("pagehide", flush.as_ref().unchecked_ref());
             }
             move || {
                 if let Some(window) = window {
-                    let _ = window.remove_event_listener_with_callback("pagehide", flush.as_ref().unchecked_ref());
+                    let _ = window.remove_event_listener_with_callback(
+                        "pagehide",
+                        flush.as_ref().unchecked_ref(),
+                    );
                 }
             }
         });

@@ -6,9 +6,9 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::browser::date::now_ms;
+use super::browser::files::describe;
 use super::browser::focus::focus_at;
 use super::browser::form_data::form_data;
-use super::browser::files::describe;
 use super::browser::xhr::{send, Reply};
 use super::fields::input_text;
 use super::highlight::json_html;
@@ -32,12 +32,22 @@ struct Outcome {
 }
 
 impl Outcome {
-    fn of(request: String, reply: Result<Reply, String>, sent: &Composition, started: f64) -> Outcome {
+    fn of(
+        request: String,
+        reply: Result<Reply, String>,
+        sent: &Composition,
+        started: f64,
+    ) -> Outcome {
         let explanations = match &reply {
             Ok(reply) => explain_response(reply.status, &reply.body, sent),
             Err(_) => Vec::new(),
         };
-        Outcome { request, reply, explanations, elapsed_ms: now_ms() - started }
+        Outcome {
+            request,
+            reply,
+            explanations,
+            elapsed_ms: now_ms() - started,
+        }
     }
 }
 
@@ -72,7 +82,12 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                 let started = now_ms();
                 let url = format!("{API_PREFIX}/user/tokens/verify");
                 let reply = send("GET", &url, Some(&token), None, |_, _| {}).await;
-                verify.set(Some(Outcome::of(format!("GET {url}"), reply, &composition, started)));
+                verify.set(Some(Outcome::of(
+                    format!("GET {url}"),
+                    reply,
+                    &composition,
+                    started,
+                )));
             });
         })
     };
@@ -99,11 +114,23 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                 let reply = match form_data(&encode::parts(&sent)) {
                     Ok(form) => {
                         let progress = progress.clone();
-                        send(method, &url, Some(&token), Some(&form), move |loaded, total| progress.set(Some((loaded, total)))).await
+                        send(
+                            method,
+                            &url,
+                            Some(&token),
+                            Some(&form),
+                            move |loaded, total| progress.set(Some((loaded, total))),
+                        )
+                        .await
                     }
                     Err(e) => Err(format!("could not build the form: {}", describe(&e))),
                 };
-                outcome.set(Some(Outcome::of(format!("{method} {url}"), reply, &sent, started)));
+                outcome.set(Some(Outcome::of(
+                    format!("{method} {url}"),
+                    reply,
+                    &sent,
+                    started,
+                )));
                 busy.set(false);
             });
         })
@@ -159,7 +186,9 @@ fn progress_view(progress: Option<(f64, f64)>) -> Html {
                 </div>
             }
         }
-        _ => html! { <div class="progress"><progress id="send-progress" /><span>{ "Sending…" }</span></div> },
+        _ => {
+            html! { <div class="progress"><progress id="send-progress" /><span>{ "Sending…" }</span></div> }
+        }
     }
 }
 
@@ -167,7 +196,12 @@ fn verify_view(o: &Outcome) -> Html {
     match &o.reply {
         Ok(reply) if o.explanations.is_empty() && (200..300).contains(&reply.status) => {
             let status = Envelope::parse(&reply.body)
-                .and_then(|e| e.result.get("status").and_then(|s| s.as_str()).map(String::from))
+                .and_then(|e| {
+                    e.result
+                        .get("status")
+                        .and_then(|s| s.as_str())
+                        .map(String::from)
+                })
                 .unwrap_or_else(|| "valid".into());
             html! { <p id="verify-result" class="ok">{ format!("Token verified: {status}.") }</p> }
         }

@@ -54,9 +54,21 @@ pub fn UpstreamBadge(props: &UpstreamBadgeProps) -> Html {
             "Open this page through `bindery serve` to send requests.".to_string(),
         ),
         Upstream::Proxy(info) => match info.upstream.as_str() {
-            "cloudflare" => ("cloudflare", "Sending to: Cloudflare API".to_string(), info.upstream_base.clone()),
-            "sandbox" => ("sandbox", "Sending to: local sandbox".to_string(), "The built-in emulation; nothing reaches Cloudflare.".to_string()),
-            other => ("custom", format!("Sending to: {other} ({})", info.upstream_base), info.upstream_base.clone()),
+            "cloudflare" => (
+                "cloudflare",
+                "Sending to: Cloudflare API".to_string(),
+                info.upstream_base.clone(),
+            ),
+            "sandbox" => (
+                "sandbox",
+                "Sending to: local sandbox".to_string(),
+                "The built-in emulation; nothing reaches Cloudflare.".to_string(),
+            ),
+            other => (
+                "custom",
+                format!("Sending to: {other} ({})", info.upstream_base),
+                info.upstream_base.clone(),
+            ),
         },
     };
     html! {

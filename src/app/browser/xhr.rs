@@ -27,10 +27,13 @@ pub async fn send(
     on_progress: impl Fn(f64, f64) + 'static,
 ) -> Result<Reply, String> {
     let xhr = XmlHttpRequest::new().map_err(|e| describe(&e))?;
-    xhr.open_with_async(method, url, true).map_err(|e| describe(&e))?;
-    xhr.set_request_header("Accept", "application/json").map_err(|e| describe(&e))?;
+    xhr.open_with_async(method, url, true)
+        .map_err(|e| describe(&e))?;
+    xhr.set_request_header("Accept", "application/json")
+        .map_err(|e| describe(&e))?;
     if let Some(token) = token {
-        xhr.set_request_header("Authorization", &format!("Bearer {token}")).map_err(|e| describe(&e))?;
+        xhr.set_request_header("Authorization", &format!("Bearer {token}"))
+            .map_err(|e| describe(&e))?;
     }
     let progress = Closure::<dyn Fn(ProgressEvent)>::new(move |e: ProgressEvent| {
         if e.length_computable() {
