@@ -7,6 +7,7 @@
 //! - `cli` and `server` (native only): the `bindery` command and its proxy + sandbox;
 //! - `app` (wasm32 only): the Yew composer running in the browser.
 
+pub mod diff;
 pub mod encode;
 pub mod explain;
 pub mod model;
