@@ -109,12 +109,10 @@ pub fn check_binding(binding: &Value, index: usize, state: &State) -> Result<(),
         )));
     }
     match kind {
-        "plain_text" | "secret_text" => {
-            if !binding.get("text").is_some_and(Value::is_string) {
-                return Err(ApiError::validation(format!(
-                    "binding {name} of type {kind} must have a `text` value"
-                )));
-            }
+        "plain_text" | "secret_text" if !binding.get("text").is_some_and(Value::is_string) => {
+            return Err(ApiError::validation(format!(
+                "binding {name} of type {kind} must have a `text` value"
+            )));
         }
         "kv_namespace" => {
             let id = field(binding, "namespace_id", kind, name)?;
@@ -444,7 +442,7 @@ mod tests {
 
         let missing = vec![json!({"type":"inherit","name":"GONE"})];
         assert_eq!(
-            upload_bindings(&missing, &[], &[old.clone()], strict, &s)
+            upload_bindings(&missing, &[], std::slice::from_ref(&old), strict, &s)
                 .unwrap_err()
                 .code,
             10057
