@@ -140,6 +140,10 @@ async fn the_same_requests_done_right_are_forwarded() {
         .iter()
         .all(|r| r.header("host") == Some(upstream.to_string().as_str())));
     assert!(log.iter().all(|r| r.header("origin").is_none()));
+    // Bodiless GETs stay bodiless: no chunked encoding towards the API.
+    assert!(log
+        .iter()
+        .all(|r| r.header("transfer-encoding").is_none() && r.header("content-length").is_none()));
 }
 
 #[tokio::test]

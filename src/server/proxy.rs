@@ -129,16 +129,19 @@ async fn forward_checked(proxy: &Proxy, request: Request) -> Result<Response, Re
     let headers = forwarded_request_headers(request.headers(), is_r2_buckets(&api));
     let method = request.method().clone();
     let query = request.uri().query().map(str::to_string);
+    // A request without a body is forwarded without one (not as an empty chunked stream).
+    let bodiless = http_body::Body::size_hint(request.body()).exact() == Some(0);
     let (body, overflow) = capped(request.into_body().into_data_stream(), proxy.max_body_bytes);
 
     let sent = async {
         match &proxy.forwarder {
             Forwarder::Http { client, base } => {
                 let url = Proxy::upstream_url(base, &api, query.as_deref())?;
-                let upstream = client
-                    .request(method, url)
-                    .headers(headers)
-                    .body(reqwest::Body::wrap_stream(body))
+                let mut outgoing = client.request(method, url).headers(headers);
+                if !bodiless {
+                    outgoing = outgoing.body(reqwest::Body::wrap_stream(body));
+                }
+                let upstream = outgoing
                     .send()
                     .await
                     .map_err(|e| upstream_failure(e, overflow.happened(), proxy.max_body_bytes))?;
