@@ -102,7 +102,10 @@ pub fn FileMenu(props: &FileMenuProps) -> Html {
             } else {
                 composition.redacted()
             };
-            let text = serde_json::to_string_pretty(&exported).unwrap_or_default();
+            // Through `Value`: one serializer for the model keeps the wasm smaller.
+            let text = serde_json::to_value(&exported)
+                .and_then(|v| serde_json::to_string_pretty(&v))
+                .unwrap_or_default();
             let stem = if composition.request.script_name.is_empty() {
                 "composition"
             } else {

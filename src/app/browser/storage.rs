@@ -30,7 +30,10 @@ fn local() -> Result<Storage, String> {
 
 /// The text stored for a composition.
 pub fn storage_text(c: &Composition) -> String {
-    serde_json::to_string(&c.redacted()).unwrap_or_default()
+    // Through `Value`: one serializer for the model keeps the wasm smaller.
+    serde_json::to_value(c.redacted())
+        .map(|v| v.to_string())
+        .unwrap_or_default()
 }
 
 pub fn save(c: &Composition) -> Result<Saved, String> {
@@ -54,7 +57,9 @@ pub fn load() -> Result<Option<Composition>, String> {
     let Some(text) = local()?.get_item(KEY).map_err(|e| describe(&e))? else {
         return Ok(None);
     };
-    serde_json::from_str(&text)
+    // Through `Value`, like imports: one deserializer for the model keeps the wasm smaller.
+    serde_json::from_str::<serde_json::Value>(&text)
+        .and_then(serde_json::from_value)
         .map(Some)
         .map_err(|e| format!("the saved composition could not be read ({e})"))
 }
