@@ -38,6 +38,7 @@ mod binding_fields;
 mod bindings;
 mod compatibility;
 mod entry;
+mod env_usage;
 mod metadata_fields;
 mod migrations;
 mod modules;
@@ -121,6 +122,7 @@ pub fn check_at(c: &Composition, today: Option<&str>) -> Vec<Finding> {
     placement::check(c, &mut out);
     compatibility::check(c, today, &mut out);
     migrations::check(c, &mut out);
+    env_usage::check(c, &mut out);
     let mut findings = out.items;
     // Stable: keeps the rule order inside each level.
     findings.sort_by_key(|f| f.level);
