@@ -235,6 +235,66 @@ async fn a_slow_upstream_gives_504() {
 }
 
 #[tokio::test]
+async fn a_slow_upload_that_keeps_moving_is_not_timed_out() {
+    let (upstream, log) = recording_upstream().await;
+    let proxy = start_server(base_of(upstream), |c| {
+        c.upstream_timeout = Duration::from_millis(300)
+    })
+    .await;
+    // Six chunks 100 ms apart: 600 ms in all, twice the time-out, but never idle that long.
+    let trickle = futures_util::stream::iter(0..6).then(|i| async move {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        Ok::<_, std::io::Error>(vec![b'0' + i as u8; 10])
+    });
+    let response = client()
+        .put(format!("http://{proxy}{SCRIPT_PATH}"))
+        .body(reqwest::Body::wrap_stream(trickle))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    assert_eq!(log.lock().unwrap()[0].body.len(), 60);
+}
+
+#[tokio::test]
+async fn the_cap_also_holds_in_front_of_the_sandbox() {
+    let sandbox = bindery::server::sandbox::Sandbox::in_memory();
+    let proxy = start_server(bindery::server::Upstream::Sandbox(sandbox.clone()), |c| {
+        c.max_body_bytes = 1024
+    })
+    .await;
+    let (content_type, body) = multipart(&[
+        json_part("metadata", &serde_json::json!({"main_module": "index.js"})),
+        module(
+            "index.js",
+            ESM,
+            &format!("export default {{}}\n//{}", "x".repeat(4096)),
+        ),
+    ]);
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        body.chunks(512).map(|c| Ok(c.to_vec())).collect();
+    let response = client()
+        .put(format!(
+            "http://{proxy}/client/v4/accounts/{ACCOUNT_ID}/workers/scripts/big"
+        ))
+        .header("authorization", TOKEN)
+        .header("content-type", content_type)
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert_envelope_error(
+        &response.text().await.unwrap(),
+        90413,
+        "larger than the 1024 bytes limit",
+    );
+    assert!(sandbox.snapshot().scripts.is_empty());
+}
+
+#[tokio::test]
 async fn info_names_the_active_upstream() {
     let (upstream, _) = recording_upstream().await;
     let proxy = start_server(base_of(upstream), |_| {}).await;

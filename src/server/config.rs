@@ -56,7 +56,8 @@ pub struct ServerConfig {
     pub max_body_bytes: u64,
     /// How long to wait for a TCP/TLS connection to the upstream.
     pub connect_timeout: Duration,
-    /// How long to wait for the upstream's response head once connected (bodies then stream freely).
+    /// How long to wait for the upstream's response head, counted from the last request-body
+    /// activity (so slow uploads that keep moving never time out; bodies then stream freely).
     pub upstream_timeout: Duration,
 }
 

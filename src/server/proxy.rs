@@ -131,7 +131,7 @@ async fn forward_checked(proxy: &Proxy, request: Request) -> Result<Response, Re
     let query = request.uri().query().map(str::to_string);
     // A request without a body is forwarded without one (not as an empty chunked stream).
     let bodiless = http_body::Body::size_hint(request.body()).exact() == Some(0);
-    let (body, overflow) = capped(request.into_body().into_data_stream(), proxy.max_body_bytes);
+    let (body, watch) = capped(request.into_body().into_data_stream(), proxy.max_body_bytes);
 
     let sent = async {
         match &proxy.forwarder {
@@ -144,7 +144,7 @@ async fn forward_checked(proxy: &Proxy, request: Request) -> Result<Response, Re
                 let upstream = outgoing
                     .send()
                     .await
-                    .map_err(|e| upstream_failure(e, overflow.happened(), proxy.max_body_bytes))?;
+                    .map_err(|e| upstream_failure(e, watch.overflowed(), proxy.max_body_bytes))?;
                 let status = upstream.status();
                 let headers = returned_response_headers(upstream.headers());
                 let mut response = Response::new(Body::from_stream(upstream.bytes_stream()));
@@ -169,7 +169,7 @@ async fn forward_checked(proxy: &Proxy, request: Request) -> Result<Response, Re
                     .oneshot(inner)
                     .await
                     .unwrap_or_else(|never| match never {});
-                if overflow.happened() {
+                if watch.overflowed() {
                     return Err(too_large(proxy.max_body_bytes));
                 }
                 let (mut parts, body) = response.into_parts();
@@ -178,15 +178,25 @@ async fn forward_checked(proxy: &Proxy, request: Request) -> Result<Response, Re
             }
         }
     };
-    match tokio::time::timeout(proxy.upstream_timeout, sent).await {
-        Ok(result) => result,
-        Err(_) => Err(Refusal::new(
-            StatusCode::GATEWAY_TIMEOUT,
-            format!(
-                "the upstream did not answer within {} s",
-                proxy.upstream_timeout.as_secs_f64()
-            ),
-        )),
+    // The answer time-out runs from the last request-body activity, not from the start.
+    let mut sent = std::pin::pin!(sent);
+    loop {
+        let deadline = watch.last_activity() + proxy.upstream_timeout;
+        match tokio::time::timeout_at(deadline.into(), &mut sent).await {
+            Ok(result) => return result,
+            Err(_)
+                if watch.last_activity() + proxy.upstream_timeout <= std::time::Instant::now() =>
+            {
+                return Err(Refusal::new(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    format!(
+                        "the upstream did not answer within {} s after the request",
+                        proxy.upstream_timeout.as_secs_f64()
+                    ),
+                ))
+            }
+            Err(_) => continue,
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::http::{header, HeaderMap, StatusCode};
 use bytes::Bytes;
@@ -45,13 +46,41 @@ pub fn check_declared_length(headers: &HeaderMap, cap: u64) -> Result<(), Refusa
     Ok(())
 }
 
-/// Set when a streamed body went over the cap, so a failed forward can be told apart as a 413.
-#[derive(Clone, Debug, Default)]
-pub struct Overflow(Arc<AtomicBool>);
+/// What the proxy learns from a request body while it streams: whether it went over the cap
+/// (so a failed forward can be answered 413), and when bytes last went by (the upstream's
+/// answer time-out counts from there, so a slow but moving upload never times out).
+#[derive(Clone, Debug)]
+pub struct BodyWatch(Arc<Watched>);
 
-impl Overflow {
-    pub fn happened(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
+#[derive(Debug)]
+struct Watched {
+    overflowed: AtomicBool,
+    started: Instant,
+    /// Milliseconds after `started`.
+    last_activity: AtomicU64,
+}
+
+impl BodyWatch {
+    fn new() -> Self {
+        BodyWatch(Arc::new(Watched {
+            overflowed: AtomicBool::new(false),
+            started: Instant::now(),
+            last_activity: AtomicU64::new(0),
+        }))
+    }
+
+    pub fn overflowed(&self) -> bool {
+        self.0.overflowed.load(Ordering::Relaxed)
+    }
+
+    /// When the body last yielded data (or the request started, if it never did).
+    pub fn last_activity(&self) -> Instant {
+        self.0.started + Duration::from_millis(self.0.last_activity.load(Ordering::Relaxed))
+    }
+
+    fn touch(&self) {
+        let elapsed = self.0.started.elapsed().as_millis() as u64;
+        self.0.last_activity.fetch_max(elapsed, Ordering::Relaxed);
     }
 }
 
@@ -59,24 +88,25 @@ impl Overflow {
 pub fn capped<S, E>(
     body: S,
     cap: u64,
-) -> (impl Stream<Item = Result<Bytes, std::io::Error>>, Overflow)
+) -> (impl Stream<Item = Result<Bytes, std::io::Error>>, BodyWatch)
 where
     S: Stream<Item = Result<Bytes, E>>,
     E: std::fmt::Display,
 {
-    let overflow = Overflow::default();
-    let flag = overflow.clone();
+    let watch = BodyWatch::new();
+    let watcher = watch.clone();
     let seen = AtomicU64::new(0);
     let stream = body.map(move |chunk| {
         let chunk = chunk.map_err(|e| std::io::Error::other(e.to_string()))?;
+        watcher.touch();
         let total = seen.fetch_add(chunk.len() as u64, Ordering::Relaxed) + chunk.len() as u64;
         if total > cap {
-            flag.0.store(true, Ordering::Relaxed);
+            watcher.0.overflowed.store(true, Ordering::Relaxed);
             return Err(std::io::Error::other("request body over the limit"));
         }
         Ok(chunk)
     });
-    (stream, overflow)
+    (stream, watch)
 }
 
 #[cfg(test)]
@@ -108,13 +138,19 @@ mod tests {
                 (0..4).map(|_| Ok::<_, std::io::Error>(Bytes::from_static(b"abcd"))),
             )
         };
-        let (stream, overflow) = capped(chunks(), 16);
+        let (stream, watch) = capped(chunks(), 16);
+        let before = watch.last_activity();
+        tokio::time::sleep(Duration::from_millis(20)).await;
         let all: Vec<_> = stream.collect().await;
         assert!(all.iter().all(|c| c.is_ok()));
-        assert!(!overflow.happened());
-        let (stream, overflow) = capped(chunks(), 15);
+        assert!(!watch.overflowed());
+        assert!(
+            watch.last_activity() > before,
+            "reading the body counts as activity"
+        );
+        let (stream, watch) = capped(chunks(), 15);
         let all: Vec<_> = stream.collect().await;
         assert!(all.last().unwrap().is_err());
-        assert!(overflow.happened());
+        assert!(watch.overflowed());
     }
 }
