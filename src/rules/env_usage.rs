@@ -14,8 +14,9 @@
 //! - `keep_bindings` is set: the kept bindings' names are unknown here, so any name could be
 //!   bound and no name is reported unbound (`inherit` bindings, whose names are known, count as
 //!   bound like any other binding);
-//! - `binding-unused` needs evidence: at least one module with readable source that mentions
-//!   `env`, and no module that hands `env` along whole (`handle(request, env)`, `{...env}`,
+//! - `binding-unused` needs evidence: a module with readable source that declares `env` (a
+//!   handler parameter, `env: Env`, `super(ctx, env)`) or reads a bound name from it, and no
+//!   module that hands `env` along whole (`handle(request, env)`, `{...env}`,
 //!   `const e = env`, `env[key]`), since the names read elsewhere cannot be seen. Passing it to
 //!   `super(ctx, env)` or storing it as `this.env = env` does not count: reads then go through
 //!   `this.env.NAME`, which the scan sees. Modules given by path and not loaded are skipped.
@@ -58,7 +59,7 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
             }
         }
         reads.wholesale |= found.wholesale;
-        reads.mentioned |= found.mentioned;
+        reads.declared |= found.declared;
     }
     let bindings = &c.metadata.bindings;
     let bound: Vec<&str> = bindings
@@ -78,7 +79,10 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
             }
         }
     }
-    if readable && reads.mentioned && !reads.wholesale {
+    // Evidence that the scan sees how the code reaches its bindings: `env` is declared, or a
+    // bound name is read through it (in a bundle, `env` may only be some library's).
+    let evidence = reads.declared || bound.iter().any(|b| read_names.contains(*b));
+    if readable && evidence && !reads.wholesale {
         for (index, binding) in bindings.iter().enumerate() {
             let name = binding.name.as_str();
             if !name.is_empty() && !read_names.contains(name) {
@@ -117,8 +121,9 @@ struct EnvReads {
     names: Vec<String>,
     /// `env` is handed along whole, so reads elsewhere are invisible.
     wholesale: bool,
-    /// The code mentions `env` at all (a parameter, a read, anything).
-    mentioned: bool,
+    /// `env` is declared (a parameter such as `fetch(request, env)`, `env: Env`, `env =>`) or
+    /// stored as `this.env`: the code surely receives the bindings under that name.
+    declared: bool,
 }
 
 impl EnvReads {
@@ -271,7 +276,6 @@ fn on_env(b: &[u8], start: usize, end: usize, language: Language, reads: &mut En
     let mut expr_start = start;
     if let Some(dot) = prev_non_space(b, start).filter(|&k| b[k] == b'.') {
         if dot >= 2 && &b[dot - 2..dot] == b".." {
-            reads.mentioned = true;
             reads.wholesale = true; // `...env`
             return;
         }
@@ -281,12 +285,11 @@ fn on_env(b: &[u8], start: usize, end: usize, language: Language, reads: &mut En
             dot
         };
         let (owner_start, owner) = word_before(b, before_dot);
-        if matches!(owner, b"process" | b"meta") {
+        if matches!(owner, b"process" | b"meta" | b"Deno" | b"Bun") {
             return;
         }
         expr_start = owner_start;
     }
-    reads.mentioned = true;
     if expr_start >= 3 && &b[expr_start - 3..expr_start] == b"..." {
         reads.wholesale = true;
         return;
@@ -312,6 +315,7 @@ fn on_env(b: &[u8], start: usize, end: usize, language: Language, reads: &mut En
     let next2 = b.get(j + 1).copied();
     // Declared, annotated or assigned: `env: Env`, `env = {}`, `env => …`, `let env = …`.
     if next == Some(b':') || (next == Some(b'=') && next2 != Some(b'=')) {
+        reads.declared = true;
         return;
     }
     let Some(before) = prev_non_space(b, expr_start) else {
@@ -326,12 +330,14 @@ fn on_env(b: &[u8], start: usize, end: usize, language: Language, reads: &mut En
                     destructured(b, close, reads)
                 }
                 // `this.env = env` / `self.env = env`: reads go through `this.env.NAME`.
-                Some(k) if word_before(b, k + 1).1 == b"env" => {}
+                Some(k) if word_before(b, k + 1).1 == b"env" => reads.declared = true,
                 _ => reads.wholesale = true,
             }
         }
         b'(' | b',' if matches!(next, Some(b',') | Some(b')')) => {
-            if !is_parameter_list(b, end) && !is_base_call(b, expr_start) {
+            if is_parameter_list(b, end) || is_base_call(b, expr_start) {
+                reads.declared = true;
+            } else {
                 reads.wholesale = true;
             }
         }
@@ -627,7 +633,7 @@ mod tests {
                 "IN_TEMPLATE"
             ]
         );
-        assert!(!reads.wholesale && reads.mentioned);
+        assert!(!reads.wholesale && reads.declared);
     }
 
     #[test]
@@ -805,6 +811,9 @@ async def on_fetch(request, env):
         expect_none(&c, "binding-unused");
         c.modules[0].bytes =
             b"export default { fetch(request, e) { return e.USER_KV.get('x') } }".to_vec();
+        expect_none(&c, "binding-unused");
+        // A bundle: the handler's parameter is renamed, some library reads its own `x.env`.
+        c.modules[0].bytes = b"function d(t){return t.env.NODE_DEBUG}export default{fetch(e,t){return t.USER_KV.get(d(t))}}".to_vec();
         expect_none(&c, "binding-unused");
         // A module given by path and not loaded yet.
         c.modules[0].bytes.clear();
