@@ -1,0 +1,78 @@
+// Runs `bindery serve` on a free loopback port for one test file, and keeps everything it
+// prints (one line per request on stderr) so tests can check what was logged.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { BINARY, DIST } from "./paths.mjs";
+
+/// A port nothing listens on right now (the kernel picks it; we close and hand it over).
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/// Starts the server and waits until `/bindery/info` answers.
+/// Returns `{ origin, port, log(), stop() }`; `log()` is everything printed so far.
+export async function startBindery({ upstream = "sandbox", dist = DIST, timeoutMs = 20000 } = {}) {
+  if (!existsSync(BINARY)) {
+    throw new Error(`${BINARY} is missing: run \`cargo build --bin bindery\` (make test-e2e does)`);
+  }
+  if (!existsSync(join(dist, "index.html"))) {
+    throw new Error(`${dist} has no index.html: build the app first (make dist)`);
+  }
+  const port = await freePort();
+  const child = spawn(
+    BINARY,
+    ["serve", "--addr", `127.0.0.1:${port}`, "--upstream", upstream, "--dist", dist],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  let exited = null;
+  const exit = new Promise((resolveExit) =>
+    child.once("exit", (code, signal) => {
+      exited = { code, signal };
+      resolveExit(exited);
+    }),
+  );
+
+  const origin = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (exited) {
+      throw new Error(`bindery serve exited (${JSON.stringify(exited)}) before answering:\n${output}`);
+    }
+    try {
+      const reply = await fetch(`${origin}/bindery/info`);
+      if (reply.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`bindery serve did not answer on ${origin} within ${timeoutMs} ms:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+
+  return {
+    origin,
+    port,
+    log: () => output,
+    async stop() {
+      if (exited) return;
+      child.kill("SIGINT"); // graceful shutdown (Ctrl-C)
+      const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
