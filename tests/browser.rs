@@ -290,3 +290,74 @@ fn import_accepts_compositions_and_explains_bad_files() {
     let err = parse_composition(&serde_json::to_vec(&wrong.unwrap()).unwrap()).unwrap_err();
     assert!(err.contains("does not match"), "{err}");
 }
+
+#[wasm_bindgen_test]
+fn json_view_replaces_only_changed_lines() {
+    use bindery::app::json_view::{changed_range, lines_html};
+    let old: Vec<String> = ["{", "  \"a\": 1,", "  \"b\": 2", "}"]
+        .map(String::from)
+        .to_vec();
+    assert_eq!(
+        changed_range(&old, &["{", "  \"a\": 10,", "  \"b\": 2", "}"]),
+        (1, 2, 2)
+    );
+    assert_eq!(
+        changed_range(
+            &old,
+            &["{", "  \"a\": 1,", "  \"x\": 0,", "  \"b\": 2", "}"]
+        ),
+        (2, 2, 3)
+    );
+    assert_eq!(changed_range(&old, &["{", "}"]), (1, 3, 1));
+    assert_eq!(
+        changed_range(&old, &["{", "  \"a\": 1,", "  \"b\": 2", "}"]),
+        (4, 4, 4)
+    );
+    let html = lines_html(&["{", "}"], true);
+    assert_eq!(
+        html,
+        "<span class=\"l\">{\n</span><span class=\"l\">}</span>"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn json_view_text_matches_after_edits() {
+    // The real component in the page: its text is always exactly the JSON it was given.
+    use bindery::app::json_view::JsonView;
+    use yew::prelude::*;
+
+    #[derive(Properties, PartialEq)]
+    struct Props {
+        text: AttrValue,
+    }
+    #[function_component]
+    fn Host(props: &Props) -> Html {
+        html! { <JsonView id="jv" text={props.text.clone()} /> }
+    }
+
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    let texts = [
+        "{\n  \"a\": 1,\n  \"b\": \"<x>\"\n}",
+        "{\n  \"a\": 12,\n  \"b\": \"<x>\"\n}",
+        "{\n  \"a\": 12,\n  \"b\": \"<x>\",\n  \"c\": [\n    true\n  ]\n}",
+        "{\n  \"b\": \"<x>\"\n}",
+        "[]",
+    ];
+    let mut app = yew::Renderer::<Host>::with_root_and_props(
+        root.clone(),
+        Props {
+            text: texts[0].into(),
+        },
+    )
+    .render();
+    for text in texts {
+        app.update(Props { text: text.into() });
+        gloo_timers::future::TimeoutFuture::new(20).await;
+        let pre = document.get_element_by_id("jv").unwrap();
+        assert_eq!(pre.text_content().unwrap(), text);
+        assert_eq!(pre.child_element_count() as usize, text.split('\n').count());
+    }
+    app.destroy();
+}

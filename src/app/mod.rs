@@ -8,6 +8,7 @@ pub mod browser;
 pub mod catalog;
 pub mod highlight;
 pub mod ids;
+pub mod json_view;
 pub mod state;
 
 mod binding_card;

@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::copy_button::CopyButton;
 use super::fields::{input_text, size_text};
-use super::highlight::json_html;
+use super::json_view::JsonView;
 use super::state::{Action, AppState, Derived};
 
 #[derive(Properties, PartialEq)]
@@ -21,9 +21,6 @@ pub struct PreviewPanelProps {
 #[component]
 pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
     let d = &props.derived;
-    let json = use_memo(d.metadata_pretty.clone(), |text| {
-        Html::from_html_unchecked(json_html(text).into())
-    });
     let on_prefix = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: InputEvent| {
@@ -41,7 +38,7 @@ pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
                     <h3>{ format!("Part `{}` (JSON)", props.json_part_name) }</h3>
                     <CopyButton id="copy-json" text={d.metadata_pretty.clone()} label="Copy JSON" />
                 </div>
-                <pre class="code json" id="metadata-json" data-testid="metadata-json">{ (*json).clone() }</pre>
+                <JsonView id="metadata-json" text={d.metadata_pretty.clone()} />
             </div>
             <div class="block">
                 <h3>{ "Multipart parts" }</h3>
@@ -62,7 +59,7 @@ pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
             <div class="block">
                 <div class="block-head">
                     <h3>{ "curl" }</h3>
-                    <CopyButton id="copy-curl" text={d.curl.text.clone()} label="Copy curl" />
+                    <CopyButton id="copy-curl" text={d.curl_text.clone()} label="Copy curl" />
                 </div>
                 <label class="field inline">
                     <span class="label">{ "Module files are in" }</span>
@@ -71,7 +68,7 @@ pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
                 </label>
                 <p class="help">{ "Run it from the folder holding the module files (or set their folder above), with the token in $CLOUDFLARE_API_TOKEN." }</p>
                 { for d.curl.notes.iter().map(|n| html! { <p class="note warning">{ n }</p> }) }
-                <pre class="code curl" id="curl-text" data-testid="curl-text">{ &d.curl.text }</pre>
+                <pre class="code curl" id="curl-text" data-testid="curl-text">{ d.curl_text.clone() }</pre>
             </div>
         </section>
     }

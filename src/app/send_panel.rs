@@ -11,8 +11,8 @@ use super::browser::focus::focus_at;
 use super::browser::form_data::form_data;
 use super::browser::xhr::{send, Reply};
 use super::fields::input_text;
-use super::highlight::json_html;
 use super::ids::field_id;
+use super::json_view::JsonView;
 use super::upstream::Upstream;
 use crate::encode;
 use crate::explain::{explain_response, Envelope, Explanation, AT_TOKEN};
@@ -231,7 +231,7 @@ fn outcome_view(o: &Outcome) -> Html {
             if !body.is_empty() {
                 <details class="envelope" open={!success}>
                     <summary>{ "Response body" }</summary>
-                    <pre class="code json" id="response-envelope">{ Html::from_html_unchecked(json_html(&pretty).into()) }</pre>
+                    <JsonView id="response-envelope" text={pretty} />
                 </details>
             }
         </div>

@@ -19,7 +19,9 @@ pub struct Derived {
     pub method: &'static str,
     /// Full URL against the public API base, as in the curl command.
     pub url: String,
-    pub metadata_pretty: String,
+    /// Shared text: cheap to hand to the preview and the copy button on every render.
+    pub metadata_pretty: yew::AttrValue,
+    pub curl_text: yew::AttrValue,
     pub parts: Vec<PartSummary>,
     pub curl: CurlCommand,
     pub findings: Rc<Vec<Finding>>,
@@ -49,12 +51,14 @@ impl Derived {
                 content_type: part.content_type,
             })
             .collect();
+        let curl = encode::command(c, &options);
         Derived {
             method: c.request.method(),
             url: c.request.url(&options.api_base),
-            metadata_pretty: encode::pretty(c),
+            metadata_pretty: encode::pretty(c).into(),
             parts,
-            curl: encode::command(c, &options),
+            curl_text: curl.text.clone().into(),
+            curl,
             findings: Rc::new(rules::check_at(c, Some(today))),
         }
     }

@@ -1,0 +1,101 @@
+//! A `<pre>` showing syntax-coloured JSON, one `<span>` per line.
+//!
+//! An edit usually changes a line or two of a large metadata object, so only the lines between
+//! the unchanged head and tail are replaced (one `insertAdjacentHTML`), instead of re-creating
+//! thousands of nodes on every keystroke.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use web_sys::Element;
+use yew::prelude::*;
+
+use super::highlight::json_html;
+
+#[derive(Properties, PartialEq)]
+pub struct JsonViewProps {
+    pub id: AttrValue,
+    pub text: AttrValue,
+}
+
+#[component]
+pub fn JsonView(props: &JsonViewProps) -> Html {
+    let node = use_node_ref();
+    // The lines currently in the DOM.
+    let shown = use_mut_ref(Vec::<String>::new);
+    {
+        let node = node.clone();
+        use_effect_with(props.text.clone(), move |text| {
+            if let Some(pre) = node.cast::<Element>() {
+                update(&pre, &shown, text);
+            }
+        });
+    }
+    html! { <pre ref={node} class="code json" id={props.id.clone()} data-testid={props.id.clone()}></pre> }
+}
+
+/// The range of lines to replace: `(head, old_end, new_end)` where lines `head..old_end` of
+/// `old` become lines `head..new_end` of `new` (the head and the tail are unchanged).
+pub fn changed_range(old: &[String], new: &[&str]) -> (usize, usize, usize) {
+    let head = old
+        .iter()
+        .zip(new)
+        .take_while(|(a, b)| a.as_str() == **b)
+        .count();
+    let max_tail = old.len().min(new.len()) - head;
+    let tail = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(max_tail)
+        .take_while(|(a, b)| a.as_str() == **b)
+        .count();
+    (head, old.len() - tail, new.len() - tail)
+}
+
+/// HTML for lines; every line but the last of the whole text ends with a newline.
+pub fn lines_html(lines: &[&str], last_of_text: bool) -> String {
+    let mut html = String::new();
+    for (i, line) in lines.iter().enumerate() {
+        html.push_str("<span class=\"l\">");
+        html.push_str(&json_html(line));
+        if !(last_of_text && i + 1 == lines.len()) {
+            html.push('\n');
+        }
+        html.push_str("</span>");
+    }
+    html
+}
+
+fn update(pre: &Element, shown: &Rc<RefCell<Vec<String>>>, text: &str) {
+    let new: Vec<&str> = text.split('\n').collect();
+    let mut old = shown.borrow_mut();
+    let (mut head, old_end, new_end) = changed_range(&old, &new);
+    // Lines added after the old last line: that line needs its newline now, so redo it too.
+    if head == old.len() && head > 0 {
+        head -= 1;
+    }
+    if head == 0 && old_end == old.len() {
+        pre.set_inner_html(&lines_html(&new, true));
+    } else {
+        let first_removed = pre
+            .query_selector(&format!(":scope > span:nth-child({})", head + 1))
+            .ok()
+            .flatten();
+        let mut cursor = first_removed;
+        for _ in head..old_end {
+            let Some(line) = cursor else { break };
+            cursor = line.next_element_sibling();
+            line.remove();
+        }
+        let html = lines_html(&new[head..new_end], new_end == new.len());
+        let inserted = match cursor {
+            Some(next) => next.insert_adjacent_html("beforebegin", &html),
+            None => pre.insert_adjacent_html("beforeend", &html),
+        };
+        if inserted.is_err() {
+            pre.set_inner_html(&lines_html(&new, true));
+        }
+    }
+    *old = new.into_iter().map(String::from).collect();
+}
