@@ -63,6 +63,7 @@ dist: setup-build check-pins
 
 bench: dist
 	node tests/e2e/bench/bundle-size.mjs
+	node tests/e2e/bench/latency.mjs
 
 check-pins:
 	@grep -q '^wasm_bindgen = "$(WASM_BINDGEN_VERSION)"$$' Trunk.toml || \
