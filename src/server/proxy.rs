@@ -1,15 +1,18 @@
 //! The forwarder behind `/client/v4/**`: checks the path against the allow-list, keeps only the
 //! API headers, caps the body, and streams the request to the upstream fixed at start-up and the
-//! answer back. Nothing is buffered whole in either direction.
+//! answer back. Nothing is buffered whole in either direction (only the in-process sandbox,
+//! being the destination, reads what it stores).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use bytes::Bytes;
+use futures_util::Stream;
 use tower::ServiceExt;
 
 use super::config::{ServerConfig, Upstream};
@@ -133,48 +136,28 @@ async fn forward_checked(proxy: &Proxy, request: Request) -> Result<Response, Re
     let bodiless = http_body::Body::size_hint(request.body()).exact() == Some(0);
     let (body, watch) = capped(request.into_body().into_data_stream(), proxy.max_body_bytes);
 
+    let outgoing = Outgoing {
+        method,
+        api,
+        query,
+        headers,
+        body,
+        bodiless,
+    };
     let sent = async {
         match &proxy.forwarder {
             Forwarder::Http { client, base } => {
-                let url = Proxy::upstream_url(base, &api, query.as_deref())?;
-                let mut outgoing = client.request(method, url).headers(headers);
-                if !bodiless {
-                    outgoing = outgoing.body(reqwest::Body::wrap_stream(body));
-                }
-                let upstream = outgoing
-                    .send()
+                let url = Proxy::upstream_url(base, &outgoing.api, outgoing.query.as_deref())?;
+                send_http(client, url, outgoing)
                     .await
-                    .map_err(|e| upstream_failure(e, watch.overflowed(), proxy.max_body_bytes))?;
-                let status = upstream.status();
-                let headers = returned_response_headers(upstream.headers());
-                let mut response = Response::new(Body::from_stream(upstream.bytes_stream()));
-                *response.status_mut() = status;
-                *response.headers_mut() = headers;
-                Ok(response)
+                    .map_err(|e| upstream_failure(e, watch.overflowed(), proxy.max_body_bytes))
             }
             Forwarder::Sandbox(router) => {
-                let mut target = format!("/{}", api.join("/"));
-                if let Some(query) = &query {
-                    target.push('?');
-                    target.push_str(query);
-                }
-                let mut inner = Request::new(Body::from_stream(body));
-                *inner.method_mut() = method;
-                *inner.uri_mut() = target.parse().map_err(|_| {
-                    Refusal::new(StatusCode::BAD_REQUEST, "cannot build the sandbox path")
-                })?;
-                *inner.headers_mut() = headers;
-                let response = router
-                    .clone()
-                    .oneshot(inner)
-                    .await
-                    .unwrap_or_else(|never| match never {});
+                let response = send_sandbox(router, outgoing).await?;
                 if watch.overflowed() {
                     return Err(too_large(proxy.max_body_bytes));
                 }
-                let (mut parts, body) = response.into_parts();
-                parts.headers = returned_response_headers(&parts.headers);
-                Ok(Response::from_parts(parts, body))
+                Ok(response)
             }
         }
     };
@@ -198,6 +181,68 @@ async fn forward_checked(proxy: &Proxy, request: Request) -> Result<Response, Re
             Err(_) => continue,
         }
     }
+}
+
+/// A checked request, ready to go upstream.
+struct Outgoing<S> {
+    method: Method,
+    /// API path segments (after `/client/v4`).
+    api: Vec<String>,
+    query: Option<String>,
+    /// Only the forwarded headers.
+    headers: HeaderMap,
+    body: S,
+    bodiless: bool,
+}
+
+/// Sends to `url` over HTTP(S); the response body is streamed back as it arrives.
+async fn send_http<S>(
+    client: &reqwest::Client,
+    url: reqwest::Url,
+    outgoing: Outgoing<S>,
+) -> Result<Response, reqwest::Error>
+where
+    S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
+{
+    let mut request = client
+        .request(outgoing.method, url)
+        .headers(outgoing.headers);
+    if !outgoing.bodiless {
+        request = request.body(reqwest::Body::wrap_stream(outgoing.body));
+    }
+    let upstream = request.send().await?;
+    let status = upstream.status();
+    let headers = returned_response_headers(upstream.headers());
+    let mut response = Response::new(Body::from_stream(upstream.bytes_stream()));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    Ok(response)
+}
+
+/// Sends to the in-process sandbox (which reads the body it stores).
+async fn send_sandbox<S>(router: &Router, outgoing: Outgoing<S>) -> Result<Response, Refusal>
+where
+    S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
+{
+    let mut target = format!("/{}", outgoing.api.join("/"));
+    if let Some(query) = &outgoing.query {
+        target.push('?');
+        target.push_str(query);
+    }
+    let mut inner = Request::new(Body::from_stream(outgoing.body));
+    *inner.method_mut() = outgoing.method;
+    *inner.uri_mut() = target
+        .parse()
+        .map_err(|_| Refusal::new(StatusCode::BAD_REQUEST, "cannot build the sandbox path"))?;
+    *inner.headers_mut() = outgoing.headers;
+    let response = router
+        .clone()
+        .oneshot(inner)
+        .await
+        .unwrap_or_else(|never| match never {});
+    let (mut parts, body) = response.into_parts();
+    parts.headers = returned_response_headers(&parts.headers);
+    Ok(Response::from_parts(parts, body))
 }
 
 /// 413 when the body went over the cap, 504 for time-outs, 502 for everything else.
