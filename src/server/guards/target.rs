@@ -3,7 +3,7 @@
 //! control characters. What passes is returned as decoded segments made only of safe characters,
 //! so joining them to the upstream base can never leave it.
 
-use axum::http::{StatusCode, Uri};
+use axum::http::{StatusCode, Uri, Version};
 
 use crate::server::envelope::Refusal;
 
@@ -15,8 +15,12 @@ fn refuse(message: &str) -> Refusal {
 }
 
 /// Checks a request target; on success, the decoded path segments (`[]` for `/`).
-pub fn check_target(uri: &Uri) -> Result<Vec<String>, Refusal> {
-    if uri.scheme().is_some() || uri.authority().is_some() {
+///
+/// HTTP/1 requests must use the origin form (`/path?query`). HTTP/2 carries scheme and authority
+/// as pseudo-headers, so there they are expected; the authority is checked as the `Host`.
+pub fn check_target(uri: &Uri, version: Version) -> Result<Vec<String>, Refusal> {
+    let pseudo_headers = version >= Version::HTTP_2;
+    if !pseudo_headers && (uri.scheme().is_some() || uri.authority().is_some()) {
         return Err(refuse(
             "absolute-URL request targets are not accepted; send the path only",
         ));
@@ -101,7 +105,7 @@ mod tests {
     use super::*;
 
     fn check(target: &str) -> Result<Vec<String>, Refusal> {
-        check_target(&target.parse::<Uri>().unwrap())
+        check_target(&target.parse::<Uri>().unwrap(), Version::HTTP_11)
     }
 
     #[test]
@@ -159,8 +163,24 @@ mod tests {
     }
 
     #[test]
+    fn http2_pseudo_headers_are_not_an_absolute_url() {
+        let uri = "http://127.0.0.1:8787/client/v4/accounts"
+            .parse::<Uri>()
+            .unwrap();
+        assert_eq!(
+            check_target(&uri, Version::HTTP_2).unwrap(),
+            ["client", "v4", "accounts"]
+        );
+        assert!(check_target(&uri, Version::HTTP_11).is_err());
+        let sneaky = "http://127.0.0.1:8787/client/v4/%2e%2e"
+            .parse::<Uri>()
+            .unwrap();
+        assert!(check_target(&sneaky, Version::HTTP_2).is_err());
+    }
+
+    #[test]
     fn authority_form_is_refused() {
         let uri = "evil.com:443".parse::<Uri>().unwrap();
-        assert!(check_target(&uri).is_err());
+        assert!(check_target(&uri, Version::HTTP_11).is_err());
     }
 }
