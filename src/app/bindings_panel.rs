@@ -61,7 +61,8 @@ pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
         html! {
             <button type="button" class="type" id={format!("add-binding-{slug}")} data-testid={format!("add-binding-{slug}")}
                 title={help} onclick={Callback::from(move |_: MouseEvent| add.emit(type_name.to_string()))}>
-                { label }<code>{ type_name }</code>
+                { label }
+                if !type_name.is_empty() { <code>{ type_name }</code> }
             </button>
         }
     };

@@ -89,7 +89,7 @@ pub fn MetadataPanel(props: &MetadataPanelProps) -> Html {
     let on_capnp = setter("capnp_schema", text_value).reform(|e: InputEvent| input_text(&e));
 
     html! {
-        <section class="panel metadata" aria-labelledby="metadata-title">
+        <section id={field_id("metadata")} class="panel metadata" tabindex="-1" aria-labelledby="metadata-title">
             <h2 id="metadata-title">{ "Metadata" }</h2>
             <div class="grid two">
                 { f.field("compatibility_date", "Compatibility date", "Runtime behaviour as of this date (YYYY-MM-DD).", notes("compatibility_date"), html! {

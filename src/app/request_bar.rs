@@ -63,7 +63,7 @@ pub fn RequestBar(props: &RequestBarProps) -> Html {
     let is_dispatch = r.target == Target::Dispatch;
     let strict_applies = r.operation.accepts_bindings_inherit();
     html! {
-        <section class="panel request" aria-labelledby="request-title">
+        <section id={field_id("request")} class="panel request" tabindex="-1" aria-labelledby="request-title">
             <h2 id="request-title">{ "Request" }</h2>
             <div class="grid two">
                 <label class="field">
