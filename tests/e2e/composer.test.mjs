@@ -275,6 +275,23 @@ describe("composer", () => {
     await shot(page, "composer-09-finding-focus");
   });
 
+  it("follows the system's dark mode and fits a narrow window without sideways scrolling", async () => {
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const lightness = (rgb) => rgb.match(/\d+/g).slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
+    const light = await background();
+    await page.emulateMedia({ colorScheme: "dark" });
+    await waitFor(async () => lightness(await background()) < 80, { message: "a dark background" });
+    assert.ok(lightness(light) > 170, `light background ${light}`);
+    await shot(page, "composer-10-dark");
+
+    await page.emulateMedia({ colorScheme: "light" });
+    await page.setViewportSize({ width: 700, height: 900 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await shot(page, "composer-11-narrow");
+    assert.ok(overflow <= 0, `the page scrolls sideways by ${overflow}px at 700px`);
+    await page.setViewportSize({ width: 1400, height: 1000 });
+  });
+
   it("logged no script errors and no token", () => {
     assert.deepEqual(page.problems, []);
     assert.ok(!server.log().includes(TOKEN));
