@@ -505,3 +505,49 @@ async fn state_persists_to_a_file_between_runs() {
     let again = bindery::server::sandbox::Sandbox::open(&file).unwrap();
     assert_eq!(again.snapshot().kv_namespaces[0].id, kv_id);
 }
+
+#[tokio::test]
+async fn the_service_worker_fixture_with_blob_parts_is_accepted() {
+    let api = Api::start().await;
+    let (method, path, parts) = fixture("service-worker-blobs");
+    let script = assert_ok(&api.multipart(&method, &path, &parts).await);
+    assert_eq!(script["has_modules"], false);
+    assert_eq!(script["handlers"], json!(["fetch"]));
+    let stored = api.sandbox.snapshot();
+    let code = &stored.scripts[0].latest().code;
+    assert_eq!(code.entry, "script");
+    assert_eq!(
+        code.modules.len(),
+        4,
+        "the wasm, text and data parts are kept"
+    );
+}
+
+#[tokio::test]
+async fn durable_object_migrations_must_follow_the_current_tag() {
+    let api = Api::start().await;
+    let (method, path, parts) = fixture("durable-object-migrations");
+    // The fixture migrates from v1, which a new Worker does not have yet.
+    let early = api.multipart(&method, &path, &parts).await;
+    assert_api_error(&early, 400, 10021, "old_tag \"v1\" does not match");
+    // Tag it v1 first, then the fixture's migration applies.
+    let first = with_json_replaced(
+        parts.clone(),
+        "\"old_tag\":\"v1\",\"new_tag\":\"v2\"",
+        "\"new_tag\":\"v1\"",
+    );
+    assert_eq!(
+        assert_ok(&api.multipart(&method, &path, &first).await)["migration_tag"],
+        "v1"
+    );
+    assert_eq!(
+        assert_ok(&api.multipart(&method, &path, &parts).await)["migration_tag"],
+        "v2"
+    );
+    let settings = assert_ok(
+        &api.get(&acct("/workers/scripts/chat-backend/settings"))
+            .await,
+    );
+    assert_eq!(settings["migrations"]["tag"], "v2");
+    assert_eq!(binding_names(&settings["bindings"]), ["ROOMS", "COUNTERS"]);
+}
