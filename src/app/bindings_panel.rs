@@ -9,13 +9,12 @@ use super::browser::focus::focus_id_soon;
 use super::catalog::{self, Group};
 use super::fields::{input_text, FieldNotes};
 use super::ids::field_id;
-use super::state::{is_under, Action, AppState};
-use crate::model::Binding;
+use super::state::{is_under, Action, AppState, Shared};
 use crate::rules::Finding;
 
 #[derive(Properties, PartialEq)]
 pub struct BindingsPanelProps {
-    pub bindings: Vec<Binding>,
+    pub composition: Shared,
     pub findings: Rc<Vec<Finding>>,
     pub dispatch: UseReducerDispatcher<AppState>,
 }
@@ -23,7 +22,8 @@ pub struct BindingsPanelProps {
 #[component]
 pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
     let query = use_state(String::new);
-    let count = props.bindings.len();
+    let bindings = &props.composition.metadata.bindings;
+    let count = bindings.len();
     let add = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |type_name: String| {
@@ -98,7 +98,7 @@ pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
             </div>
             <FieldNotes findings={list_notes} />
             <div id={field_id("bindings")} class="binding-list" tabindex="-1">
-                { for props.bindings.iter().enumerate().map(|(index, binding)| {
+                { for bindings.iter().enumerate().map(|(index, binding)| {
                     let at = format!("bindings[{index}]");
                     html! {
                         <BindingCard key={index} {index} binding={binding.clone()} last={index + 1 == count}

@@ -9,14 +9,13 @@ use yew::prelude::*;
 use super::catalog;
 use super::fields::{checked, input_text, non_empty, select_text, words, FieldNotes, JsonField};
 use super::ids::field_id;
-use super::state::{is_under, metadata_with, Action, AppState, Notice};
-use crate::model::{FieldSupport, Metadata, Operation, UsageModel};
+use super::state::{is_under, metadata_with, Action, AppState, Notice, Shared};
+use crate::model::{FieldSupport, Operation, UsageModel};
 use crate::rules::Finding;
 
 #[derive(Properties, PartialEq)]
 pub struct MetadataPanelProps {
-    pub metadata: Metadata,
-    pub operation: Operation,
+    pub composition: Shared,
     pub today: Rc<str>,
     pub findings: Rc<Vec<Finding>>,
     pub dispatch: UseReducerDispatcher<AppState>,
@@ -27,7 +26,7 @@ type Setter = Rc<dyn Fn(&str, Option<Value>) -> Result<(), String>>;
 
 #[component]
 pub fn MetadataPanel(props: &MetadataPanelProps) -> Html {
-    let m = &props.metadata;
+    let m = &props.composition.metadata;
     let set: Setter = {
         let metadata = m.clone();
         let dispatch = props.dispatch.clone();
@@ -61,7 +60,7 @@ pub fn MetadataPanel(props: &MetadataPanelProps) -> Html {
             .collect()
     };
     let f = FieldFrame {
-        operation: props.operation,
+        operation: props.composition.request.operation,
     };
 
     let text_value = |s: String| non_empty(s).map(Value::String);

@@ -39,7 +39,7 @@ use modules_panel::{add_files, ModuleSummary, ModulesPanel, ModulesPanelProps};
 use preview_panel::PreviewPanel;
 use request_bar::RequestBar;
 use send_panel::SendPanel;
-use state::{Action, AppState, Notice};
+use state::{Action, AppState, Notice, Shared};
 use upstream::{fetch_upstream, Upstream, UpstreamBadge};
 
 /// Mounts the app on the page's `<body>`.
@@ -151,9 +151,9 @@ pub fn App() -> Html {
                     <RequestBar request={c.request.clone()} findings={d.findings.clone()} dispatch={dispatch.clone()} />
                     <ModulesPanel modules={ModuleSummary::of(&c.modules)} metadata_entry={ModulesPanelProps::entry_of(&c.metadata)}
                         sends_modules={c.request.operation.sends_modules()} findings={d.findings.clone()} dispatch={dispatch.clone()} />
-                    <MetadataPanel metadata={c.metadata.clone()} operation={c.request.operation} today={state.today.clone()}
+                    <MetadataPanel composition={Shared(c.clone())} today={state.today.clone()}
                         findings={d.findings.clone()} dispatch={dispatch.clone()} />
-                    <BindingsPanel bindings={c.metadata.bindings.clone()} findings={d.findings.clone()} dispatch={dispatch.clone()} />
+                    <BindingsPanel composition={Shared(c.clone())} findings={d.findings.clone()} dispatch={dispatch.clone()} />
                 </div>
                 <aside class="side">
                     <FindingsPanel findings={d.findings.clone()} />

@@ -82,6 +82,24 @@ pub fn is_under(path: &str, parent: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
 }
 
+/// The composition as a component property: compared by identity, so handing it down costs
+/// neither a copy nor a deep comparison (it changes exactly when the state does).
+#[derive(Clone, Debug)]
+pub struct Shared(pub Rc<Composition>);
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for Shared {
+    type Target = Composition;
+    fn deref(&self) -> &Composition {
+        &self.0
+    }
+}
+
 /// A message shown at the top of the page until dismissed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Notice {
