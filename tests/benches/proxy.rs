@@ -184,6 +184,11 @@ async fn latency(client: &reqwest::Client, base: &str) -> (f64, f64) {
 }
 
 fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --all-targets` runs this without it: stay quick.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("proxy benchmark: run it with `cargo bench --bench proxy`");
+        return;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
