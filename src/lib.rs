@@ -4,7 +4,10 @@
 //! - [`model`]: the upload request as pure data (endpoint, metadata, bindings, modules);
 //! - [`rules`]: checks over the model, returning findings (errors and warnings);
 //! - [`encode`]: the exact encodings of a model (metadata JSON, multipart body, curl command);
-//! - `cli` and `server` (native only): the `bindery` command and its proxy + sandbox;
+//! - [`diff`]: what an upload changes on a deployed Worker, and loading one as a composition;
+//! - [`explain`]: plain explanations of the API's error answers;
+//! - `cli`, `clock` and `server` (native only): the `bindery` command, the wall clock, and the
+//!   proxy + sandbox;
 //! - `app` (wasm32 only): the Yew composer running in the browser.
 
 pub mod diff;
@@ -15,6 +18,8 @@ pub mod rules;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod clock;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod server;
 

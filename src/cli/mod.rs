@@ -1,10 +1,9 @@
 //! The `bindery` command line: `render`, `check` and `serve`.
 
 mod load;
-mod today;
 
 pub use load::{load_composition, parse_composition, LoadError};
-pub use today::today_utc;
+pub use crate::clock::today_utc;
 
 use std::io::Write;
 use std::path::PathBuf;
