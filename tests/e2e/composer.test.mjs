@@ -220,6 +220,11 @@ describe("composer", () => {
       assert.deepEqual(await previewJson(page), composedPreview);
       assert.deepEqual(await previewParts(page), composedParts);
     }
+    // Dropped on "Import…", a file is opened as a composition (not added as a module).
+    await dropFiles(page, [{ name: "dropped.json", content: "[1, 2", mimeType: "application/json" }], "#import-drop");
+    await page.waitForFunction(() => document.querySelector("#notice.error")?.textContent.includes("dropped.json"));
+    assert.match(await page.textContent("#notice"), /not valid JSON/);
+    assert.deepEqual(await previewParts(page), composedParts);
     await shot(page, "composer-07-bad-import");
   });
 

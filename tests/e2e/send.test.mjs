@@ -5,8 +5,8 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  enterToken, field, fieldId, findings, focusedId, openApp, send, storageText, waitFor,
-  waitForPreview,
+  enterToken, field, fieldId, findings, focusedId, openApp, pickModuleFiles, send, storageText,
+  waitFor, waitForPreview,
 } from "./lib/app.mjs";
 import { launchChromium, newPage, shot } from "./lib/browser.mjs";
 import { SANDBOX_ACCOUNT } from "./lib/paths.mjs";
@@ -129,6 +129,39 @@ describe("send", () => {
     await jumpTo(page, "token");
   });
 
+  it("shows the progress of a large upload", async () => {
+    await enterToken(page, TOKEN);
+    const big = Buffer.alloc(2 * 1024 * 1024, 0x5a);
+    await pickModuleFiles(page, [{ name: "big.bin", content: big }]);
+    await waitFor(async () => (await page.$$('[data-testid="module-row"]')).length === 2, { message: "big.bin added" });
+    // About two seconds of upload at 1 MB/s, so the progress can be seen.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1024 * 1024,
+    });
+    try {
+      await page.click("#send-request");
+      await page.waitForFunction(() => {
+        const bar = document.querySelector("#send-progress");
+        const value = Number(bar?.getAttribute("value"));
+        return value > 0 && value < Number(bar.getAttribute("max"));
+      });
+      assert.match(await page.textContent(".progress"), /\d+% uploaded/);
+      assert.equal(await page.textContent("#send-request"), "Sending…");
+      await shot(page, "send-05-progress");
+      await page.waitForSelector("#response");
+      await page.waitForFunction(() => document.querySelector("#send-request")?.textContent === "Send");
+    } finally {
+      await cdp.send("Network.emulateNetworkConditions", {
+        offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1,
+      });
+      await cdp.detach();
+    }
+    assert.equal(await page.getAttribute("#response", "data-status"), "200");
+    await page.click('button[aria-label="Remove big.bin"]');
+  });
+
   it("keeps the token out of storage, the URL, the curl and the server log", async () => {
     await enterToken(page, TOKEN);
     const response = await send(page);
@@ -146,7 +179,7 @@ describe("send", () => {
     assert.ok(!server.log().toLowerCase().includes("bearer"), "the server log holds an Authorization header");
     // The log does have one line per upload.
     const uploads = server.log().split("\n").filter((line) => line.includes(`PUT /client/v4/accounts/${SANDBOX_ACCOUNT}/workers/scripts/${SCRIPT}`));
-    assert.equal(uploads.length, 5, server.log());
+    assert.equal(uploads.length, 6, server.log());
 
     // A reload forgets the token entirely.
     await page.reload();
