@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -130,25 +130,31 @@ describe("composer", () => {
     await shot(page, "composer-03-preview");
   });
 
-  it("copies a curl command that bash and curl turn into exactly the previewed request", async () => {
+  /// Copies the curl command with its button and reads it back from the clipboard.
+  async function copyCurl() {
     await page.click("#copy-curl");
     await page.waitForSelector('[data-testid="copy-curl-status"] .ok');
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     assert.equal(copied, await page.textContent("#curl-text"), "the clipboard holds the shown command");
-    assert.ok(!copied.includes(TOKEN), "the command never holds a token");
-    assert.ok(copied.includes("$CLOUDFLARE_API_TOKEN"));
+    return copied;
+  }
 
-    for (const module of MODULES) writeFileSync(join(temp, module.name), module.content);
+  /// Runs a copied command with bash in `cwd` against the capture server; returns the request.
+  async function runCurl(copied, cwd) {
     const command = copied.replaceAll("https://api.cloudflare.com/client/v4", `${capture.base}/client/v4`);
     assert.notEqual(command, copied, "the command targets the public API base");
+    const before = capture.requests.length;
     // Asynchronously: the capture server answers from this same process.
     await promisify(execFile)("bash", ["-c", command], {
-      cwd: temp,
+      cwd,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, CLOUDFLARE_API_TOKEN: TOKEN },
     });
+    assert.equal(capture.requests.length, before + 1);
+    return capture.requests[before];
+  }
 
-    assert.equal(capture.requests.length, 1);
-    const request = capture.requests[0];
+  /// The request is exactly the composed one: method, path, token, and every part's bytes.
+  function assertComposedRequest(request) {
     assert.equal(request.method, "PUT");
     assert.equal(request.path, `/client/v4/accounts/${SANDBOX_ACCOUNT}/workers/scripts/${SCRIPT}`);
     assert.equal(request.headers.authorization, `Bearer ${TOKEN}`);
@@ -166,6 +172,34 @@ describe("composer", () => {
       assert.equal(modules[i].contentType, module.contentType);
       assert.ok(modules[i].body.equals(Buffer.from(module.content)), `${module.name}: bytes differ`);
     }
+  }
+
+  it("copies a curl command that bash and curl turn into exactly the previewed request", async () => {
+    const copied = await copyCurl();
+    assert.ok(!copied.includes(TOKEN), "the command never holds a token");
+    assert.ok(copied.includes("$CLOUDFLARE_API_TOKEN"));
+    for (const module of MODULES) writeFileSync(join(temp, module.name), module.content);
+    assertComposedRequest(await runCurl(copied, temp));
+  });
+
+  it("with a folder prefix, the curl reads the module files from that folder", async () => {
+    await page.fill("#curl-prefix", "build/out/");
+    await waitFor(async () => (await page.textContent("#curl-text")).includes("@build/out/worker.js"), {
+      message: "the prefix in the curl",
+    });
+    const copied = await copyCurl();
+    mkdirSync(join(temp, "build/out"), { recursive: true });
+    for (const module of MODULES) writeFileSync(join(temp, "build/out", module.name), module.content);
+    assertComposedRequest(await runCurl(copied, temp));
+    await page.fill("#curl-prefix", "");
+  });
+
+  it("copies the metadata JSON as shown", async () => {
+    await page.click("#copy-json");
+    await page.waitForSelector('[data-testid="copy-json-status"] .ok');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.deepEqual(JSON.parse(copied), composedPreview);
+    assert.equal(copied.trim(), (await page.textContent("#metadata-json")).trim());
   });
 
   it("exports the composition, restores it after a reload, clears it with New and imports it back", async () => {
