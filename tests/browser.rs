@@ -361,3 +361,18 @@ async fn json_view_text_matches_after_edits() {
     }
     app.destroy();
 }
+
+#[wasm_bindgen_test]
+fn sizes_and_word_lists_read_naturally() {
+    use bindery::app::fields::{size_text, words};
+    assert_eq!(size_text(0), "0 B");
+    assert_eq!(size_text(1023), "1023 B");
+    assert_eq!(size_text(1024), "1.0 KB");
+    assert_eq!(size_text(12_595), "12.3 KB");
+    assert_eq!(size_text(4 * 1024 * 1024 + 52_429), "4.1 MB");
+    assert_eq!(
+        words("nodejs_compat, streams_enable_constructors\n x"),
+        vec!["nodejs_compat", "streams_enable_constructors", "x"]
+    );
+    assert!(words(" , ").is_empty());
+}

@@ -261,8 +261,9 @@ fn field_control(
             let binding = b.clone();
             let on_commit = Callback::from(move |value: Option<Value>| {
                 let next = with_value(&binding, key, value)?;
+                let held = next.to_json().get(key).cloned();
                 json_commit.emit((key.to_string(), Ok(next)));
-                Ok(())
+                Ok(held)
             });
             html! { <JsonField id={id.clone()} value={value.clone()} {on_commit} rows={3} /> }
         }
@@ -311,8 +312,11 @@ fn custom_fields(b: &Binding, at: &str, commit: Commit, type_notes: Vec<Finding>
             );
             object.insert("name".into(), Value::String(binding.name.clone()));
             let next = Binding::from_json(object)?;
+            let mut held = next.to_json();
+            held.shift_remove("type");
+            held.shift_remove("name");
             commit.emit(("raw".into(), Ok(next)));
-            Ok(())
+            Ok((!held.is_empty()).then_some(Value::Object(held)))
         })
     };
     let fields_value = (!fields.is_empty()).then_some(Value::Object(fields));

@@ -68,8 +68,9 @@ pub struct JsonFieldProps {
     pub id: AttrValue,
     /// The current value in the composition.
     pub value: Option<Value>,
-    /// Called with each edit that parses; returns the model's complaint, if any.
-    pub on_commit: Callback<Option<Value>, Result<(), String>>,
+    /// Called with each edit that parses; returns the value the model now holds for the field
+    /// (it may normalise it, e.g. `1` to `1.0`), or the model's complaint.
+    pub on_commit: Callback<Option<Value>, Result<Option<Value>, String>>,
     #[prop_or(4)]
     pub rows: u32,
     #[prop_or_default]
@@ -82,12 +83,16 @@ pub struct JsonFieldProps {
 pub fn JsonField(props: &JsonFieldProps) -> Html {
     let text = use_state(|| pretty(&props.value));
     let error = use_state(|| None::<String>);
+    // The value our own last edit gave the model: its echo must not rewrite what is typed.
+    let committed = use_mut_ref(|| None::<Option<Value>>);
     {
         // An outside change (import, New) replaces the text unless it already says the same.
         let text = text.clone();
         let error = error.clone();
+        let committed = committed.clone();
         use_effect_with(props.value.clone(), move |value| {
-            if parse(&text).ok() != Some(value.clone()) {
+            let own_echo = committed.borrow_mut().take().as_ref() == Some(value);
+            if !own_echo && parse(&text).ok() != Some(value.clone()) {
                 text.set(pretty(value));
                 error.set(None);
             }
@@ -99,8 +104,13 @@ pub fn JsonField(props: &JsonFieldProps) -> Html {
         let on_commit = props.on_commit.clone();
         Callback::from(move |e: InputEvent| {
             let typed = textarea_text(&e);
-            let outcome = parse(&typed).and_then(|value| on_commit.emit(value));
-            error.set(outcome.err());
+            match parse(&typed).and_then(|value| on_commit.emit(value)) {
+                Ok(held) => {
+                    *committed.borrow_mut() = Some(held);
+                    error.set(None);
+                }
+                Err(message) => error.set(Some(message)),
+            }
             text.set(typed);
         })
     };
@@ -133,11 +143,15 @@ fn parse(text: &str) -> Result<Option<Value>, String> {
         .map_err(|e| format!("Not valid JSON: {e}"))
 }
 
-/// `512 B`, `12.3 KB`, `4.0 MB`.
+/// `512 B`, `12.3 KB`, `4.0 MB` (integer arithmetic: no float formatting code in the bundle).
 pub fn size_text(bytes: usize) -> String {
+    let tenths = |unit: usize| {
+        let t = (bytes * 10 + unit / 2) / unit;
+        format!("{}.{}", t / 10, t % 10)
+    };
     match bytes {
         b if b < 1024 => format!("{b} B"),
-        b if b < 1024 * 1024 => format!("{:.1} KB", b as f64 / 1024.0),
-        b => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+        b if b < 1024 * 1024 => format!("{} KB", tenths(1024)),
+        _ => format!("{} MB", tenths(1024 * 1024)),
     }
 }

@@ -21,8 +21,9 @@ pub struct MetadataPanelProps {
     pub dispatch: UseReducerDispatcher<AppState>,
 }
 
-/// Sets one top-level field through the model; the error says what the model refused.
-type Setter = Rc<dyn Fn(&str, Option<Value>) -> Result<(), String>>;
+/// Sets one top-level field through the model. Returns the value the model now holds for it,
+/// or what the model refused.
+type Setter = Rc<dyn Fn(&str, Option<Value>) -> Result<Option<Value>, String>>;
 
 #[component]
 pub fn MetadataPanel(props: &MetadataPanelProps) -> Html {
@@ -32,8 +33,11 @@ pub fn MetadataPanel(props: &MetadataPanelProps) -> Html {
         let dispatch = props.dispatch.clone();
         Rc::new(move |key: &str, value: Option<Value>| {
             let next = metadata_with(&metadata, key, value)?;
+            let held = serde_json::to_value(&next)
+                .ok()
+                .and_then(|v| v.get(key).cloned());
             dispatch.dispatch(Action::SetMetadata(next));
-            Ok(())
+            Ok(held)
         })
     };
     // For plain inputs: a refusal is shown as a notice (inputs here only produce valid shapes).
@@ -204,7 +208,7 @@ impl FieldFrame {
         label: &str,
         placeholder: &'static str,
         value: Option<&T>,
-        on_commit: Callback<Option<Value>, Result<(), String>>,
+        on_commit: Callback<Option<Value>, Result<Option<Value>, String>>,
         notes: Vec<Finding>,
     ) -> Html {
         let value = value.and_then(|v| serde_json::to_value(v).ok());
@@ -319,7 +323,7 @@ impl ObjectKey {
 struct KeepBindingsProps {
     kept: Vec<String>,
     in_use: Vec<String>,
-    set: Callback<Option<Value>, Result<(), String>>,
+    set: Callback<Option<Value>, Result<Option<Value>, String>>,
     supported: bool,
     notes: Vec<Finding>,
 }

@@ -14,7 +14,7 @@ pub mod state;
 mod binding_card;
 mod bindings_panel;
 mod copy_button;
-mod fields;
+pub mod fields;
 mod file_menu;
 mod findings_panel;
 mod metadata_panel;

@@ -178,10 +178,10 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
 fn progress_view(progress: Option<(f64, f64)>) -> Html {
     match progress {
         Some((loaded, total)) if total > 0.0 => {
-            let percent = (loaded / total * 100.0).round();
+            let percent = (loaded / total * 100.0).round() as u32;
             html! {
                 <div class="progress">
-                    <progress id="send-progress" max={total.to_string()} value={loaded.to_string()} />
+                    <progress id="send-progress" max={(total as u64).to_string()} value={(loaded as u64).to_string()} />
                     <span>{ if loaded >= total { "Uploaded; waiting for the answer…".to_string() } else { format!("{percent}% uploaded") } }</span>
                 </div>
             }
@@ -224,7 +224,7 @@ fn outcome_view(o: &Outcome) -> Html {
             <p class="response-line">
                 <span id="response-status" class="status">{ if status == 0 { "no response".to_string() } else { status.to_string() } }</span>
                 <code>{ &o.request }</code>
-                <span class="help">{ format!("{:.0} ms", o.elapsed_ms) }</span>
+                <span class="help">{ format!("{} ms", o.elapsed_ms.round() as u64) }</span>
             </p>
             if success { <p class="ok">{ "Success: the API accepted the request." }</p> }
             { problems_view(o) }
