@@ -1,0 +1,107 @@
+// The composer by keyboard alone (issue 3: "every control reachable by keyboard with visible
+// focus"): one full Tab cycle reaches every main control and each stop shows a focus ring (on
+// the control, or on the visible label of a visually hidden file input), and bindings can be
+// added from the type search with Enter.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+
+import { fieldId, focusedId, openApp, previewJson, waitFor, waitForPreview } from "./lib/app.mjs";
+import { launchChromium, newPage, shot } from "./lib/browser.mjs";
+import { SANDBOX_ACCOUNT } from "./lib/paths.mjs";
+import { startBindery } from "./lib/server.mjs";
+
+const COMPOSITION = {
+  format: 1,
+  request: { target: "account", operation: "upload", account_id: SANDBOX_ACCOUNT, script_name: "keyboard" },
+  metadata: {
+    main_module: "index.js",
+    compatibility_date: "2024-06-01",
+    bindings: [{ type: "kv_namespace", name: "USER_KV", namespace_id: "0f2ac74b498b48028cb68387c421e279" }],
+  },
+  modules: [
+    { name: "index.js", kind: "esm", content: "export default { fetch(request, env) { return new Response('hi'); } };\n" },
+    { name: "page.html", kind: "text", content: "<p>hi</p>\n" },
+  ],
+};
+
+/// Where the keyboard focus is and whether it can be seen.
+function focusStop(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    const ringed = (e) => {
+      const style = getComputedStyle(e);
+      return (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== "none";
+    };
+    const box = el.getBoundingClientRect();
+    const hidden = box.width <= 1 || box.height <= 1;
+    const label = el.id ? document.querySelector(`label[for="${el.id}"]`) : null;
+    return {
+      key: el.id || `${el.tagName.toLowerCase()}:${(el.getAttribute("aria-label") ?? el.textContent ?? "").trim().slice(0, 40)}`,
+      atBody: el === document.body,
+      visibleFocus: hidden ? Boolean(label && ringed(label)) : ringed(el),
+    };
+  });
+}
+
+describe("keyboard", () => {
+  let server;
+  let browser;
+  let page;
+
+  before(async () => {
+    server = await startBindery();
+    browser = await launchChromium();
+    page = await newPage(browser, server.origin);
+    await openApp(page, server.origin);
+    await page.setInputFiles("#import-file", {
+      name: "keyboard.bindery.json",
+      mimeType: "application/json",
+      buffer: Buffer.from(JSON.stringify(COMPOSITION)),
+    });
+    await waitFor(async () => (await previewJson(page)).main_module === "index.js", { message: "the import" });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it("one Tab cycle reaches every main control, each with a visible focus", async () => {
+    await page.focus("body");
+    const stops = [];
+    for (let i = 0; i < 400; i++) {
+      await page.keyboard.press("Tab");
+      const stop = await focusStop(page);
+      if (stop.atBody || stops.some((s) => s.key === stop.key)) break;
+      stops.push(stop);
+    }
+    const keys = stops.map((s) => s.key);
+    const expected = [
+      "new-composition", "export-composition", "export-secrets", "import-file",
+      fieldId("request.target"), fieldId("request.operation"), fieldId("request.account_id"),
+      fieldId("request.script_name"), fieldId("metadata.main_module"), "module-files",
+      fieldId("modules[0].name"), fieldId("modules[1].kind"), fieldId("metadata.compatibility_date"),
+      "binding-search", "add-binding-kv_namespace", fieldId("bindings[0].name"),
+      fieldId("bindings[0].namespace_id"), fieldId("token"), "copy-json", "curl-prefix", "copy-curl",
+    ];
+    for (const key of expected) assert.ok(keys.includes(key), `${key} is not reachable with Tab; stops: ${keys.join(" ")}`);
+    const unseen = stops.filter((s) => !s.visibleFocus).map((s) => s.key);
+    assert.deepEqual(unseen, [], "stops without a visible focus");
+  });
+
+  it("the type search adds the first matching binding with Enter and moves on to its name", async () => {
+    await page.focus("#binding-search");
+    await page.keyboard.type("r2");
+    await page.keyboard.press("Enter");
+    await waitFor(async () => (await focusedId(page)) === fieldId("bindings[1].name"), { message: "focus on the new binding's name" });
+    await page.keyboard.type("FILES");
+    await page.keyboard.press("Tab");
+    await page.keyboard.type("my-bucket");
+    await waitForPreview(page, {
+      ...COMPOSITION.metadata,
+      bindings: [...COMPOSITION.metadata.bindings, { type: "r2_bucket", name: "FILES", bucket_name: "my-bucket" }],
+    });
+    await shot(page, "keyboard-01-binding-added");
+    assert.deepEqual(page.problems, []);
+  });
+});
