@@ -177,7 +177,7 @@ pub fn ModulesPanel(props: &ModulesPanelProps) -> Html {
             } else {
                 <table id={field_id("modules")} class="modules-table" tabindex="-1">
                     <thead><tr>
-                        <th>{ "Part name" }</th><th>{ "Kind" }</th><th>{ "Content type" }</th>
+                        <th>{ "Part name" }</th><th>{ "Kind" }</th><th class="content-type">{ "Content type" }</th>
                         <th class="num">{ "Size" }</th><th><span class="visually-hidden">{ "Actions" }</span></th>
                     </tr></thead>
                     <tbody>
@@ -232,9 +232,11 @@ fn ModuleRow(props: &ModuleRowProps) -> Html {
         <>
         <tr id={field_id(&at)} class={classes!(props.is_entry.then_some("entry"))} data-testid="module-row">
             <td>
-                <input id={field_id(&format!("{at}.name"))} type="text" spellcheck="false" aria-label="Part name"
-                    value={m.name.clone()} oninput={on_name} />
-                if props.is_entry { <span class="badge" title="entry point">{ "entry" }</span> }
+                <div class="name-cell">
+                    <input id={field_id(&format!("{at}.name"))} type="text" spellcheck="false" aria-label="Part name"
+                        value={m.name.clone()} oninput={on_name} />
+                    if props.is_entry { <span class="badge" title="entry point">{ "entry" }</span> }
+                </div>
             </td>
             <td>
                 <select id={field_id(&format!("{at}.kind"))} aria-label="Kind" onchange={on_kind}>
@@ -243,7 +245,7 @@ fn ModuleRow(props: &ModuleRowProps) -> Html {
                     }) }
                 </select>
             </td>
-            <td><code>{ m.kind.content_type() }</code></td>
+            <td class="content-type"><code>{ m.kind.content_type() }</code></td>
             <td class="num" data-bytes={m.size.to_string()}>{ if m.unloaded { "not loaded".to_string() } else { size_text(m.size) } }</td>
             <td class="actions">
                 <button type="button" class="icon" title="Move up" aria-label={format!("Move {} up", m.name)}
