@@ -1,11 +1,11 @@
 // The composer by keyboard alone (issue 3: "every control reachable by keyboard with visible
 // focus"): one full Tab cycle reaches every main control and each stop shows a focus ring (on
 // the control, or on the visible label of a visually hidden file input), and bindings can be
-// added from the type search with Enter.
+// added from the type search with Enter; typing causes no layout jumps.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 
-import { fieldId, focusedId, openApp, previewJson, waitFor, waitForPreview } from "./lib/app.mjs";
+import { field, fieldId, focusedId, openApp, previewJson, waitFor, waitForPreview } from "./lib/app.mjs";
 import { launchChromium, newPage, shot } from "./lib/browser.mjs";
 import { SANDBOX_ACCOUNT } from "./lib/paths.mjs";
 import { startBindery } from "./lib/server.mjs";
@@ -87,6 +87,38 @@ describe("keyboard", () => {
     for (const key of expected) assert.ok(keys.includes(key), `${key} is not reachable with Tab; stops: ${keys.join(" ")}`);
     const unseen = stops.filter((s) => !s.visibleFocus).map((s) => s.key);
     assert.deepEqual(unseen, [], "stops without a visible focus");
+  });
+
+  it("typing never moves the field typed in, and the rest of the page shifts little", async () => {
+    await page.evaluate(() => {
+      window.__layoutShift = 0;
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.__layoutShift += entry.value;
+      }).observe({ type: "layout-shift" });
+    });
+    // Values that pass through invalid states on the way (findings come and go as one types).
+    const typing = [
+      ["request.account_id", SANDBOX_ACCOUNT],
+      ["request.script_name", "my-worker"],
+      ["bindings[0].name", "USER_KV"],
+      ["bindings[0].namespace_id", "0f2ac74b498b48028cb68387c421e279"],
+      ["metadata.compatibility_date", "2024-06-01"],
+    ];
+    for (const [at, text] of typing) {
+      await page.click(field(at), { clickCount: 3 });
+      await page.keyboard.press("Backspace");
+      await page.evaluate(() => (window.__layoutShift = 0));
+      const tops = [];
+      for (const ch of text) {
+        await page.keyboard.type(ch);
+        tops.push(await page.$eval(field(at), (el) =>
+          new Promise((r) => requestAnimationFrame(() => r(el.getBoundingClientRect().top + window.scrollY)))));
+      }
+      assert.equal(Math.max(...tops) - Math.min(...tops), 0, `${at} moved while typing`);
+      // Web Vitals call a cumulative layout shift under 0.1 good.
+      const shift = await page.evaluate(() => window.__layoutShift);
+      assert.ok(shift < 0.1, `typing into ${at} shifted the page by ${shift.toFixed(3)}`);
+    }
   });
 
   it("the type search adds the first matching binding with Enter and moves on to its name", async () => {
