@@ -142,7 +142,10 @@ fn validation(message: &str, composition: &Composition) -> (String, Option<Strin
             at,
         );
     }
-    if lower.contains("unexpected token 'export'") || lower.contains("unexpected token \"export\"")
+    // Both are what V8 says when ES module syntax is run as a classic script.
+    if lower.contains("unexpected token 'export'")
+        || lower.contains("unexpected token \"export\"")
+        || lower.contains("cannot use import statement outside a module")
     {
         let at = part_in_location(message)
             .and_then(|part| module_field(composition, part, "kind"))

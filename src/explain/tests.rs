@@ -109,6 +109,25 @@ fn export_in_a_script_points_at_the_part_kind() {
 }
 
 #[test]
+fn import_in_a_script_points_at_the_part_kind() {
+    let mut c = composition();
+    c.modules[1].kind = ModuleKind::Commonjs;
+    let message =
+        "Uncaught SyntaxError: Cannot use import statement outside a module at lib/util.js:1:1";
+    let e = one(10021, message, &c);
+    assert_eq!(e.at.as_deref(), Some("modules[1].kind"));
+    assert!(e.explanation.contains("ES module"));
+    // Without a location: the entry module's kind.
+    c.modules[0].kind = ModuleKind::Commonjs;
+    let e = one(
+        10021,
+        "Uncaught SyntaxError: Cannot use import statement outside a module",
+        &c,
+    );
+    assert_eq!(e.at.as_deref(), Some("modules[0].kind"));
+}
+
+#[test]
 fn auth_and_account_errors() {
     let c = composition();
     assert_eq!(
