@@ -7,7 +7,6 @@ export const DIST = join(ROOT, "dist");
 export const BINARY = join(ROOT, "target/debug/bindery");
 export const ARTIFACTS = join(ROOT, "artifacts/e2e");
 export const FIXTURES = join(ROOT, "tests/fixtures");
-export const SEEDS = join(ROOT, "../shared/seeds");
 
 /// The account the sandbox emulates.
 export const SANDBOX_ACCOUNT = "023e105f4ecef8ad9ca31a8372d0c353";
