@@ -67,7 +67,7 @@ describe("send", () => {
     // Without a token nothing can be sent, and the page says why.
     assert.ok(await page.isDisabled("#send-request"));
     assert.ok(await page.isDisabled("#verify-token"));
-    assert.match(await page.textContent(".send-row"), /Enter an API token first/);
+    assert.match(await page.textContent("#send"), /Enter an API token first/);
 
     await enterToken(page, TOKEN);
     const response = await send(page);
