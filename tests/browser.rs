@@ -376,3 +376,328 @@ fn sizes_and_word_lists_read_naturally() {
     );
     assert!(words(" , ").is_empty());
 }
+
+// ---- Live account: resource lists, deployed settings, the diff's resolutions ----
+
+use bindery::app::browser::api::{read_deployed, settings_url, Deployed};
+use bindery::app::browser::xhr::Reply;
+use bindery::app::live::{ListKey, LiveAction, LiveState, ScriptKey};
+use bindery::app::resources::{matching, parse_accounts, Next, Resource, ResourceKind};
+use bindery::diff::{CurrentSettings, Resolution};
+use bindery::model::{Operation, Target};
+
+#[wasm_bindgen_test]
+fn resource_fields_map_to_their_list_endpoints() {
+    use ResourceKind as K;
+    assert_eq!(K::for_field("kv_namespace", "namespace_id"), Some(K::Kv));
+    assert_eq!(K::for_field("r2_bucket", "bucket_name"), Some(K::R2));
+    assert_eq!(K::for_field("r2_bucket", "jurisdiction"), None);
+    assert_eq!(K::for_field("d1", "id"), Some(K::D1));
+    assert_eq!(K::for_field("queue", "queue_name"), Some(K::Queue));
+    assert_eq!(
+        K::for_field("dispatch_namespace", "namespace"),
+        Some(K::DispatchNamespace)
+    );
+    assert_eq!(K::for_field("hyperdrive", "id"), Some(K::Hyperdrive));
+    assert_eq!(K::for_field("vectorize", "index_name"), Some(K::Vectorize));
+    assert_eq!(
+        K::for_field("mtls_certificate", "certificate_id"),
+        Some(K::MtlsCertificate)
+    );
+    assert_eq!(K::for_field("plain_text", "text"), None);
+    let account = "0123456789abcdef0123456789abcdef";
+    assert_eq!(
+        K::Kv.list_url("/client/v4", account, None),
+        format!("/client/v4/accounts/{account}/storage/kv/namespaces?page=1&per_page=50")
+    );
+    assert_eq!(
+        K::Kv.list_url("/client/v4", account, Some(&Next::Page(3))),
+        format!("/client/v4/accounts/{account}/storage/kv/namespaces?page=3&per_page=50")
+    );
+    assert_eq!(
+        K::R2.list_url("/client/v4", account, Some(&Next::Cursor("a b/c".into()))),
+        format!("/client/v4/accounts/{account}/r2/buckets?per_page=1000&cursor=a%20b%2Fc")
+    );
+    // An account id is a path segment: escaped, never able to reach another path.
+    assert_eq!(K::Queue.path("x/../y"), "/accounts/x%2F..%2Fy/queues");
+    assert_eq!(K::Kv.create_body("users"), json!({"title": "users"}));
+    assert_eq!(K::Queue.create_body("jobs"), json!({"queue_name": "jobs"}));
+    assert_eq!(K::R2.create_body("files"), json!({"name": "files"}));
+    assert!(K::Kv.can_create() && K::DispatchNamespace.can_create());
+    assert!(!K::Hyperdrive.can_create() && !K::MtlsCertificate.can_create());
+}
+
+#[wasm_bindgen_test]
+fn list_pages_are_followed_until_the_last() {
+    let kv_page = |page: u32, total_pages: u32| {
+        json!({
+            "success": true, "errors": [], "messages": [],
+            "result": [{"id": format!("id{page}"), "title": format!("Title {page}")}, {"title": "no id"}],
+            "result_info": {"page": page, "per_page": 1, "total_pages": total_pages},
+        })
+        .to_string()
+    };
+    let first = ResourceKind::Kv.parse_page(&kv_page(1, 2), 1).unwrap();
+    assert_eq!(
+        first.items,
+        [Resource {
+            label: "Title 1".into(),
+            value: "id1".into()
+        }],
+        "items without the value field are skipped"
+    );
+    assert_eq!(first.next, Some(Next::Page(2)));
+    assert_eq!(
+        ResourceKind::Kv.parse_page(&kv_page(2, 2), 2).unwrap().next,
+        None
+    );
+
+    let r2 = |cursor: &str| {
+        json!({
+            "success": true, "errors": [], "messages": [],
+            "result": {"buckets": [{"name": "files", "creation_date": "2024-01-01"}]},
+            "result_info": {"cursor": cursor, "per_page": 1000},
+        })
+        .to_string()
+    };
+    let page = ResourceKind::R2.parse_page(&r2("next-token"), 1).unwrap();
+    assert_eq!(page.items[0].value, "files");
+    assert_eq!(page.next, Some(Next::Cursor("next-token".into())));
+    assert_eq!(ResourceKind::R2.parse_page(&r2(""), 2).unwrap().next, None);
+
+    let d1 = json!({"success": true, "result": [{"uuid": "u-1", "name": "main"}], "result_info": {"total_pages": 1}});
+    let page = ResourceKind::D1.parse_page(&d1.to_string(), 1).unwrap();
+    assert_eq!(
+        page.items,
+        [Resource {
+            label: "main".into(),
+            value: "u-1".into()
+        }]
+    );
+    let ns = json!({"success": true, "result": [{"namespace_id": "x", "namespace_name": "prod"}]});
+    let page = ResourceKind::DispatchNamespace
+        .parse_page(&ns.to_string(), 1)
+        .unwrap();
+    assert_eq!(page.items[0].value, "prod");
+    assert_eq!(page.next, None);
+
+    let denied =
+        json!({"success": false, "errors": [{"code": 10000, "message": "Authentication error"}]});
+    assert_eq!(
+        ResourceKind::Kv
+            .parse_page(&denied.to_string(), 1)
+            .unwrap_err(),
+        "Authentication error (10000)"
+    );
+    assert!(ResourceKind::Vectorize
+        .parse_page("<html>not found</html>", 1)
+        .unwrap_err()
+        .contains("not JSON"));
+
+    let created = json!({"success": true, "result": {"id": "new-id", "title": "users"}});
+    assert_eq!(
+        ResourceKind::Kv
+            .parse_created(&created.to_string())
+            .unwrap(),
+        Resource {
+            label: "users".into(),
+            value: "new-id".into()
+        }
+    );
+    let items = vec![
+        Resource {
+            label: "Users".into(),
+            value: "id-1".into(),
+        },
+        Resource {
+            label: "Sessions".into(),
+            value: "id-2".into(),
+        },
+    ];
+    assert_eq!(matching(&items, "user").len(), 1);
+    assert_eq!(matching(&items, "ID-2")[0].label, "Sessions");
+    assert_eq!(matching(&items, "  ").len(), 2);
+
+    let accounts = json!({"success": true, "result": [{"id": "a1", "name": "Mine"}],
+        "result_info": {"page": 1, "total_pages": 2}});
+    let (list, more) = parse_accounts(&accounts.to_string(), 1).unwrap();
+    assert_eq!(
+        (list[0].id.as_str(), list[0].name.as_str(), more),
+        ("a1", "Mine", true)
+    );
+}
+
+#[wasm_bindgen_test]
+fn deployed_settings_are_read_or_reported_missing() {
+    let mut c = sample();
+    assert_eq!(
+        settings_url(&c.request),
+        "/client/v4/accounts/0123456789abcdef0123456789abcdef/workers/scripts/my-worker/settings"
+    );
+    c.request.target = Target::Dispatch;
+    c.request.dispatch_namespace = "prod".into();
+    assert!(settings_url(&c.request)
+        .ends_with("/workers/dispatch/namespaces/prod/scripts/my-worker/settings"));
+
+    let reply = |status: u16, body: Value| Reply {
+        status,
+        body: body.to_string(),
+    };
+    let found = reply(
+        200,
+        json!({"success": true, "errors": [], "result": {
+        "bindings": [{"type": "kv_namespace", "name": "USER_KV", "namespace_id": "ns1"}],
+        "compatibility_date": "2024-06-01"}}),
+    );
+    match read_deployed(&found) {
+        Deployed::Found(current) => assert_eq!(current.bindings[0].name, "USER_KV"),
+        other => panic!("{other:?}"),
+    }
+    let missing = reply(
+        404,
+        json!({"success": false, "errors": [{"code": 10007, "message": "workers.api.error.script_not_found"}]}),
+    );
+    assert_eq!(read_deployed(&missing), Deployed::Missing);
+    let missing_code = reply(
+        400,
+        json!({"success": false, "errors": [{"code": 10007, "message": "not found"}]}),
+    );
+    assert_eq!(read_deployed(&missing_code), Deployed::Missing);
+    match read_deployed(&reply(
+        403,
+        json!({"success": false, "errors": [{"code": 10000, "message": "Authentication error"}]}),
+    )) {
+        Deployed::Failed(message) => assert_eq!(message, "HTTP 403: Authentication error (10000)"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_live_session_forgets_everything_with_a_new_token() {
+    let live = Rc::new(LiveState::default());
+    let live = live.reduce(LiveAction::SetToken("t1".into()));
+    assert!(
+        !format!("{live:?}").contains("t1"),
+        "the token shows in a debug print"
+    );
+    let key = ListKey {
+        account_id: "a".into(),
+        kind: ResourceKind::Kv,
+        jurisdiction: String::new(),
+    };
+    let live = live.reduce(LiveAction::List(
+        key.clone(),
+        bindery::app::live::Fetch::Ready(vec![]),
+    ));
+    let live = live.reduce(LiveAction::Created(
+        key.clone(),
+        Resource {
+            label: "users".into(),
+            value: "id".into(),
+        },
+    ));
+    assert_eq!(
+        live.lists.get(&key),
+        Some(&bindery::app::live::Fetch::Ready(vec![Resource {
+            label: "users".into(),
+            value: "id".into()
+        }]))
+    );
+    let c = sample();
+    let live = live.reduce(LiveAction::Deployed(
+        ScriptKey::of(&c.request),
+        bindery::app::live::Fetch::Ready(Deployed::Missing),
+    ));
+    assert!(live.deployed_for(&c.request).is_some());
+    let mut other = c.request.clone();
+    other.script_name = "another".into();
+    assert!(
+        live.deployed_for(&other).is_none(),
+        "settings of one script shown for another"
+    );
+    let same = live.clone().reduce(LiveAction::SetToken("t1".into()));
+    assert!(Rc::ptr_eq(&live, &same));
+    let live = live.reduce(LiveAction::SetToken("t2".into()));
+    assert!(live.lists.is_empty() && live.deployed.is_none() && live.accounts.is_none());
+}
+
+#[wasm_bindgen_test]
+fn the_diff_resolutions_update_the_composition_and_preview() {
+    let current = Rc::new(
+        CurrentSettings::parse(&json!({"bindings": [
+            {"type": "kv_namespace", "name": "USER_KV", "namespace_id": "ns1"},
+            {"type": "secret_text", "name": "API_KEY"},
+        ], "compatibility_date": "2024-06-01"}))
+        .unwrap(),
+    );
+    let mut c = sample();
+    c.metadata.bindings.clear();
+    let state = Rc::new(AppState::new(c, "2025-01-15"));
+    let state = state.reduce(Action::SetOperation(Operation::Settings));
+    let resolve = |state: Rc<AppState>, name: &str, how| {
+        state.reduce(Action::Resolve {
+            current: current.clone(),
+            name: name.into(),
+            how,
+        })
+    };
+    let state = resolve(state, "USER_KV", Resolution::Restore);
+    assert_eq!(
+        state.composition.metadata.bindings,
+        [Binding::new(
+            "USER_KV",
+            BindingKind::KvNamespace {
+                namespace_id: "ns1".into()
+            }
+        )]
+    );
+    assert!(
+        state.derived.metadata_pretty.contains("\"ns1\""),
+        "the preview follows"
+    );
+    let state = resolve(state, "API_KEY", Resolution::Keep);
+    let json = serde_json::to_value(&state.composition.metadata.bindings).unwrap();
+    assert_eq!(
+        json[1],
+        json!({"type": "secret_text", "name": "API_KEY"}),
+        "kept bare on a PATCH"
+    );
+    let state = resolve(state, "USER_KV", Resolution::Drop);
+    assert_eq!(state.composition.metadata.bindings.len(), 1);
+    assert_eq!(state.composition.metadata.bindings[0].name, "API_KEY");
+
+    // Load from account: without modules a settings PATCH; with them, the code is kept.
+    let loaded = state.clone().reduce(Action::LoadDeployed {
+        current: current.clone(),
+        keep_modules: false,
+    });
+    assert!(loaded.composition.modules.is_empty());
+    assert_eq!(loaded.composition.request.operation, Operation::Settings);
+    assert_eq!(
+        loaded.composition.metadata.compatibility_date.as_deref(),
+        Some("2024-06-01")
+    );
+    assert_eq!(loaded.composition.request.script_name, "my-worker");
+    let kept = state.reduce(Action::LoadDeployed {
+        current,
+        keep_modules: true,
+    });
+    assert_eq!(kept.composition.modules.len(), 3);
+    assert_eq!(
+        kept.composition.metadata.main_module.as_deref(),
+        Some("index.js")
+    );
+    assert_eq!(kept.composition.request.operation, Operation::Upload);
+    let names: Vec<_> = kept
+        .composition
+        .metadata
+        .bindings
+        .iter()
+        .map(|b| (b.name.as_str(), b.type_name()))
+        .collect();
+    assert_eq!(
+        names,
+        [("USER_KV", "kv_namespace"), ("API_KEY", "inherit")],
+        "a secret is inherited, never empty"
+    );
+}

@@ -6,6 +6,8 @@ use yew::prelude::*;
 use super::catalog::{self, FieldSpec, Input};
 use super::fields::{input_text, non_empty, select_text, words, FieldNotes, JsonField};
 use super::ids::field_id;
+use super::resource_picker::ResourcePicker;
+use super::resources::ResourceKind;
 use super::state::{binding_with, is_under, Action, AppState};
 use crate::model::{Binding, BindingKind};
 use crate::rules::Finding;
@@ -16,6 +18,8 @@ pub struct BindingCardProps {
     pub binding: Binding,
     pub last: bool,
     pub findings: Vec<Finding>,
+    /// For the resource pickers.
+    pub account_id: String,
     pub dispatch: UseReducerDispatcher<AppState>,
 }
 
@@ -103,7 +107,8 @@ pub fn BindingCard(props: &BindingCardProps) -> Html {
                     Some(spec) => spec.fields.iter().map(|field| {
                         let path = format!("{at}.{}", field.key);
                         let error = error.as_ref().filter(|(k, _)| k == field.key).map(|(_, m)| m.clone());
-                        field_control(b, field, &path, commit.clone(), notes(&path), error)
+                        let control = field_control(b, field, &path, commit.clone(), notes(&path), error);
+                        with_picker(b, field.key, &path, &props.account_id, commit.clone(), control)
                     }).collect::<Html>(),
                     None => custom_fields(b, &at, commit.clone(), notes(&format!("{at}.type"))),
                 } }
@@ -276,6 +281,38 @@ fn field_control(
             <span class="help">{ field.help }</span>
             if let Some(message) = error { <p class="note error">{ message }</p> }
             <FieldNotes findings={notes} />
+        </div>
+    }
+}
+
+/// `control` followed by a picker of the account's resources, when the field names one.
+fn with_picker(
+    b: &Binding,
+    key: &'static str,
+    path: &str,
+    account_id: &str,
+    commit: Commit,
+    control: Html,
+) -> Html {
+    let Some(kind) = ResourceKind::for_field(b.type_name(), key) else {
+        return control;
+    };
+    let text = |k: &str| match current(b, k) {
+        Some(Value::String(s)) => s,
+        _ => String::new(),
+    };
+    let binding = b.clone();
+    let on_pick = Callback::from(move |value: String| {
+        commit.emit((
+            key.to_string(),
+            with_value(&binding, key, Some(Value::String(value))),
+        ))
+    });
+    html! {
+        <div class="field-with-picker">
+            { control }
+            <ResourcePicker {kind} account_id={account_id.to_string()} jurisdiction={text("jurisdiction")}
+                value={text(key)} for_id={field_id(path)} {on_pick} />
         </div>
     }
 }

@@ -103,7 +103,7 @@ pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
                     html! {
                         <BindingCard key={index} {index} binding={binding.clone()} last={index + 1 == count}
                             findings={props.findings.iter().filter(|f| is_under(&f.at, &at)).cloned().collect::<Vec<_>>()}
-                            dispatch={props.dispatch.clone()} />
+                            account_id={props.composition.request.account_id.clone()} dispatch={props.dispatch.clone()} />
                     }
                 }) }
             </div>

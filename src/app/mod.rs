@@ -9,18 +9,24 @@ pub mod catalog;
 pub mod highlight;
 pub mod ids;
 pub mod json_view;
+pub mod resources;
 pub mod state;
 
+mod account_picker;
 mod binding_card;
 mod bindings_panel;
 mod copy_button;
+mod deployed_panel;
 pub mod fields;
 mod file_menu;
 mod findings_panel;
+pub mod live;
 mod metadata_panel;
 mod modules_panel;
+mod operation_hint;
 mod preview_panel;
 mod request_bar;
+mod resource_picker;
 mod send_panel;
 mod upstream;
 
@@ -32,10 +38,13 @@ use yew::prelude::*;
 
 use bindings_panel::BindingsPanel;
 use browser::storage::{self, Saved};
+use deployed_panel::DeployedPanel;
 use file_menu::{import_file, FileMenu};
 use findings_panel::FindingsPanel;
+use live::{Live, LiveState};
 use metadata_panel::MetadataPanel;
 use modules_panel::{add_files, ModuleSummary, ModulesPanel, ModulesPanelProps};
+use operation_hint::OperationHint;
 use preview_panel::PreviewPanel;
 use request_bar::RequestBar;
 use send_panel::SendPanel;
@@ -67,6 +76,8 @@ fn initial_state() -> AppState {
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(initial_state);
+    // The token and what was read with it: in memory only, shared through a context.
+    let live = use_reducer(LiveState::default);
     let dispatch = state.dispatcher();
     let saved = use_state(|| None::<Result<Saved, String>>);
     use_saving(&state, saved.setter());
@@ -127,6 +138,7 @@ pub fn App() -> Html {
     let c = &state.composition;
     let d = &state.derived;
     html! {
+        <ContextProvider<Live> context={live.clone()}>
         <div class={classes!("app", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
             <header class="top">
                 <h1>{ "Bindery" }</h1>
@@ -148,7 +160,9 @@ pub fn App() -> Html {
             }
             <main class="columns">
                 <div class="compose">
-                    <RequestBar request={c.request.clone()} findings={d.findings.clone()} dispatch={dispatch.clone()} />
+                    <RequestBar request={c.request.clone()} findings={d.findings.clone()} dispatch={dispatch.clone()}>
+                        <OperationHint composition={Shared(c.clone())} dispatch={dispatch.clone()} />
+                    </RequestBar>
                     <ModulesPanel modules={ModuleSummary::of(&c.modules)} metadata_entry={ModulesPanelProps::entry_of(&c.metadata)}
                         sends_modules={c.request.operation.sends_modules()} findings={d.findings.clone()} dispatch={dispatch.clone()} />
                     <MetadataPanel composition={Shared(c.clone())} today={state.today.clone()}
@@ -157,13 +171,16 @@ pub fn App() -> Html {
                 </div>
                 <aside class="side">
                     <FindingsPanel findings={d.findings.clone()} />
-                    <SendPanel composition={c.clone()} findings={d.findings.clone()} upstream={(*upstream).clone()} />
+                    <DeployedPanel composition={c.clone()} dispatch={dispatch.clone()} />
+                    <SendPanel composition={c.clone()} findings={d.findings.clone()} upstream={(*upstream).clone()}
+                        dispatch={dispatch.clone()} />
                     <PreviewPanel derived={d.clone()} json_part_name={c.request.operation.json_part_name()}
                         curl_prefix={state.curl_prefix.clone()} dispatch={dispatch.clone()} />
                 </aside>
             </main>
             <div class="drop-hint" aria-hidden="true">{ "Drop files to add them as modules (or on Import… to open a composition)" }</div>
         </div>
+        </ContextProvider<Live>>
     }
 }
 

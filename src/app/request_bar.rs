@@ -6,6 +6,8 @@ use yew::prelude::*;
 
 use super::fields::{checked, input_text, select_text, FieldNotes};
 use super::ids::field_id;
+use super::resource_picker::ResourcePicker;
+use super::resources::ResourceKind;
 use super::state::{is_under, Action, AppState};
 use crate::model::{Operation, Request, Target};
 use crate::rules::Finding;
@@ -15,6 +17,9 @@ pub struct RequestBarProps {
     pub request: Request,
     pub findings: Rc<Vec<Finding>>,
     pub dispatch: UseReducerDispatcher<AppState>,
+    /// Shown under the operation selector (the operation hint).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 #[component]
@@ -60,6 +65,10 @@ pub fn RequestBar(props: &RequestBarProps) -> Html {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: Event| dispatch.dispatch(Action::SetInheritStrict(checked(&e))))
     };
+    let pick_namespace = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |name: String| dispatch.dispatch(Action::SetDispatchNamespace(name)))
+    };
     let is_dispatch = r.target == Target::Dispatch;
     let strict_applies = r.operation.accepts_bindings_inherit();
     html! {
@@ -84,6 +93,7 @@ pub fn RequestBar(props: &RequestBarProps) -> Html {
                     </select>
                     <FieldNotes findings={notes("operation")} />
                 </label>
+                <div class="field">{ props.children.clone() }</div>
                 <label class="field">
                     <span class="label">{ "Account id" }<abbr class="req" title="required">{ "*" }</abbr></span>
                     <input id={field_id("request.account_id")} type="text" autocomplete="off" spellcheck="false"
@@ -106,6 +116,11 @@ pub fn RequestBar(props: &RequestBarProps) -> Html {
                     if !is_dispatch { <span class="help">{ "Only for Workers for Platforms user Workers." }</span> }
                     <FieldNotes findings={notes("dispatch_namespace")} />
                 </label>
+                if is_dispatch {
+                    <div class="field wide"><ResourcePicker kind={ResourceKind::DispatchNamespace} account_id={r.account_id.clone()}
+                        value={r.dispatch_namespace.clone()} for_id={field_id("request.dispatch_namespace")}
+                        on_pick={pick_namespace} /></div>
+                }
                 <label class={classes!("field", "check", (!strict_applies).then_some("off"))}>
                     <input id={field_id("request.bindings_inherit_strict")} type="checkbox"
                         checked={r.bindings_inherit_strict} disabled={!strict_applies} onchange={on_strict} />

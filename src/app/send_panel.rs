@@ -5,6 +5,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::account_picker::AccountPicker;
+use super::browser::api::API_PREFIX;
 use super::browser::date::now_ms;
 use super::browser::files::describe;
 use super::browser::focus::focus_at;
@@ -13,14 +15,13 @@ use super::browser::xhr::{send, Reply};
 use super::fields::input_text;
 use super::ids::field_id;
 use super::json_view::JsonView;
+use super::live::{load_accounts, Live, LiveAction};
+use super::state::AppState;
 use super::upstream::Upstream;
 use crate::encode;
 use crate::explain::{explain_response, Envelope, Explanation, AT_TOKEN};
 use crate::model::Composition;
 use crate::rules::{has_errors, Finding};
-
-/// Same-origin prefix the proxy forwards to the API.
-const API_PREFIX: &str = "/client/v4";
 
 #[derive(Clone, Debug, PartialEq)]
 struct Outcome {
@@ -32,6 +33,12 @@ struct Outcome {
 }
 
 impl Outcome {
+    /// A 2xx answer with nothing to explain.
+    fn succeeded(&self) -> bool {
+        matches!(&self.reply, Ok(reply) if (200..300).contains(&reply.status))
+            && self.explanations.is_empty()
+    }
+
     fn of(
         request: String,
         reply: Result<Reply, String>,
@@ -54,40 +61,46 @@ impl Outcome {
 #[derive(Properties, PartialEq)]
 pub struct SendPanelProps {
     pub composition: Rc<Composition>,
+    pub dispatch: UseReducerDispatcher<AppState>,
     pub findings: Rc<Vec<Finding>>,
     pub upstream: Upstream,
 }
 
 #[component]
 pub fn SendPanel(props: &SendPanelProps) -> Html {
-    let token = use_state(String::new);
+    let live = use_context::<Live>().expect("the live session context");
+    let token = live.token.clone();
     let busy = use_state(|| false);
     let progress = use_state(|| None::<(f64, f64)>);
     let verify = use_state(|| None::<Outcome>);
     let outcome = use_state(|| None::<Outcome>);
 
     let on_token = {
-        let token = token.clone();
-        Callback::from(move |e: InputEvent| token.set(input_text(&e).trim().to_string()))
+        let live = live.clone();
+        Callback::from(move |e: InputEvent| {
+            live.dispatch(LiveAction::SetToken(input_text(&e).trim().to_string()))
+        })
     };
     let on_verify = {
         let token = token.clone();
         let verify = verify.clone();
         let composition = props.composition.clone();
+        let live = live.clone();
         Callback::from(move |_: MouseEvent| {
-            let token = (*token).clone();
+            let token = token.clone();
             let verify = verify.clone();
             let composition = composition.clone();
+            let live = live.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let started = now_ms();
                 let url = format!("{API_PREFIX}/user/tokens/verify");
-                let reply = send("GET", &url, Some(&token), None, |_, _| {}).await;
-                verify.set(Some(Outcome::of(
-                    format!("GET {url}"),
-                    reply,
-                    &composition,
-                    started,
-                )));
+                let reply = send("GET", &url, Some(token.as_str()), None, |_, _| {}).await;
+                let outcome = Outcome::of(format!("GET {url}"), reply, &composition, started);
+                // A verified token next lists the accounts it reaches, for the chooser.
+                if outcome.succeeded() {
+                    load_accounts(&live);
+                }
+                verify.set(Some(outcome));
             });
         })
     };
@@ -97,8 +110,10 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
         let progress = progress.clone();
         let outcome = outcome.clone();
         let composition = props.composition.clone();
+        let live = live.clone();
         Callback::from(move |_: MouseEvent| {
-            let token = (*token).clone();
+            let token = token.clone();
+            let live = live.clone();
             let busy = busy.clone();
             let progress = progress.clone();
             let outcome = outcome.clone();
@@ -117,7 +132,7 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                         send(
                             method,
                             &url,
-                            Some(&token),
+                            Some(token.as_str()),
                             Some(&form),
                             move |loaded, total| progress.set(Some((loaded, total))),
                         )
@@ -125,12 +140,12 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                     }
                     Err(e) => Err(format!("could not build the form: {}", describe(&e))),
                 };
-                outcome.set(Some(Outcome::of(
-                    format!("{method} {url}"),
-                    reply,
-                    &sent,
-                    started,
-                )));
+                let answer = Outcome::of(format!("{method} {url}"), reply, &sent, started);
+                // The deployed script changed: its settings must be read again to compare.
+                if answer.succeeded() {
+                    live.dispatch(LiveAction::ForgetDeployed);
+                }
+                outcome.set(Some(answer));
                 busy.set(false);
             });
         })
@@ -152,12 +167,13 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                 <label class="label" for={field_id(AT_TOKEN)}>{ "API token" }</label>
                 <span class="with-button">
                     <input id={field_id(AT_TOKEN)} type="password" autocomplete="off" spellcheck="false"
-                        placeholder="Workers Scripts: Edit" value={(*token).clone()} oninput={on_token} />
+                        placeholder="Workers Scripts: Edit" value={token.as_str().to_string()} oninput={on_token} />
                     <button type="button" id="verify-token" disabled={!can_send || no_token} onclick={on_verify}>{ "Verify token" }</button>
                 </span>
                 <span class="help">{ "Kept in this tab's memory only: never saved, never in the URL or the copied curl." }</span>
                 if let Some(v) = &*verify { { verify_view(v) } }
             </div>
+            <AccountPicker account_id={props.composition.request.account_id.clone()} dispatch={props.dispatch.clone()} />
             <div class="send-row">
                 <button type="button" id="send-request" class="primary" disabled={*busy || blocked_reason.is_some()} onclick={on_send}>
                     { if *busy { "Sending…" } else { "Send" } }

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use serde_json::{Map, Value};
 use yew::Reducible;
 
+use crate::diff::{composition_from_current, resolve, CurrentSettings, Loaded, Resolution};
 use crate::encode::{self, CurlCommand, CurlOptions};
 use crate::model::{
     Binding, BindingKind, Composition, Metadata, Module, ModuleKind, Operation, Target,
@@ -177,6 +178,18 @@ pub enum Action {
     },
     SetBinding(usize, Binding),
     SetCurlPrefix(String),
+    /// Starts the composition from a script's deployed settings ("Load from account"), keeping
+    /// the modules (and entry) when asked. Without modules the request becomes a settings PATCH.
+    LoadDeployed {
+        current: Rc<CurrentSettings>,
+        keep_modules: bool,
+    },
+    /// Drops, keeps or restores a deployed binding the request would remove.
+    Resolve {
+        current: Rc<CurrentSettings>,
+        name: String,
+        how: Resolution,
+    },
     /// Replaces the composition (import).
     Replace(Composition),
     New,
@@ -207,6 +220,17 @@ impl Reducible for AppState {
                 next.notice = None;
             }
             Action::Replace(composition) => next.composition = Rc::new(composition),
+            Action::LoadDeployed {
+                current,
+                keep_modules,
+            } => {
+                let loaded = load_deployed(&self.composition, &current, keep_modules);
+                next.notice = (!loaded.notes.is_empty()).then(|| Notice {
+                    error: false,
+                    text: format!("Loaded from the account. {}", loaded.notes.join(" ")),
+                });
+                next.composition = Rc::new(loaded.composition);
+            }
             action => {
                 let mut c = (*self.composition).clone();
                 apply(&mut c, action);
@@ -301,8 +325,32 @@ fn apply(c: &mut Composition, action: Action) {
                 *slot = binding;
             }
         }
-        Action::SetCurlPrefix(_) | Action::Replace(_) | Action::New | Action::Notify(_) => {}
+        Action::Resolve { current, name, how } => resolve(c, &current, &name, how),
+        Action::SetCurlPrefix(_)
+        | Action::Replace(_)
+        | Action::LoadDeployed { .. }
+        | Action::New
+        | Action::Notify(_) => {}
     }
+}
+
+/// The composition started from deployed settings for the request of `c`; see
+/// [`Action::LoadDeployed`].
+pub fn load_deployed(c: &Composition, current: &CurrentSettings, keep_modules: bool) -> Loaded {
+    let mut request = c.request.clone();
+    if !keep_modules {
+        request.operation = Operation::Settings;
+    } else if request.operation == Operation::Content || request.operation == Operation::Settings {
+        request.operation = Operation::Upload;
+    }
+    let mut loaded = composition_from_current(current, request);
+    if keep_modules {
+        let into = &mut loaded.composition;
+        into.modules = c.modules.clone();
+        into.metadata.main_module = c.metadata.main_module.clone();
+        into.metadata.body_part = c.metadata.body_part.clone();
+    }
+    loaded
 }
 
 fn add_modules(c: &mut Composition, modules: Vec<Module>) {

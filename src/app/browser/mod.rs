@@ -1,5 +1,6 @@
 //! Browser-only pieces, each small and testable in a real browser (`tests/browser.rs`).
 
+pub mod api;
 pub mod clipboard;
 pub mod date;
 pub mod download;

@@ -16,6 +16,14 @@ pub struct Reply {
     pub body: String,
 }
 
+/// What a request carries.
+pub enum Body<'a> {
+    None,
+    Form(&'a FormData),
+    /// A JSON text, sent as `application/json`.
+    Json(&'a str),
+}
+
 /// Sends `method url` with an optional bearer token and multipart body. `on_progress` gets
 /// `(bytes sent, bytes total)` while the body uploads. A network failure is `Err`; any HTTP
 /// status, even an error one, is `Ok`.
@@ -26,6 +34,22 @@ pub async fn send(
     body: Option<&FormData>,
     on_progress: impl Fn(f64, f64) + 'static,
 ) -> Result<Reply, String> {
+    let body = match body {
+        Some(form) => Body::Form(form),
+        None => Body::None,
+    };
+    request(method, url, token, body, &[], on_progress).await
+}
+
+/// Like [`send`], with any [`Body`] and extra request headers.
+pub async fn request(
+    method: &str,
+    url: &str,
+    token: Option<&str>,
+    body: Body<'_>,
+    headers: &[(&str, &str)],
+    on_progress: impl Fn(f64, f64) + 'static,
+) -> Result<Reply, String> {
     let xhr = XmlHttpRequest::new().map_err(|e| describe(&e))?;
     xhr.open_with_async(method, url, true)
         .map_err(|e| describe(&e))?;
@@ -33,6 +57,10 @@ pub async fn send(
         .map_err(|e| describe(&e))?;
     if let Some(token) = token {
         xhr.set_request_header("Authorization", &format!("Bearer {token}"))
+            .map_err(|e| describe(&e))?;
+    }
+    for (name, value) in headers {
+        xhr.set_request_header(name, value)
             .map_err(|e| describe(&e))?;
     }
     let progress = Closure::<dyn Fn(ProgressEvent)>::new(move |e: ProgressEvent| {
@@ -50,8 +78,11 @@ pub async fn send(
         xhr.set_ontimeout(Some(&reject));
     });
     let sent = match body {
-        Some(form) => xhr.send_with_opt_form_data(Some(form)),
-        None => xhr.send(),
+        Body::Form(form) => xhr.send_with_opt_form_data(Some(form)),
+        Body::Json(text) => xhr
+            .set_request_header("Content-Type", "application/json")
+            .and_then(|_| xhr.send_with_opt_str(Some(text))),
+        Body::None => xhr.send(),
     };
     sent.map_err(|e| describe(&e))?;
     let outcome = JsFuture::from(finished).await;

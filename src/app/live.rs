@@ -1,0 +1,197 @@
+//! The live-account session: the API token (in this tab's memory only), the accounts it
+//! reaches, the resource lists read for the pickers (cached per account and kind until
+//! refreshed), and the deployed settings of the script being composed.
+//!
+//! Shared with every panel through a Yew context ([`Live`]); the composition's own state does
+//! not hold any of it, so none of it is ever saved.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::browser::api::{self, Deployed};
+use super::resources::{Account, Resource, ResourceKind};
+use crate::model::{Request, Target};
+
+/// The token, printed as `Token(…)` so it never shows in a debug print.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Token(Rc<str>);
+
+impl Token {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(…)")
+    }
+}
+
+/// Something read from the API: under way, read, or failed with a message.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fetch<T> {
+    Loading,
+    Ready(T),
+    Failed(String),
+}
+
+/// Which list: one kind of resource of one account (and R2 jurisdiction).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ListKey {
+    pub account_id: String,
+    pub kind: ResourceKind,
+    pub jurisdiction: String,
+}
+
+/// Which script the deployed settings belong to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptKey {
+    pub account_id: String,
+    /// Empty for an account Worker.
+    pub dispatch_namespace: String,
+    pub script_name: String,
+}
+
+impl ScriptKey {
+    pub fn of(request: &Request) -> ScriptKey {
+        ScriptKey {
+            account_id: request.account_id.clone(),
+            dispatch_namespace: match request.target {
+                Target::Dispatch => request.dispatch_namespace.clone(),
+                Target::Account => String::new(),
+            },
+            script_name: request.script_name.clone(),
+        }
+    }
+
+    /// Whether the request names a whole script (account, script, namespace when WfP).
+    pub fn is_complete(request: &Request) -> bool {
+        !request.account_id.is_empty()
+            && !request.script_name.is_empty()
+            && (request.target == Target::Account || !request.dispatch_namespace.is_empty())
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LiveState {
+    pub token: Token,
+    /// `None` until the token is verified.
+    pub accounts: Option<Fetch<Vec<Account>>>,
+    pub lists: HashMap<ListKey, Fetch<Vec<Resource>>>,
+    pub deployed: Option<(ScriptKey, Fetch<Deployed>)>,
+}
+
+impl LiveState {
+    /// The deployed settings of the script `request` names, when read.
+    pub fn deployed_for(&self, request: &Request) -> Option<&Fetch<Deployed>> {
+        self.deployed
+            .as_ref()
+            .filter(|(key, _)| *key == ScriptKey::of(request))
+            .map(|(_, fetch)| fetch)
+    }
+
+    /// The current settings of the script `request` names, when it exists and was read.
+    pub fn current_for(&self, request: &Request) -> Option<&crate::diff::CurrentSettings> {
+        match self.deployed_for(request) {
+            Some(Fetch::Ready(Deployed::Found(current))) => Some(current),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LiveAction {
+    /// A new token forgets everything read with the old one.
+    SetToken(String),
+    Accounts(Fetch<Vec<Account>>),
+    List(ListKey, Fetch<Vec<Resource>>),
+    /// A resource just created: added to its cached list.
+    Created(ListKey, Resource),
+    Deployed(ScriptKey, Fetch<Deployed>),
+    /// The script changed (a request was sent): its settings must be read again.
+    ForgetDeployed,
+}
+
+impl Reducible for LiveState {
+    type Action = LiveAction;
+
+    fn reduce(self: Rc<Self>, action: LiveAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            LiveAction::SetToken(token) => {
+                if token.as_str() == self.token.as_str() {
+                    return self;
+                }
+                next = LiveState {
+                    token: Token(token.into()),
+                    ..LiveState::default()
+                };
+            }
+            LiveAction::Accounts(fetch) => next.accounts = Some(fetch),
+            LiveAction::List(key, fetch) => {
+                next.lists.insert(key, fetch);
+            }
+            LiveAction::Created(key, resource) => {
+                if let Some(Fetch::Ready(items)) = next.lists.get_mut(&key) {
+                    items.retain(|r| r.value != resource.value);
+                    items.push(resource);
+                }
+            }
+            LiveAction::Deployed(key, fetch) => next.deployed = Some((key, fetch)),
+            LiveAction::ForgetDeployed => next.deployed = None,
+        }
+        Rc::new(next)
+    }
+}
+
+/// The session handle every panel reads from context.
+pub type Live = UseReducerHandle<LiveState>;
+
+/// Reads the accounts the token reaches.
+pub fn load_accounts(live: &Live) {
+    let token = live.token.clone();
+    let dispatch = live.dispatcher();
+    dispatch.dispatch(LiveAction::Accounts(Fetch::Loading));
+    wasm_bindgen_futures::spawn_local(async move {
+        let fetch = match api::accounts(token.as_str()).await {
+            Ok(accounts) => Fetch::Ready(accounts),
+            Err(e) => Fetch::Failed(e),
+        };
+        dispatch.dispatch(LiveAction::Accounts(fetch));
+    });
+}
+
+/// Reads (or reads again) every page of one resource list.
+pub fn load_list(live: &Live, key: ListKey) {
+    let token = live.token.clone();
+    let dispatch = live.dispatcher();
+    dispatch.dispatch(LiveAction::List(key.clone(), Fetch::Loading));
+    wasm_bindgen_futures::spawn_local(async move {
+        let jurisdiction = (!key.jurisdiction.is_empty()).then_some(key.jurisdiction.as_str());
+        let fetch =
+            match api::list_all(key.kind, &key.account_id, token.as_str(), jurisdiction).await {
+                Ok(items) => Fetch::Ready(items),
+                Err(e) => Fetch::Failed(e),
+            };
+        dispatch.dispatch(LiveAction::List(key, fetch));
+    });
+}
+
+/// Reads the deployed settings of the script `request` names.
+pub fn load_deployed(live: &Live, request: &Request) {
+    let token = live.token.clone();
+    let dispatch = live.dispatcher();
+    let key = ScriptKey::of(request);
+    let request = request.clone();
+    dispatch.dispatch(LiveAction::Deployed(key.clone(), Fetch::Loading));
+    wasm_bindgen_futures::spawn_local(async move {
+        let deployed = api::deployed(&request, token.as_str()).await;
+        dispatch.dispatch(LiveAction::Deployed(key, Fetch::Ready(deployed)));
+    });
+}
