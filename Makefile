@@ -61,9 +61,11 @@ dist: setup-build check-pins
 	cargo fetch --locked
 	trunk build --release
 
-bench: dist
+# Programs that print figures (see the README's performance section); not tests.
+bench: setup-test dist
 	node tests/e2e/bench/bundle-size.mjs
 	node tests/e2e/bench/latency.mjs
+	cargo bench --locked --bench proxy
 
 check-pins:
 	@grep -q '^wasm_bindgen = "$(WASM_BINDGEN_VERSION)"$$' Trunk.toml || \
