@@ -197,10 +197,12 @@ fn field_control(
                 let text = input_text(&e);
                 match text.trim() {
                     "" => emit(None),
-                    t => match serde_json::from_str::<Value>(t) {
-                        Ok(v) => emit(Some(v)),
-                        Err(_) => {} // kept in the input until it parses
-                    },
+                    // Text that does not parse yet stays in the input until it does.
+                    t => {
+                        if let Ok(v) = serde_json::from_str::<Value>(t) {
+                            emit(Some(v))
+                        }
+                    }
                 }
             });
             html! { <input id={id.clone()} type="password" autocomplete="new-password" spellcheck="false" value={shown} {oninput} /> }

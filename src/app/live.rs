@@ -99,7 +99,7 @@ impl LiveState {
     /// The current settings of the script `request` names, when it exists and was read.
     pub fn current_for(&self, request: &Request) -> Option<&crate::diff::CurrentSettings> {
         match self.deployed_for(request) {
-            Some(Fetch::Ready(Deployed::Found(current))) => Some(current),
+            Some(Fetch::Ready(Deployed::Found(current))) => Some(current.as_ref()),
             _ => None,
         }
     }

@@ -97,7 +97,7 @@ pub async fn accounts(token: &str) -> Result<Vec<Account>, String> {
 /// What reading a script's settings found.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Deployed {
-    Found(CurrentSettings),
+    Found(Box<CurrentSettings>),
     /// 404 or code 10007: the script does not exist yet.
     Missing,
     Failed(String),
@@ -135,7 +135,7 @@ pub fn read_deployed(reply: &Reply) -> Deployed {
     match envelope {
         Some(envelope) if success && (200..300).contains(&reply.status) => {
             match CurrentSettings::parse(&envelope) {
-                Ok(current) => Deployed::Found(current),
+                Ok(current) => Deployed::Found(Box::new(current)),
                 Err(e) => Deployed::Failed(e),
             }
         }
