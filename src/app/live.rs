@@ -114,8 +114,6 @@ pub enum LiveAction {
     /// A resource just created: added to its cached list.
     Created(ListKey, Resource),
     Deployed(ScriptKey, Fetch<Deployed>),
-    /// The script changed (a request was sent): its settings must be read again.
-    ForgetDeployed,
 }
 
 impl Reducible for LiveState {
@@ -144,7 +142,6 @@ impl Reducible for LiveState {
                 }
             }
             LiveAction::Deployed(key, fetch) => next.deployed = Some((key, fetch)),
-            LiveAction::ForgetDeployed => next.deployed = None,
         }
         Rc::new(next)
     }

@@ -15,7 +15,7 @@ use super::browser::xhr::{send, Reply};
 use super::fields::input_text;
 use super::ids::field_id;
 use super::json_view::JsonView;
-use super::live::{load_accounts, Live, LiveAction};
+use super::live::{load_accounts, load_deployed, Live, LiveAction};
 use super::state::AppState;
 use super::upstream::Upstream;
 use crate::encode;
@@ -141,9 +141,10 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                     Err(e) => Err(format!("could not build the form: {}", describe(&e))),
                 };
                 let answer = Outcome::of(format!("{method} {url}"), reply, &sent, started);
-                // The deployed script changed: its settings must be read again to compare.
-                if answer.succeeded() {
-                    live.dispatch(LiveAction::ForgetDeployed);
+                // The deployed script changed: when it was being compared, read it again so
+                // the diff shows the new state.
+                if answer.succeeded() && live.deployed_for(&sent.request).is_some() {
+                    load_deployed(&live, &sent.request);
                 }
                 outcome.set(Some(answer));
                 busy.set(false);

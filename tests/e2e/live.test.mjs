@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import {
-  addBinding, enterToken, field, fieldId, openApp, pickModuleFiles, previewJson, send, setField,
+  addBinding, enterToken, field, fieldId, openApp, pickModuleFiles, previewJson, requestLine, send, setField,
   storageText, waitFor, waitForPreview, waitUntilReady,
 } from "./lib/app.mjs";
 import { api, scriptSettings } from "./lib/api.mjs";
@@ -134,6 +134,8 @@ describe("live account: pickers, load, diff", () => {
     const response = await send(page);
     assert.ok(response.success, JSON.stringify(response));
     assert.match(response.request, /^PATCH .*\/workers\/scripts\/e2e-live-counter\/settings$/);
+    // The comparison is read again after the send: nothing left to change.
+    await page.waitForSelector("#diff-empty");
     const settings = await scriptSettings(server.origin, TOKEN, SCRIPT);
     assert.deepEqual(settings.bindings, [
       { type: "kv_namespace", name: "USER_KV", namespace_id: kvId },
@@ -166,6 +168,18 @@ describe("live account: pickers, load, diff", () => {
       { type: "r2_bucket", name: "FILES", bucket_name: "e2e-live-files" },
       { type: "kv_namespace", name: "USER_KV", namespace_id: kvId },
     ]);
+  });
+
+  it("the request bar's dispatch namespace is picked (and created) from the account too", async () => {
+    await page.selectOption(field("request.target"), "dispatch");
+    await createFromPicker(page, "request.dispatch_namespace", "e2e-live-platform");
+    assert.equal(await page.inputValue(field("request.dispatch_namespace")), "e2e-live-platform");
+    assert.match(await requestLine(page), /\/workers\/dispatch\/namespaces\/e2e-live-platform\/scripts\/e2e-live-counter$/);
+    // No user Worker of that name exists in the new namespace: nothing to compare.
+    await page.click("#load-deployed");
+    await page.waitForSelector("#deployed-missing");
+    await shot(page, "live-05-dispatch-namespace-picked");
+    await page.selectOption(field("request.target"), "account");
   });
 
   it("a list that fails shows why inline, and the id can still be typed", async () => {
