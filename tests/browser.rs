@@ -474,6 +474,33 @@ fn list_pages_are_followed_until_the_last() {
             value: "u-1".into()
         }]
     );
+    // Lists that give only total_count (or nothing) are still followed to their end.
+    let counted = |page: u32| {
+        json!({"success": true, "result": [{"uuid": format!("u{page}"), "name": "db"}],
+            "result_info": {"page": page, "per_page": 1, "count": 1, "total_count": 2}})
+        .to_string()
+    };
+    assert_eq!(
+        ResourceKind::D1.parse_page(&counted(1), 1).unwrap().next,
+        Some(Next::Page(2))
+    );
+    assert_eq!(
+        ResourceKind::D1.parse_page(&counted(2), 2).unwrap().next,
+        None
+    );
+    let full: Vec<Value> = (0..50)
+        .map(|i| json!({"queue_name": format!("q{i}")}))
+        .collect();
+    let full = json!({"success": true, "result": full}).to_string();
+    assert_eq!(
+        ResourceKind::Queue.parse_page(&full, 1).unwrap().next,
+        Some(Next::Page(2))
+    );
+    let short = json!({"success": true, "result": [{"queue_name": "q"}]}).to_string();
+    assert_eq!(
+        ResourceKind::Queue.parse_page(&short, 2).unwrap().next,
+        None
+    );
     let ns = json!({"success": true, "result": [{"namespace_id": "x", "namespace_name": "prod"}]});
     let page = ResourceKind::DispatchNamespace
         .parse_page(&ns.to_string(), 1)

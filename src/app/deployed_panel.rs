@@ -155,13 +155,7 @@ fn change_line(
     current: &Rc<CurrentSettings>,
     dispatch: &UseReducerDispatcher<AppState>,
 ) -> Html {
-    let kind = format!("{:?}", change.change);
-    let kind = kind
-        .split([' ', '{'])
-        .next()
-        .unwrap_or_default()
-        .to_lowercase();
-    let kind_attr = kind.clone();
+    let kind = change_class(&change.change);
     let choice = |how: Resolution, label: &'static str, title: &'static str| {
         let dispatch = dispatch.clone();
         let current = current.clone();
@@ -176,7 +170,7 @@ fn change_line(
         html! { <button type="button" class="small" data-resolve={label.to_lowercase()} {title} {onclick}>{ label }</button> }
     };
     html! {
-        <li class={classes!("diff-line", kind.clone())} data-name={change.name.clone()} data-change={kind_attr}>
+        <li class={classes!("diff-line", kind)} data-name={change.name.clone()} data-change={kind}>
             <span>{ change.describe() }</span>
             if undoable(change) {
                 <span class="resolve">{ choice(Resolution::Drop, "Drop", "Let the request remove it after all") }</span>
@@ -198,4 +192,18 @@ fn undoable(change: &BindingChange) -> bool {
         change.change,
         Change::KeptByType | Change::KeptBare | Change::Inherited { old_name: None }
     )
+}
+
+/// The class (and `data-change`) of a diff line.
+fn change_class(change: &Change) -> &'static str {
+    match change {
+        Change::Added => "added",
+        Change::Removed => "removed",
+        Change::Changed { .. } => "changed",
+        Change::Unchanged => "unchanged",
+        Change::KeptByType => "kept-by-type",
+        Change::Inherited { .. } => "inherited",
+        Change::KeptBare => "kept-bare",
+        Change::InheritMissing { .. } => "inherit-missing",
+    }
 }

@@ -161,9 +161,7 @@ impl ResourceKind {
                     .as_array()
                     .cloned()
                     .ok_or_else(|| "the answer's result is not a list".to_string())?;
-                let more = envelope_info(body)
-                    .and_then(|info| info.get("total_pages").and_then(Value::as_u64))
-                    .is_some_and(|pages| u64::from(page) < pages);
+                let more = more_pages(envelope_info(body).as_ref(), page, items.len());
                 (items, more.then_some(Next::Page(page + 1)))
             }
         };
@@ -236,10 +234,23 @@ pub fn parse_accounts(body: &str, page: u32) -> Result<(Vec<Account>, bool), Str
             Some(Account { id, name })
         })
         .collect();
-    let more = envelope_info(body)
-        .and_then(|info| info.get("total_pages").and_then(Value::as_u64))
-        .is_some_and(|pages| u64::from(page) < pages);
+    let more = more_pages(envelope_info(body).as_ref(), page, items.len());
     Ok((accounts, more))
+}
+
+/// Whether pages follow page `page` (which held `count` items): from `total_pages`, else from
+/// `total_count` and `per_page` (some lists give only those), else when the page was full.
+fn more_pages(info: Option<&Value>, page: u32, count: usize) -> bool {
+    let number = |key: &str| info.and_then(|i| i.get(key)).and_then(Value::as_u64);
+    let page = u64::from(page);
+    if let Some(pages) = number("total_pages") {
+        return page < pages;
+    }
+    let per_page = number("per_page").unwrap_or(u64::from(PER_PAGE));
+    match number("total_count") {
+        Some(total) => page.saturating_mul(per_page) < total,
+        None => count > 0 && count as u64 >= per_page,
+    }
 }
 
 /// Only the items whose label or value contains `search` (case-insensitive).
