@@ -15,7 +15,7 @@ use super::browser::xhr::{send, Reply};
 use super::fields::input_text;
 use super::ids::field_id;
 use super::json_view::JsonView;
-use super::live::{load_accounts, load_deployed, Live, LiveAction};
+use super::live::{load_accounts, load_deployed, Live, LiveAction, ScriptKey};
 use super::state::AppState;
 use super::upstream::Upstream;
 use crate::encode;
@@ -96,9 +96,13 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                 let url = format!("{API_PREFIX}/user/tokens/verify");
                 let reply = send("GET", &url, Some(token.as_str()), None, |_, _| {}).await;
                 let outcome = Outcome::of(format!("GET {url}"), reply, &composition, started);
-                // A verified token next lists the accounts it reaches, for the chooser.
+                // A verified token next lists the accounts it reaches, for the chooser, and
+                // reads the target script's settings so the diff is there before Send.
                 if outcome.succeeded() {
                     load_accounts(&live);
+                    if ScriptKey::is_complete(&composition.request) {
+                        load_deployed(&live, &composition.request);
+                    }
                 }
                 verify.set(Some(outcome));
             });
