@@ -166,7 +166,7 @@ pub fn ResourcePicker(props: &ResourcePickerProps) -> Html {
             <form class="picker-create" onsubmit={on_create}>
                 <input id={format!("{base}-new")} type="text" spellcheck="false" autocomplete="off"
                     aria-label={format!("Name of the new {}", props.kind.singular())}
-                    placeholder={format!("new {} name", props.kind.singular())} value={(*new_name).clone()} oninput={on_name} />
+                    placeholder="New name" value={(*new_name).clone()} oninput={on_name} />
                 <button type="submit" class="small" id={format!("{base}-create")} disabled={*busy}>
                     { if *busy { "Creating…" } else { "Create" } }</button>
                 { match &*creating {
@@ -183,7 +183,7 @@ pub fn ResourcePicker(props: &ResourcePickerProps) -> Html {
             { toggle }
             <div class="picker-panel" id={format!("{base}-panel")}>
                 <div class="picker-tools">
-                    <input type="search" id={format!("{base}-search")} placeholder={format!("Search {plural}")}
+                    <input type="search" id={format!("{base}-search")} placeholder="Search"
                         aria-label={format!("Search {plural}")} value={(*search).clone()} oninput={on_search} />
                     <button type="button" class="small" id={format!("{base}-refresh")} onclick={on_refresh}
                         title="Read the list again">{ "Refresh" }</button>
