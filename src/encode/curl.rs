@@ -55,6 +55,11 @@ pub struct CurlCommand {
 /// The curl command sending `c`, reading module files relative to the current folder (or
 /// below `o.file_prefix`).
 pub fn command(c: &Composition, o: &CurlOptions) -> CurlCommand {
+    command_with_json(c, o, &super::json::compact(c))
+}
+
+/// [`command`] with the compact wire JSON already computed (see [`super::preview`]).
+pub fn command_with_json(c: &Composition, o: &CurlOptions, compact_json: &str) -> CurlCommand {
     let notes = problems(c, o);
     let operation = c.request.operation;
 
@@ -87,7 +92,7 @@ pub fn command(c: &Composition, o: &CurlOptions) -> CurlCommand {
     // One argument per line; the here-document body follows the last one.
     text.push_str(&arguments.join(" \\\n  "));
     text.push('\n');
-    text.push_str(&super::json::compact(c));
+    text.push_str(compact_json);
     text.push('\n');
     text.push_str(HEREDOC_DELIMITER);
     text.push('\n');

@@ -6,7 +6,9 @@
 pub mod curl;
 pub mod json;
 pub mod multipart;
+pub mod preview;
 
 pub use curl::{command, CurlCommand, CurlOptions};
 pub use json::{compact, dropped_fields, pretty, wire_metadata};
-pub use multipart::{body, content_type_header, parts, Part, DEFAULT_BOUNDARY};
+pub use multipart::{body, content_type_header, heads, parts, Part, PartHead, DEFAULT_BOUNDARY};
+pub use preview::{preview, Preview};

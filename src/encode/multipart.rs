@@ -30,25 +30,50 @@ impl Part {
     }
 }
 
+/// A part without its body: what a preview lists.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartHead {
+    pub name: String,
+    pub filename: Option<String>,
+    pub content_type: Option<String>,
+    pub size: usize,
+}
+
 /// The parts of `c` in wire order: the JSON part (`metadata`, or `settings` for a PATCH), then,
 /// when the endpoint takes code, every module with filename = part name.
 pub fn parts(c: &Composition) -> Vec<Part> {
+    let json = super::json::compact(c).into_bytes();
+    let mut bodies = std::iter::once(json).chain(c.modules.iter().map(|m| m.bytes.clone()));
+    heads(c, 0)
+        .into_iter()
+        .map(|head| Part {
+            name: head.name,
+            filename: head.filename,
+            content_type: head.content_type,
+            body: bodies.next().unwrap_or_default(),
+        })
+        .collect()
+}
+
+/// The same parts as [`parts`] without copying any body; `json_size` is the length of the
+/// compact wire JSON (see [`super::json::compact`]).
+pub fn heads(c: &Composition, json_size: usize) -> Vec<PartHead> {
     let operation = c.request.operation;
-    let mut parts = vec![Part {
+    let mut heads = vec![PartHead {
         name: operation.json_part_name().to_string(),
         filename: None,
         content_type: Some("application/json".to_string()),
-        body: super::json::compact(c).into_bytes(),
+        size: json_size,
     }];
     if operation.sends_modules() {
-        parts.extend(c.modules.iter().map(|module| Part {
+        heads.extend(c.modules.iter().map(|module| PartHead {
             name: module.name.clone(),
             filename: Some(module.name.clone()),
             content_type: Some(module.content_type().to_string()),
-            body: module.bytes.clone(),
+            size: module.bytes.len(),
         }));
     }
-    parts
+    heads
 }
 
 /// Encodes `parts` with CRLF line endings, closing with `--boundary--\r\n`.
