@@ -188,7 +188,8 @@ fn field_control(
                 Callback::from(move |e: InputEvent| emit(string_or_empty(input_text(&e))));
             html! {
                 <input id={id.clone()} type={if secret { "password" } else { "text" }} spellcheck="false"
-                    autocomplete={if secret { "new-password" } else { "off" }} value={as_text()} {oninput} />
+                    autocomplete={if secret { "new-password" } else { "off" }} value={as_text()} {oninput}
+                    placeholder={secret.then_some("Empty on a settings PATCH: the deployed value is kept")} />
             }
         }
         Input::SecretJson => {
