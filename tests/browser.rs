@@ -381,7 +381,7 @@ fn sizes_and_word_lists_read_naturally() {
 
 use bindery::app::browser::api::{read_deployed, settings_url, Deployed};
 use bindery::app::browser::xhr::Reply;
-use bindery::app::live::{ListKey, LiveAction, LiveState, ScriptKey};
+use bindery::app::live::{ListKey, LiveAction, LiveState, ScriptKey, Token};
 use bindery::app::resources::{matching, parse_accounts, Next, Resource, ResourceKind};
 use bindery::diff::{CurrentSettings, Resolution};
 use bindery::model::{Operation, Target};
@@ -646,6 +646,24 @@ fn the_live_session_forgets_everything_with_a_new_token() {
     assert!(Rc::ptr_eq(&live, &same));
     let live = live.reduce(LiveAction::SetToken("t2".into()));
     assert!(live.lists.is_empty() && live.deployed.is_none() && live.accounts.is_none());
+
+    // An answer read with the old token arrives late: dropped. One for the current token: kept.
+    let accounts = |id: &str| {
+        let list = vec![bindery::app::resources::Account {
+            id: id.into(),
+            name: id.into(),
+        }];
+        Box::new(LiveAction::Accounts(bindery::app::live::Fetch::Ready(list)))
+    };
+    let live = live.reduce(LiveAction::Answered(Token::new("t1"), accounts("old")));
+    assert!(
+        live.accounts.is_none(),
+        "an answer for an old token was applied"
+    );
+    let live = live.reduce(LiveAction::Answered(Token::new("t2"), accounts("new")));
+    assert!(
+        matches!(&live.accounts, Some(bindery::app::live::Fetch::Ready(list)) if list[0].id == "new")
+    );
 }
 
 #[wasm_bindgen_test]

@@ -19,6 +19,10 @@ use crate::model::{Request, Target};
 pub struct Token(Rc<str>);
 
 impl Token {
+    pub fn new(token: &str) -> Token {
+        Token(token.into())
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -114,6 +118,9 @@ pub enum LiveAction {
     /// A resource just created: added to its cached list.
     Created(ListKey, Resource),
     Deployed(ScriptKey, Fetch<Deployed>),
+    /// An answer to a request made with `token`: applied only while that token is still the
+    /// one entered (an answer read with an old token is dropped).
+    Answered(Token, Box<LiveAction>),
 }
 
 impl Reducible for LiveState {
@@ -142,6 +149,13 @@ impl Reducible for LiveState {
                 }
             }
             LiveAction::Deployed(key, fetch) => next.deployed = Some((key, fetch)),
+            LiveAction::Answered(token, action) => {
+                return if token == self.token {
+                    self.reduce(*action)
+                } else {
+                    self
+                };
+            }
         }
         Rc::new(next)
     }
@@ -160,7 +174,10 @@ pub fn load_accounts(live: &Live) {
             Ok(accounts) => Fetch::Ready(accounts),
             Err(e) => Fetch::Failed(e),
         };
-        dispatch.dispatch(LiveAction::Accounts(fetch));
+        dispatch.dispatch(LiveAction::Answered(
+            token,
+            Box::new(LiveAction::Accounts(fetch)),
+        ));
     });
 }
 
@@ -176,7 +193,10 @@ pub fn load_list(live: &Live, key: ListKey) {
                 Ok(items) => Fetch::Ready(items),
                 Err(e) => Fetch::Failed(e),
             };
-        dispatch.dispatch(LiveAction::List(key, fetch));
+        dispatch.dispatch(LiveAction::Answered(
+            token,
+            Box::new(LiveAction::List(key, fetch)),
+        ));
     });
 }
 
@@ -189,6 +209,7 @@ pub fn load_deployed(live: &Live, request: &Request) {
     dispatch.dispatch(LiveAction::Deployed(key.clone(), Fetch::Loading));
     wasm_bindgen_futures::spawn_local(async move {
         let deployed = api::deployed(&request, token.as_str()).await;
-        dispatch.dispatch(LiveAction::Deployed(key, Fetch::Ready(deployed)));
+        let answer = LiveAction::Deployed(key, Fetch::Ready(deployed));
+        dispatch.dispatch(LiveAction::Answered(token, Box::new(answer)));
     });
 }

@@ -154,7 +154,8 @@ pub fn ResourcePicker(props: &ResourcePickerProps) -> Html {
                             creating.set(Some(Ok(format!("Created {}.", resource.label))));
                             on_pick.emit(resource.value.clone());
                             new_name.set(String::new());
-                            live.dispatch(LiveAction::Created(key, resource));
+                            let created = Box::new(LiveAction::Created(key, resource));
+                            live.dispatch(LiveAction::Answered(token, created));
                         }
                         Err(message) => creating.set(Some(Err(message))),
                     }
