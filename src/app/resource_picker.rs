@@ -57,7 +57,7 @@ pub fn ResourcePicker(props: &ResourcePickerProps) -> Html {
         })
     };
     let toggle = html! {
-        <button type="button" class="small picker-toggle" id={base.clone()} aria-expanded={(*open).to_string()}
+        <button type="button" class="small picker-toggle" id={base.clone()} aria-expanded={(*open).to_string()} aria-controls={format!("{base}-panel")}
             onclick={on_toggle}>{ if *open { "Close list".to_string() } else { format!("Choose from account ({plural})…") } }</button>
     };
     if !*open {
