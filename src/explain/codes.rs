@@ -83,8 +83,9 @@ pub fn explain(code: i64, message: &str, composition: &Composition) -> (String, 
             Some(entry_field(composition)),
         ),
         10000 => (
-            "The token is valid but not allowed to do this: give it the Workers Scripts: Edit \
-             permission on this account, or check that the account id is the one the token is for."
+            "The API refused the token for this request: it may be unknown or malformed (paste \
+             it again and use \"Verify token\"), or valid but without the Workers Scripts: Edit \
+             permission for this account (or made for another account: check the account id)."
                 .into(),
             Some(AT_TOKEN.into()),
         ),

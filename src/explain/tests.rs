@@ -130,10 +130,15 @@ fn import_in_a_script_points_at_the_part_kind() {
 #[test]
 fn auth_and_account_errors() {
     let c = composition();
-    assert_eq!(
-        one(10000, "Authentication error", &c).at.as_deref(),
-        Some(AT_TOKEN)
-    );
+    let refused = one(10000, "Authentication error", &c);
+    assert_eq!(refused.at.as_deref(), Some(AT_TOKEN));
+    // 10000 also answers an unknown or malformed token, not only a valid one lacking rights.
+    assert!(refused.explanation.contains("unknown or malformed"));
+    assert!(refused.explanation.contains("Workers Scripts: Edit"));
+    assert!(!refused.explanation.contains("token is valid but"));
+    assert!(one(9106, "Missing X-Auth-Key", &c)
+        .explanation
+        .starts_with("Authentication failed"));
     assert_eq!(
         one(
             9106,
