@@ -27,6 +27,9 @@ pub fn FindingsPanel(props: &FindingsPanelProps) -> Html {
                 <span class={classes!("count", (errors > 0).then_some("error"))} data-testid="error-count">{ format!("{errors} errors") }</span>
                 <span class={classes!("count", (warnings > 0).then_some("warning"))}>{ format!("{warnings} warnings") }</span>
             </h2>
+            // A box of constant height with its own scroll: findings coming and going while
+            // one types must not push the panels below it.
+            <div class="findings-body" id="findings-body">
             if props.findings.is_empty() {
                 <p class="ok">{ "No problems found." }</p>
             } else {
@@ -46,6 +49,7 @@ pub fn FindingsPanel(props: &FindingsPanelProps) -> Html {
                     }) }
                 </ul>
             }
+            </div>
         </section>
     }
 }

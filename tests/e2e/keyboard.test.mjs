@@ -109,12 +109,23 @@ describe("keyboard", () => {
       await page.keyboard.press("Backspace");
       await page.evaluate(() => (window.__layoutShift = 0));
       const tops = [];
+      const sendTops = [];
       for (const ch of text) {
         await page.keyboard.type(ch);
-        tops.push(await page.$eval(field(at), (el) =>
-          new Promise((r) => requestAnimationFrame(() => r(el.getBoundingClientRect().top + window.scrollY)))));
+        const [top, sendTop] = await page.$eval(field(at), (el) =>
+          new Promise((r) => requestAnimationFrame(() => r([
+            el.getBoundingClientRect().top + window.scrollY,
+            // Its place in the side column's layout (whatever that column is scrolled to).
+            document.querySelector("#send").getBoundingClientRect().top
+              - document.querySelector(".side").getBoundingClientRect().top
+              + document.querySelector(".side").scrollTop,
+          ]))));
+        tops.push(top);
+        sendTops.push(sendTop);
       }
       assert.equal(Math.max(...tops) - Math.min(...tops), 0, `${at} moved while typing`);
+      // Findings come and go as one types: the Checks panel must not push Send and Preview.
+      assert.equal(Math.max(...sendTops) - Math.min(...sendTops), 0, `the Send panel moved while typing into ${at}`);
       // Web Vitals call a cumulative layout shift under 0.1 good.
       const shift = await page.evaluate(() => window.__layoutShift);
       assert.ok(shift < 0.1, `typing into ${at} shifted the page by ${shift.toFixed(3)}`);
