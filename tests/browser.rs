@@ -746,3 +746,84 @@ fn the_diff_resolutions_update_the_composition_and_preview() {
         "a secret is inherited, never empty"
     );
 }
+
+#[wasm_bindgen_test]
+fn the_preview_masks_secrets_but_the_wire_json_keeps_them() {
+    use bindery::app::state::{masked_metadata, SECRET_MASK};
+    let mut c = sample();
+    c.metadata.bindings.truncate(1);
+    assert_eq!(masked_metadata(&c), None, "nothing to mask without secrets");
+    c.metadata.bindings = vec![
+        Binding::new(
+            "API_KEY",
+            BindingKind::SecretText {
+                text: "hunter2-secret".into(),
+            },
+        ),
+        Binding::from_json(
+            json!({"type": "secret_key", "name": "SIGNING", "format": "raw",
+                   "algorithm": {"name": "HMAC", "hash": "SHA-256"}, "usages": ["sign"],
+                   "key_base64": "c2VjcmV0LWtleS1ieXRlcw=="})
+            .as_object()
+            .unwrap()
+            .clone(),
+        )
+        .unwrap(),
+        Binding::new(
+            "EMPTY",
+            BindingKind::SecretText {
+                text: String::new(),
+            },
+        ),
+    ];
+    let state = AppState::new(c.clone(), "2025-01-15");
+    let d = &state.derived;
+    assert_eq!(
+        d.metadata_pretty.as_str(),
+        encode::pretty(&c),
+        "the real wire JSON"
+    );
+    assert!(
+        d.curl_text.contains("hunter2-secret"),
+        "the curl keeps the value"
+    );
+    let masked = d.metadata_masked.as_deref().expect("a masked display");
+    assert!(!masked.contains("hunter2-secret") && !masked.contains("c2VjcmV0"));
+    // Everything but the secret values is the wire JSON.
+    let mut expected: Value = serde_json::from_str(&d.metadata_pretty).unwrap();
+    expected["bindings"][0]["text"] = json!(SECRET_MASK);
+    expected["bindings"][1]["key_base64"] = json!(SECRET_MASK);
+    assert_eq!(serde_json::from_str::<Value>(masked).unwrap(), expected);
+    assert_eq!(
+        serde_json::to_string_pretty(&expected).unwrap(),
+        masked,
+        "same order and layout as the wire JSON"
+    );
+}
+
+#[wasm_bindgen_test]
+fn api_errors_show_under_fields_until_the_composition_changes() {
+    use bindery::rules::{Finding, Level};
+    let state = Rc::new(AppState::new(sample(), "2025-01-15"));
+    let rules = state.derived.findings.len();
+    let api = Finding {
+        level: Level::Error,
+        rule: "api-error",
+        at: "metadata.main_module".into(),
+        message: "API error 10021: no such module".into(),
+    };
+    let state = state.reduce(Action::ApiFindings(vec![api.clone()]));
+    assert_eq!(state.field_findings.len(), rules + 1);
+    assert_eq!(state.field_findings.last(), Some(&api));
+    assert_eq!(
+        state.derived.findings.len(),
+        rules,
+        "the checks list keeps rule findings only"
+    );
+    // A new response replaces them; a change to the composition drops them.
+    let state = state.reduce(Action::ApiFindings(vec![api.clone(), api]));
+    assert_eq!(state.field_findings.len(), rules + 2);
+    let state = state.reduce(Action::SetScriptName("other".into()));
+    assert!(state.api_findings.is_empty());
+    assert_eq!(state.field_findings, state.derived.findings);
+}

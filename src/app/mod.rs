@@ -131,12 +131,15 @@ pub fn App() -> Html {
             }
         })
     };
+    use_fading(state.notice.clone(), dispatch.clone());
     let dismiss = {
         let dispatch = dispatch.clone();
         Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Notify(None)))
     };
     let c = &state.composition;
     let d = &state.derived;
+    // Under each field: the rule findings and the API's errors from the last Send.
+    let notes = &state.field_findings;
     html! {
         <ContextProvider<Live> context={live.clone()}>
         <div class={classes!("app", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
@@ -153,21 +156,21 @@ pub fn App() -> Html {
                 <FileMenu composition={c.clone()} dispatch={dispatch.clone()} />
             </header>
             if let Some(notice) = &state.notice {
-                <div id="notice" class={classes!("notice", notice.error.then_some("error"))} role="status">
+                <div id="notice" class={classes!("notice", if notice.error { "error" } else { "fading" })} role="status">
                     <span>{ &notice.text }</span>
                     <button type="button" class="icon" aria-label="Dismiss" onclick={dismiss}>{ "✕" }</button>
                 </div>
             }
             <main class="columns">
                 <div class="compose">
-                    <RequestBar request={c.request.clone()} findings={d.findings.clone()} dispatch={dispatch.clone()}>
+                    <RequestBar request={c.request.clone()} findings={notes.clone()} dispatch={dispatch.clone()}>
                         <OperationHint composition={Shared(c.clone())} dispatch={dispatch.clone()} />
                     </RequestBar>
                     <ModulesPanel modules={ModuleSummary::of(&c.modules)} metadata_entry={ModulesPanelProps::entry_of(&c.metadata)}
-                        sends_modules={c.request.operation.sends_modules()} findings={d.findings.clone()} dispatch={dispatch.clone()} />
+                        sends_modules={c.request.operation.sends_modules()} findings={notes.clone()} dispatch={dispatch.clone()} />
                     <MetadataPanel composition={Shared(c.clone())} today={state.today.clone()}
-                        findings={d.findings.clone()} dispatch={dispatch.clone()} />
-                    <BindingsPanel composition={Shared(c.clone())} findings={d.findings.clone()} dispatch={dispatch.clone()} />
+                        findings={notes.clone()} dispatch={dispatch.clone()} />
+                    <BindingsPanel composition={Shared(c.clone())} findings={notes.clone()} dispatch={dispatch.clone()} />
                 </div>
                 <aside class="side">
                     <FindingsPanel findings={d.findings.clone()} />
@@ -182,6 +185,24 @@ pub fn App() -> Html {
         </div>
         </ContextProvider<Live>>
     }
+}
+
+/// How long a notice that is not an error stays (the stylesheet fades it out over this time).
+const NOTICE_MS: u32 = 5000;
+
+/// Removes a notice that is not an error a few seconds after it appears; a newer notice, or
+/// a dismissal, cancels the pending removal.
+#[hook]
+fn use_fading(notice: Option<Notice>, dispatch: UseReducerDispatcher<AppState>) {
+    use_effect_with(notice, move |notice| {
+        let timeout = notice.as_ref().filter(|n| !n.error).map(|_| {
+            gloo_timers::callback::Timeout::new(NOTICE_MS, move || {
+                dispatch.dispatch(Action::Notify(None))
+            })
+        });
+        // Dropping the timeout cancels it.
+        move || drop(timeout)
+    });
 }
 
 /// Saves every change (redacted) shortly after it happens, coalescing bursts of typing, and

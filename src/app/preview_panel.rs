@@ -1,12 +1,13 @@
 //! The preview: request line, metadata JSON, multipart parts and the curl command, exactly as
-//! the `encode` module renders them.
+//! the `encode` module renders them. Secret values are masked in the displayed JSON unless
+//! "Show secrets" is on; "Copy JSON" and the curl always carry the real values.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
 use super::copy_button::CopyButton;
-use super::fields::{input_text, size_text};
+use super::fields::{checked, input_text, size_text};
 use super::json_view::JsonView;
 use super::state::{Action, AppState, Derived};
 
@@ -21,6 +22,15 @@ pub struct PreviewPanelProps {
 #[component]
 pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
     let d = &props.derived;
+    let show_secrets = use_state(|| false);
+    let on_show_secrets = {
+        let show_secrets = show_secrets.clone();
+        Callback::from(move |e: Event| show_secrets.set(checked(&e)))
+    };
+    let shown_json = match &d.metadata_masked {
+        Some(masked) if !*show_secrets => masked.clone(),
+        _ => d.metadata_pretty.clone(),
+    };
     let on_prefix = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: InputEvent| {
@@ -36,9 +46,15 @@ pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
             <div class="block">
                 <div class="block-head">
                     <h3>{ format!("Part `{}` (JSON)", props.json_part_name) }</h3>
+                    if d.metadata_masked.is_some() {
+                        <label class="check small">
+                            <input id="show-secrets" type="checkbox" checked={*show_secrets} onchange={on_show_secrets} />
+                            { "Show secrets" }
+                        </label>
+                    }
                     <CopyButton id="copy-json" text={d.metadata_pretty.clone()} label="Copy JSON" />
                 </div>
-                <JsonView id="metadata-json" text={d.metadata_pretty.clone()} />
+                <JsonView id="metadata-json" text={shown_json} />
             </div>
             <div class="block">
                 <h3>{ "Multipart parts" }</h3>

@@ -15,13 +15,13 @@ use super::browser::xhr::{send, Reply};
 use super::fields::input_text;
 use super::ids::field_id;
 use super::json_view::JsonView;
-use super::live::{load_accounts, load_deployed, Live, LiveAction, ScriptKey};
-use super::state::AppState;
+use super::live::{load_accounts, load_deployed, Live, LiveAction, ScriptKey, Token};
+use super::state::{Action, AppState};
 use super::upstream::Upstream;
 use crate::encode;
 use crate::explain::{explain_response, Envelope, Explanation, AT_TOKEN};
 use crate::model::Composition;
-use crate::rules::{has_errors, Finding};
+use crate::rules::{has_errors, Finding, Level};
 
 #[derive(Clone, Debug, PartialEq)]
 struct Outcome {
@@ -56,6 +56,24 @@ impl Outcome {
             elapsed_ms: now_ms() - started,
         }
     }
+
+    /// The API's errors that concern a field of the composition, as findings to show under
+    /// those fields (the token's own field is in this panel and shows them already).
+    fn field_findings(&self) -> Vec<Finding> {
+        self.explanations
+            .iter()
+            .filter_map(|e| {
+                let at = e.at.clone().filter(|at| at != AT_TOKEN)?;
+                let code = e.code.map(|c| format!(" {c}")).unwrap_or_default();
+                Some(Finding {
+                    level: Level::Error,
+                    rule: "api-error",
+                    at,
+                    message: format!("API error{code}: {}", e.explanation),
+                })
+            })
+            .collect()
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -72,7 +90,9 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
     let token = live.token.clone();
     let busy = use_state(|| false);
     let progress = use_state(|| None::<(f64, f64)>);
-    let verify = use_state(|| None::<Outcome>);
+    // The answer to "Verify token" with the token it was about: shown only while that token is
+    // still the one entered.
+    let verify = use_state(|| None::<(Token, Outcome)>);
     let outcome = use_state(|| None::<Outcome>);
 
     let on_token = {
@@ -104,7 +124,7 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                         load_deployed(&live, &composition.request);
                     }
                 }
-                verify.set(Some(outcome));
+                verify.set(Some((token, outcome)));
             });
         })
     };
@@ -115,9 +135,11 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
         let outcome = outcome.clone();
         let composition = props.composition.clone();
         let live = live.clone();
+        let dispatch = props.dispatch.clone();
         Callback::from(move |_: MouseEvent| {
             let token = token.clone();
             let live = live.clone();
+            let dispatch = dispatch.clone();
             let busy = busy.clone();
             let progress = progress.clone();
             let outcome = outcome.clone();
@@ -150,6 +172,7 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                 if answer.succeeded() && live.deployed_for(&sent.request).is_some() {
                     load_deployed(&live, &sent.request);
                 }
+                dispatch.dispatch(Action::ApiFindings(answer.field_findings()));
                 outcome.set(Some(answer));
                 busy.set(false);
             });
@@ -176,7 +199,7 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                     <button type="button" id="verify-token" disabled={!can_send || no_token} onclick={on_verify}>{ "Verify token" }</button>
                 </span>
                 <span class="help">{ "Kept in this tab's memory only: never saved, never in the URL or the copied curl." }</span>
-                if let Some(v) = &*verify { { verify_view(v) } }
+                if let Some((_, v)) = verify.as_ref().filter(|(asked, _)| *asked == token) { { verify_view(v) } }
             </div>
             <AccountPicker account_id={props.composition.request.account_id.clone()} dispatch={props.dispatch.clone()} />
             <div class="send-row">

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use yew::Reducible;
 
 use crate::diff::{composition_from_current, resolve, CurrentSettings, Loaded, Resolution};
-use crate::encode::{self, CurlCommand, CurlOptions};
+use crate::encode::{self, CurlCommand, CurlOptions, PartHead};
 use crate::model::{
     Binding, BindingKind, Composition, Metadata, Module, ModuleKind, Operation, Target,
 };
@@ -21,20 +21,15 @@ pub struct Derived {
     /// Full URL against the public API base, as in the curl command.
     pub url: String,
     /// Shared text: cheap to hand to the preview and the copy button on every render.
+    /// The exact wire JSON, secrets included (what "Copy JSON" copies).
     pub metadata_pretty: yew::AttrValue,
+    /// The same JSON with every secret value masked, for display; `None` when there is no
+    /// secret value to hide.
+    pub metadata_masked: Option<yew::AttrValue>,
     pub curl_text: yew::AttrValue,
-    pub parts: Vec<PartSummary>,
+    pub parts: Vec<PartHead>,
     pub curl: CurlCommand,
     pub findings: Rc<Vec<Finding>>,
-}
-
-/// One multipart part as the preview lists it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PartSummary {
-    pub name: String,
-    pub filename: Option<String>,
-    pub content_type: Option<String>,
-    pub size: usize,
 }
 
 impl Derived {
@@ -43,23 +38,16 @@ impl Derived {
             file_prefix: curl_prefix.to_string(),
             ..CurlOptions::default()
         };
-        let parts = encode::parts(c)
-            .into_iter()
-            .map(|part| PartSummary {
-                size: part.size(),
-                name: part.name,
-                filename: part.filename,
-                content_type: part.content_type,
-            })
-            .collect();
-        let curl = encode::command(c, &options);
+        // One serialization of the metadata for the JSON, the part sizes and the curl.
+        let preview = encode::preview(c, &options);
         Derived {
             method: c.request.method(),
             url: c.request.url(&options.api_base),
-            metadata_pretty: encode::pretty(c).into(),
-            parts,
-            curl_text: curl.text.clone().into(),
-            curl,
+            metadata_pretty: preview.pretty.into(),
+            metadata_masked: masked_metadata(c).map(Into::into),
+            parts: preview.parts,
+            curl_text: preview.curl.text.clone().into(),
+            curl: preview.curl,
             findings: Rc::new(rules::check_at(c, Some(today))),
         }
     }
@@ -73,6 +61,36 @@ impl Derived {
             .cloned()
             .collect()
     }
+}
+
+/// What the preview shows in place of a secret value.
+pub const SECRET_MASK: &str = "••••••";
+
+/// The pretty wire JSON with `secret_text.text` and `secret_key` key material replaced by
+/// [`SECRET_MASK`]; `None` when no binding carries a secret value (the display is then the
+/// wire JSON itself).
+pub fn masked_metadata(c: &Composition) -> Option<String> {
+    if !c.has_secret_values() {
+        return None;
+    }
+    let mut wire = encode::wire_metadata(c);
+    if let Some(bindings) = wire.get_mut("bindings").and_then(Value::as_array_mut) {
+        for binding in bindings.iter_mut().filter_map(Value::as_object_mut) {
+            let secret_fields: &[&str] = match binding.get("type").and_then(Value::as_str) {
+                Some("secret_text") => &["text"],
+                Some("secret_key") => &["key_base64", "key_jwk"],
+                _ => &[],
+            };
+            for key in secret_fields {
+                if let Some(value) = binding.get_mut(*key) {
+                    if *value != Value::String(String::new()) {
+                        *value = Value::String(SECRET_MASK.into());
+                    }
+                }
+            }
+        }
+    }
+    serde_json::to_string_pretty(&wire).ok()
 }
 
 /// Whether the path `path` is `parent` or one of its children.
@@ -101,7 +119,8 @@ impl std::ops::Deref for Shared {
     }
 }
 
-/// A message shown at the top of the page until dismissed.
+/// A message shown over the page: an error stays until dismissed, any other fades after a few
+/// seconds.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Notice {
     pub error: bool,
@@ -118,6 +137,11 @@ pub struct AppState {
     pub notice: Option<Notice>,
     /// Increases on every change to the composition (storage saves follow it).
     pub revision: u64,
+    /// The API's errors about fields of the composition, from the last response to a Send;
+    /// dropped when the composition changes.
+    pub api_findings: Rc<Vec<Finding>>,
+    /// What each field shows under it: the rule findings, then the API's errors.
+    pub field_findings: Rc<Vec<Finding>>,
 }
 
 impl AppState {
@@ -125,11 +149,13 @@ impl AppState {
         let derived = Rc::new(Derived::of(&composition, today, ""));
         AppState {
             composition: Rc::new(composition),
+            field_findings: derived.findings.clone(),
             derived,
             today: today.into(),
             curl_prefix: String::new(),
             notice: None,
             revision: 0,
+            api_findings: Rc::default(),
         }
     }
 
@@ -194,6 +220,8 @@ pub enum Action {
     Replace(Composition),
     New,
     Notify(Option<Notice>),
+    /// The API's errors about fields, from a response to Send (replacing earlier ones).
+    ApiFindings(Vec<Finding>),
 }
 
 impl Reducible for AppState {
@@ -213,6 +241,14 @@ impl Reducible for AppState {
             }
             Action::Notify(notice) => {
                 next.notice = notice;
+                return Rc::new(next);
+            }
+            Action::ApiFindings(findings) => {
+                if findings.is_empty() && self.api_findings.is_empty() {
+                    return self;
+                }
+                next.api_findings = Rc::new(findings);
+                next.field_findings = merged(&next.derived.findings, &next.api_findings);
                 return Rc::new(next);
             }
             Action::New => {
@@ -246,8 +282,19 @@ impl Reducible for AppState {
             &next.today,
             &next.curl_prefix,
         ));
+        // The API's errors were about the composition as it was sent.
+        next.api_findings = Rc::default();
+        next.field_findings = next.derived.findings.clone();
         Rc::new(next)
     }
+}
+
+/// The rule findings followed by the API's (the same list when there are none of the latter).
+fn merged(rules: &Rc<Vec<Finding>>, api: &Rc<Vec<Finding>>) -> Rc<Vec<Finding>> {
+    if api.is_empty() {
+        return rules.clone();
+    }
+    Rc::new(rules.iter().chain(api.iter()).cloned().collect())
 }
 
 /// Applies an action that edits the composition itself.
@@ -330,7 +377,8 @@ fn apply(c: &mut Composition, action: Action) {
         | Action::Replace(_)
         | Action::LoadDeployed { .. }
         | Action::New
-        | Action::Notify(_) => {}
+        | Action::Notify(_)
+        | Action::ApiFindings(_) => {}
     }
 }
 

@@ -234,6 +234,8 @@ describe("composer", () => {
     assert.deepEqual(await previewParts(page), composedParts);
     assert.match(await page.textContent("#notice"), /Imported/);
     await shot(page, "composer-06-imported");
+    // A success notice fades away by itself (an error one stays: see the next test).
+    await page.waitForSelector("#notice", { state: "detached", timeout: 8000 });
   });
 
   it("refuses a bad import file with a clear message and keeps the current work", async () => {
@@ -258,6 +260,9 @@ describe("composer", () => {
     await dropFiles(page, [{ name: "dropped.json", content: "[1, 2", mimeType: "application/json" }], "#import-drop");
     await page.waitForFunction(() => document.querySelector("#notice.error")?.textContent.includes("dropped.json"));
     assert.match(await page.textContent("#notice"), /not valid JSON/);
+    // Errors stay until dismissed.
+    await page.waitForTimeout(6000);
+    assert.match(await page.textContent("#notice.error"), /dropped\.json/);
     assert.deepEqual(await previewParts(page), composedParts);
     await shot(page, "composer-07-bad-import");
   });
@@ -267,8 +272,11 @@ describe("composer", () => {
     await setField(page, `bindings[${index}].name`, "API_SECRET");
     await setField(page, `bindings[${index}].text`, SECRET);
     assert.equal(await page.getAttribute(field(`bindings[${index}].text`), "type"), "password");
-    // The preview shows what would be sent, secret included; storage must not.
-    await waitFor(async () => (await previewJson(page)).bindings?.[index]?.text === SECRET, { message: "the secret in the preview" });
+    // The preview masks the secret unless asked to show it; storage must never hold it.
+    await waitFor(async () => (await previewJson(page)).bindings?.[index]?.text === "••••••", { message: "the secret masked in the preview" });
+    await page.check("#show-secrets");
+    await waitFor(async () => (await previewJson(page)).bindings?.[index]?.text === SECRET, { message: "the secret shown on request" });
+    await page.uncheck("#show-secrets");
     await waitForSaved(page, (saved) => saved.metadata.bindings?.some((b) => b.name === "API_SECRET"));
     // Give any later save a chance to happen before looking.
     await page.waitForTimeout(400);

@@ -78,7 +78,8 @@ describe("live account: pickers, load, diff", () => {
       main_module: "worker.js",
       bindings: [
         { type: "kv_namespace", name: "USER_KV", namespace_id: kvId },
-        { type: "secret_text", name: "API_KEY", text: SECRET },
+        // The displayed JSON masks the value (the request carries it).
+        { type: "secret_text", name: "API_KEY", text: "••••••" },
       ],
       compatibility_date: "2024-06-01",
     });

@@ -52,9 +52,20 @@ describe("secrets across uploads", () => {
     await setField(page, `bindings[${secret}].name`, "API_KEY");
     await setField(page, `bindings[${secret}].text`, SECRET);
     await setField(page, "metadata.compatibility_date", "2024-06-01");
-    await waitFor(async () => JSON.parse(await page.textContent("#metadata-json")).bindings?.[secret]?.text === SECRET, {
-      message: "the secret in the composition",
+    // Masked in the displayed JSON; the curl and "Copy JSON" carry the real value.
+    await waitFor(async () => JSON.parse(await page.textContent("#metadata-json")).bindings?.[secret]?.text === "••••••", {
+      message: "the secret masked in the preview",
     });
+    assert.ok(!(await page.textContent("#metadata-json")).includes(SECRET), "the displayed JSON shows the secret");
+    assert.ok((await page.textContent("#curl-text")).includes(SECRET), "the curl lacks the secret");
+    await page.click("#copy-json");
+    await page.waitForSelector('[data-testid="copy-json-status"] .ok');
+    const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+    assert.equal(copied.bindings[secret].text, SECRET, "Copy JSON masks the secret");
+    await page.check("#show-secrets");
+    assert.equal(JSON.parse(await page.textContent("#metadata-json")).bindings[secret].text, SECRET);
+    await page.uncheck("#show-secrets");
+    await shot(page, "secrets-00-masked");
 
     await enterToken(page, TOKEN);
     const response = await send(page);

@@ -79,11 +79,21 @@ describe("send", () => {
     assert.match(error.message, /No such module/i);
     assert.match(error.why, /index\.js/);
     assert.equal(error.at, "metadata.main_module");
+    // Also shown under the field itself, until the composition changes.
+    const inline = await page.$eval('.compose .notes [data-rule="api-error"]', (note, id) => ({
+      text: note.textContent,
+      nextToField: Boolean(note.closest(".panel")?.querySelector(`[id="${id}"]`)),
+    }), fieldId("metadata.main_module"));
+    assert.match(inline.text, /index\.js/);
+    assert.ok(inline.nextToField, "the API's error is not in the entry field's panel");
     await jumpTo(page, "metadata.main_module");
   });
 
   it("an ES module sent as CommonJS: the error points at the module's kind", async () => {
     await page.selectOption(field("metadata.main_module"), "worker.js");
+    await waitFor(async () => (await page.$$('[data-rule="api-error"]')).length === 0, {
+      message: "the API's inline error gone once the composition changed",
+    });
     await page.selectOption(field("modules[0].kind"), "commonjs");
     await waitFor(async () => {
       const parts = await page.$$eval("#parts-table tbody tr td:nth-child(3)", (cells) => cells.map((c) => c.textContent));
@@ -118,6 +128,10 @@ describe("send", () => {
     }));
     assert.equal(verify.at, "token");
     assert.ok(["10000", "9106", "9109", "6003", "6111", "1000"].includes(verify.code), verify.code);
+    // An answer about an earlier token is not shown for the one now entered.
+    await enterToken(page, "not a token either");
+    await page.waitForSelector("#verify-result", { state: "detached" });
+    await enterToken(page, "not a token");
 
     const response = await send(page);
     await shot(page, "send-04-bad-token");
