@@ -70,7 +70,7 @@ impl Binding {
             None => String::new(),
         };
         let kind = if is_known_type(&type_name) {
-            serde_json::from_value::<BindingKind>(Value::Object(object))
+            BindingKind::from_object(object)
                 .map_err(|e| format!("{type_name} binding `{name}`: {e}"))?
         } else {
             object.remove("type");
@@ -94,12 +94,19 @@ impl<'de> Deserialize<'de> for Binding {
 }
 
 macro_rules! binding_kinds {
-    ($( $(#[$meta:meta])* $variant:ident = $wire:literal $({ $($body:tt)* })? ),* $(,)?) => {
+    ($( $(#[$meta:meta])* $variant:ident = $wire:literal {
+        $( $(#[$fmeta:meta])* $field:ident : $ty:ty ),* $(,)?
+    } ),* $(,)?) => {
         /// Every binding type, tagged by its wire `type`.
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        ///
+        /// Serialized by serde's derive (internally tagged); read by [`BindingKind::from_object`],
+        /// which dispatches on `type` and reads the other fields into a plain struct per kind:
+        /// the same checks and messages as serde's internally tagged enum, without its buffered
+        /// generic code for every variant (a large share of the browser bundle).
+        #[derive(Clone, Debug, PartialEq, Serialize)]
         #[serde(tag = "type", deny_unknown_fields)]
         pub enum BindingKind {
-            $( $(#[$meta])* #[serde(rename = $wire)] $variant $({ $($body)* })?, )*
+            $( $(#[$meta])* #[serde(rename = $wire)] $variant { $( $(#[$fmeta])* $field: $ty ),* }, )*
             /// A type this build does not know: its fields are sent as given.
             #[serde(skip)]
             Custom { type_name: String, fields: Map<String, Value> },
@@ -115,8 +122,75 @@ macro_rules! binding_kinds {
                     BindingKind::Custom { type_name, .. } => type_name,
                 }
             }
+
+            /// Reads a known kind from its JSON object (`type` and the kind's fields; `name`
+            /// already taken out). Unknown fields and values of the wrong type are errors.
+            pub fn from_object(mut object: Map<String, Value>) -> Result<BindingKind, serde_json::Error> {
+                let type_name = match object.remove("type") {
+                    Some(Value::String(type_name)) => type_name,
+                    Some(other) => {
+                        return Err(serde_json::Error::invalid_type(unexpected(&other), &"variant identifier"))
+                    }
+                    None => return Err(serde_json::Error::missing_field("type")),
+                };
+                match type_name.as_str() {
+                    $( $wire => {
+                        let _fields = fields::$variant::deserialize(object)?;
+                        Ok(BindingKind::$variant { $( $field: _fields.$field ),* })
+                    } )*
+                    other => Err(serde_json::Error::unknown_variant(other, KNOWN_BINDING_TYPES)),
+                }
+            }
+        }
+
+        /// The fields of each kind as a plain struct, read from the object without buffering.
+        #[allow(non_snake_case)]
+        mod fields {
+            use super::*;
+            $(
+                #[derive(Deserialize)]
+                #[serde(deny_unknown_fields)]
+                pub(super) struct $variant { $( $(#[$fmeta])* pub(super) $field: $ty ),* }
+            )*
+        }
+
+        /// serde's own internally tagged reading, kept to check [`BindingKind::from_object`]
+        /// against it.
+        #[cfg(test)]
+        mod tagged {
+            use super::*;
+            #[derive(Debug, Deserialize)]
+            #[serde(tag = "type", deny_unknown_fields)]
+            pub(super) enum Reference {
+                $( #[serde(rename = $wire)] $variant { $( $(#[$fmeta])* #[allow(dead_code)] $field: $ty ),* }, )*
+            }
         }
     };
+}
+
+impl<'de> Deserialize<'de> for BindingKind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let object = Map::<String, Value>::deserialize(deserializer)?;
+        BindingKind::from_object(object).map_err(D::Error::custom)
+    }
+}
+
+/// How serde names a JSON value in an "invalid type" message.
+fn unexpected(value: &Value) -> serde::de::Unexpected<'_> {
+    use serde::de::Unexpected;
+    match value {
+        Value::Null => Unexpected::Unit,
+        Value::Bool(b) => Unexpected::Bool(*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => Unexpected::Unsigned(u),
+            (_, Some(i), _) => Unexpected::Signed(i),
+            (_, _, Some(f)) => Unexpected::Float(f),
+            _ => Unexpected::Other("number"),
+        },
+        Value::String(s) => Unexpected::Str(s),
+        Value::Array(_) => Unexpected::Seq,
+        Value::Object(_) => Unexpected::Map,
+    }
 }
 
 binding_kinds! {
@@ -244,7 +318,7 @@ impl BindingKind {
             object.insert("id".into(), Value::String(String::new()));
         }
         if is_known_type(type_name) {
-            if let Ok(kind) = serde_json::from_value(Value::Object(object)) {
+            if let Ok(kind) = BindingKind::from_object(object) {
                 return kind;
             }
         }
@@ -305,6 +379,54 @@ pub struct OutboundParam {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// `from_object` accepts, refuses and words its refusals exactly as serde's internally
+    /// tagged derive does, for every kind, every field and values of every JSON type.
+    #[test]
+    fn from_object_reads_like_the_tagged_derive() {
+        let values = [
+            json!(null), json!(true), json!(7), json!(-3), json!(1.5), json!("text"), json!(""),
+            json!([]), json!(["a", "b"]), json!([1]), json!({}), json!({"limit": 10, "period": 60}),
+            json!({"worker": {"service": "w"}, "params": [{"name": "p"}]}), json!({"bogus": 1}),
+            json!([{"name": "p"}]),
+        ];
+        let read = |object: Map<String, Value>| {
+            let ours = BindingKind::from_object(object.clone())
+                .map(|kind| format!("{kind:?}"))
+                .map_err(|e| e.to_string());
+            let theirs = serde_json::from_value::<tagged::Reference>(Value::Object(object))
+                .map(|kind| format!("{kind:?}"))
+                .map_err(|e| e.to_string());
+            (ours, theirs)
+        };
+        let mut compared = 0;
+        for type_name in KNOWN_BINDING_TYPES {
+            let base = json!({"type": type_name}).as_object().unwrap().clone();
+            let (ours, theirs) = read(base.clone());
+            assert_eq!(ours, theirs, "{type_name}");
+            // The field names, from the refusal of an unknown one.
+            let mut unknown = base.clone();
+            unknown.insert("no_such_field".into(), json!(1));
+            let (ours, theirs) = read(unknown);
+            assert_eq!(ours, theirs, "{type_name} with an unknown field");
+            let message = theirs.unwrap_err();
+            let fields: Vec<&str> = message
+                .split_once(", expected ")
+                .map(|(_, list)| list.trim_start_matches("one of ").split(", "))
+                .map(|list| list.map(|f| f.trim_matches('`')).collect())
+                .unwrap_or_default();
+            for field in fields {
+                for value in &values {
+                    let mut object = base.clone();
+                    object.insert(field.to_string(), value.clone());
+                    let (ours, theirs) = read(object);
+                    assert_eq!(ours, theirs, "{type_name}.{field} = {value}");
+                    compared += 1;
+                }
+            }
+        }
+        assert!(compared > 500, "only {compared} cases");
+    }
 
     #[test]
     fn seed_kv_binding_round_trips_with_type_first() {
