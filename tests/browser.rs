@@ -827,3 +827,37 @@ fn api_errors_show_under_fields_until_the_composition_changes() {
     assert!(state.api_findings.is_empty());
     assert_eq!(state.field_findings, state.derived.findings);
 }
+
+#[wasm_bindgen_test]
+fn findings_are_grouped_per_binding_in_one_pass() {
+    use bindery::app::state::findings_per_binding;
+    use bindery::rules::{Finding, Level};
+    let at = |at: &str| Finding {
+        level: Level::Warning,
+        rule: "r",
+        at: at.into(),
+        message: at.into(),
+    };
+    let findings = [
+        at("bindings[0]"),
+        at("bindings[1].namespace_id"),
+        at("bindings[10].name"),
+        at("bindings[1]x"),
+        at("metadata.bindings"),
+        at("bindings[7]"),
+        at("bindings[0].simple.limit"),
+    ];
+    let grouped = findings_per_binding(&findings, 3);
+    let ats: Vec<Vec<&str>> = grouped
+        .iter()
+        .map(|list| list.iter().map(|f| f.at.as_str()).collect())
+        .collect();
+    assert_eq!(
+        ats,
+        [
+            vec!["bindings[0]", "bindings[0].simple.limit"],
+            vec!["bindings[1].namespace_id"],
+            vec![],
+        ]
+    );
+}

@@ -8,26 +8,51 @@ use super::fields::{input_text, non_empty, select_text, words, FieldNotes, JsonF
 use super::ids::field_id;
 use super::resource_picker::ResourcePicker;
 use super::resources::ResourceKind;
-use super::state::{binding_with, is_under, Action, AppState};
+use super::state::{binding_with, is_under, Action, AppState, Shared};
 use crate::model::{Binding, BindingKind};
 use crate::rules::Finding;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct BindingCardProps {
     pub index: usize,
-    pub binding: Binding,
+    /// The whole composition, shared: the card shows `metadata.bindings[index]`.
+    pub composition: Shared,
     pub last: bool,
     pub findings: Vec<Finding>,
     /// For the resource pickers.
-    pub account_id: String,
+    pub account_id: AttrValue,
     pub dispatch: UseReducerDispatcher<AppState>,
+}
+
+impl BindingCardProps {
+    fn binding(&self) -> Option<&Binding> {
+        self.composition.metadata.bindings.get(self.index)
+    }
+}
+
+/// Equal when the card would look the same: its own binding is compared by value, so an edit
+/// elsewhere in the composition re-renders only the card it concerns.
+impl PartialEq for BindingCardProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.index == other.index
+            && self.last == other.last
+            && self.binding() == other.binding()
+            && self.findings == other.findings
+            && self.account_id == other.account_id
+            && self.dispatch == other.dispatch
+    }
 }
 
 #[component]
 pub fn BindingCard(props: &BindingCardProps) -> Html {
     let index = props.index;
     let at = format!("bindings[{index}]");
-    let b = &props.binding;
+    // The panel only makes cards for bindings that exist; the fallback keeps hooks in order.
+    static NONE: Binding = Binding {
+        name: String::new(),
+        kind: BindingKind::Browser {},
+    };
+    let b = props.binding().unwrap_or(&NONE);
     let spec =
         catalog::lookup(b.type_name()).filter(|_| !matches!(b.kind, BindingKind::Custom { .. }));
     let error = use_state(|| None::<(String, String)>);

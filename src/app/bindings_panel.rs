@@ -9,7 +9,7 @@ use super::browser::focus::focus_id_soon;
 use super::catalog::{self, Group};
 use super::fields::{input_text, FieldNotes};
 use super::ids::field_id;
-use super::state::{is_under, Action, AppState, Shared};
+use super::state::{findings_per_binding, Action, AppState, Shared};
 use crate::rules::Finding;
 
 #[derive(Properties, PartialEq)]
@@ -73,6 +73,10 @@ pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
         .cloned()
         .collect();
 
+    // One pass over the findings for all cards (not one per card: hundreds of each).
+    let per_binding = findings_per_binding(&props.findings, count);
+    let account_id: AttrValue = props.composition.request.account_id.clone().into();
+
     html! {
         <section class="panel bindings" aria-labelledby="bindings-title">
             <h2 id="bindings-title">{ "Bindings" }<span class="count">{ count }</span></h2>
@@ -98,12 +102,10 @@ pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
             </div>
             <FieldNotes findings={list_notes} />
             <div id={field_id("bindings")} class="binding-list" tabindex="-1">
-                { for bindings.iter().enumerate().map(|(index, binding)| {
-                    let at = format!("bindings[{index}]");
+                { for per_binding.into_iter().enumerate().map(|(index, findings)| {
                     html! {
-                        <BindingCard key={index} {index} binding={binding.clone()} last={index + 1 == count}
-                            findings={props.findings.iter().filter(|f| is_under(&f.at, &at)).cloned().collect::<Vec<_>>()}
-                            account_id={props.composition.request.account_id.clone()} dispatch={props.dispatch.clone()} />
+                        <BindingCard key={index} {index} composition={props.composition.clone()} last={index + 1 == count}
+                            {findings} account_id={account_id.clone()} dispatch={props.dispatch.clone()} />
                     }
                 }) }
             </div>

@@ -21,8 +21,8 @@ pub struct JsonViewProps {
 #[component]
 pub fn JsonView(props: &JsonViewProps) -> Html {
     let node = use_node_ref();
-    // The lines currently in the DOM.
-    let shown = use_mut_ref(Vec::<String>::new);
+    // The text currently in the DOM (shared, so keeping it costs no copy).
+    let shown = use_mut_ref(|| None::<AttrValue>);
     {
         let node = node.clone();
         use_effect_with(props.text.clone(), move |text| {
@@ -37,10 +37,14 @@ pub fn JsonView(props: &JsonViewProps) -> Html {
 /// The range of lines to replace: `(head, old_end, new_end)` where lines `head..old_end` of
 /// `old` become lines `head..new_end` of `new` (the head and the tail are unchanged).
 pub fn changed_range(old: &[String], new: &[&str]) -> (usize, usize, usize) {
+    range_between(old, new)
+}
+
+fn range_between<S: AsRef<str>>(old: &[S], new: &[&str]) -> (usize, usize, usize) {
     let head = old
         .iter()
         .zip(new)
-        .take_while(|(a, b)| a.as_str() == **b)
+        .take_while(|(a, b)| a.as_ref() == **b)
         .count();
     let max_tail = old.len().min(new.len()) - head;
     let tail = old
@@ -48,7 +52,7 @@ pub fn changed_range(old: &[String], new: &[&str]) -> (usize, usize, usize) {
         .rev()
         .zip(new.iter().rev())
         .take(max_tail)
-        .take_while(|(a, b)| a.as_str() == **b)
+        .take_while(|(a, b)| a.as_ref() == **b)
         .count();
     (head, old.len() - tail, new.len() - tail)
 }
@@ -67,10 +71,14 @@ pub fn lines_html(lines: &[&str], last_of_text: bool) -> String {
     html
 }
 
-fn update(pre: &Element, shown: &Rc<RefCell<Vec<String>>>, text: &str) {
+fn update(pre: &Element, shown: &Rc<RefCell<Option<AttrValue>>>, text: &AttrValue) {
     let new: Vec<&str> = text.split('\n').collect();
-    let mut old = shown.borrow_mut();
-    let (mut head, old_end, new_end) = changed_range(&old, &new);
+    let mut shown = shown.borrow_mut();
+    let old: Vec<&str> = match shown.as_deref() {
+        Some(old) => old.split('\n').collect(),
+        None => Vec::new(),
+    };
+    let (mut head, old_end, new_end) = range_between(&old, &new);
     // Lines added after the old last line: that line needs its newline now, so redo it too.
     if head == old.len() && head > 0 {
         head -= 1;
@@ -97,5 +105,6 @@ fn update(pre: &Element, shown: &Rc<RefCell<Vec<String>>>, text: &str) {
             pre.set_inner_html(&lines_html(&new, true));
         }
     }
-    *old = new.into_iter().map(String::from).collect();
+    drop(old);
+    *shown = Some(text.clone());
 }

@@ -101,6 +101,28 @@ pub fn is_under(path: &str, parent: &str) -> bool {
             .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
 }
 
+/// The findings under `bindings[i]` for each of the first `count` bindings, in order.
+pub fn findings_per_binding(findings: &[Finding], count: usize) -> Vec<Vec<Finding>> {
+    let mut per_binding = vec![Vec::new(); count];
+    for finding in findings {
+        if let Some(index) = binding_index(&finding.at) {
+            if let Some(list) = per_binding.get_mut(index) {
+                list.push(finding.clone());
+            }
+        }
+    }
+    per_binding
+}
+
+/// `Some(2)` for `bindings[2]` and paths below it (`bindings[2].namespace_id`).
+fn binding_index(at: &str) -> Option<usize> {
+    let (index, rest) = at.strip_prefix("bindings[")?.split_once(']')?;
+    if !(rest.is_empty() || rest.starts_with('.') || rest.starts_with('[')) {
+        return None;
+    }
+    index.parse().ok()
+}
+
 /// The composition as a component property: compared by identity, so handing it down costs
 /// neither a copy nor a deep comparison (it changes exactly when the state does).
 #[derive(Clone, Debug)]
@@ -267,10 +289,19 @@ impl Reducible for AppState {
                 });
                 next.composition = Rc::new(loaded.composition);
             }
+            // The edit made on every keystroke in a binding: a no-op is seen without copying.
+            Action::SetBinding(index, binding)
+                if self.composition.metadata.bindings.get(index) == Some(&binding) =>
+            {
+                return self;
+            }
             action => {
+                // A binding set in range that is not a no-op (see above) is a change for sure.
+                let changes = matches!(&action, Action::SetBinding(index, _)
+                    if *index < self.composition.metadata.bindings.len());
                 let mut c = (*self.composition).clone();
                 apply(&mut c, action);
-                if c == *self.composition {
+                if !changes && c == *self.composition {
                     return self;
                 }
                 next.composition = Rc::new(c);
