@@ -100,9 +100,10 @@ macro_rules! binding_kinds {
         /// Every binding type, tagged by its wire `type`.
         ///
         /// Serialized by serde's derive (internally tagged); read by [`BindingKind::from_object`],
-        /// which dispatches on `type` and reads the other fields into a plain struct per kind:
+        /// which dispatches on `type` and reads each field with its type's own `Deserialize`:
         /// the same checks and messages as serde's internally tagged enum, without its buffered
-        /// generic code for every variant (a large share of the browser bundle).
+        /// generic code for every variant (a large share of the browser bundle). Every field must
+        /// be `#[serde(default)]` (absent fields take their default).
         #[derive(Clone, Debug, PartialEq, Serialize)]
         #[serde(tag = "type", deny_unknown_fields)]
         pub enum BindingKind {
@@ -135,23 +136,21 @@ macro_rules! binding_kinds {
                 };
                 match type_name.as_str() {
                     $( $wire => {
-                        let _fields = fields::$variant::deserialize(object)?;
-                        Ok(BindingKind::$variant { $( $field: _fields.$field ),* })
+                        const FIELDS: &[&str] = &[$(stringify!($field)),*];
+                        // Every field is optional (`#[serde(default)]`): absent means default.
+                        $( let mut $field: Option<$ty> = None; )*
+                        // In the object's order, as serde's derive reads them.
+                        for (key, _value) in object {
+                            match key.as_str() {
+                                $( stringify!($field) => $field = Some(<$ty>::deserialize(_value)?), )*
+                                _ => return Err(serde_json::Error::unknown_field(&key, FIELDS)),
+                            }
+                        }
+                        Ok(BindingKind::$variant { $( $field: $field.unwrap_or_default() ),* })
                     } )*
                     other => Err(serde_json::Error::unknown_variant(other, KNOWN_BINDING_TYPES)),
                 }
             }
-        }
-
-        /// The fields of each kind as a plain struct, read from the object without buffering.
-        #[allow(non_snake_case)]
-        mod fields {
-            use super::*;
-            $(
-                #[derive(Deserialize)]
-                #[serde(deny_unknown_fields)]
-                pub(super) struct $variant { $( $(#[$fmeta])* pub(super) $field: $ty ),* }
-            )*
         }
 
         /// serde's own internally tagged reading, kept to check [`BindingKind::from_object`]
