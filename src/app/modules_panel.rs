@@ -143,7 +143,13 @@ pub fn ModulesPanel(props: &ModulesPanelProps) -> Html {
         <section class="panel modules" aria-labelledby="modules-title">
             <h2 id="modules-title">{ "Modules" }</h2>
             if !props.sends_modules {
-                <p class="help banner">{ "A settings PATCH sends no code: these modules are kept here but not sent." }</p>
+                <p class="help banner">{
+                    if props.modules.is_empty() {
+                        "A settings PATCH sends no code: the deployed code stays as it is."
+                    } else {
+                        "A settings PATCH sends no code: these modules are kept here but not sent."
+                    }
+                }</p>
             }
             <div class="grid two">
                 <label class="field">

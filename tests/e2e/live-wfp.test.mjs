@@ -157,6 +157,8 @@ describe("live account, Workers for Platforms: a user Worker loaded, diffed and 
     assert.equal(await page.inputValue(field("request.operation")), "settings");
     assert.equal(await page.inputValue(field("request.dispatch_namespace")), NAMESPACE, "still the same user Worker");
     assert.equal(await requestLine(page), `PATCH https://api.cloudflare.com/client/v4${USER_WORKER_PATH}/settings`);
+    // Loaded without modules: the panel says the deployed code stays, not that modules are held back.
+    assert.match(await page.textContent("section.modules"), /the deployed code stays as it is/);
 
     const r2 = await addBinding(page, "r2_bucket");
     await setField(page, `bindings[${r2}].name`, "STORAGE");
