@@ -13,13 +13,13 @@ import { join } from "node:path";
 import {
   addBinding, dropFiles, field, fieldId, findings, focusedId, pickModuleFiles, previewJson,
   previewParts, requestLine, savedComposition, setField, storageText, waitFor, waitForPreview,
-  waitForSaved, openApp, waitUntilReady,
+  waitForSaved, waitUntilReady,
 } from "./lib/app.mjs";
-import { launchChromium, newPage, shot } from "./lib/browser.mjs";
+import { shot } from "./lib/browser.mjs";
 import { startCapture } from "./lib/capture.mjs";
 import { parseMultipart } from "./lib/multipart.mjs";
 import { SANDBOX_ACCOUNT } from "./lib/paths.mjs";
-import { startBindery } from "./lib/server.mjs";
+import { closeSession, openSession } from "./lib/session.mjs";
 
 const SCRIPT = "e2e-composer";
 const KV_ID = "0f2ac74b498b48028cb68387c421e279";
@@ -63,17 +63,13 @@ describe("composer", () => {
   const temp = mkdtempSync(join(tmpdir(), "bindery-e2e-composer-"));
 
   before(async () => {
-    server = await startBindery();
+    ({ server, browser, page } = await openSession());
     capture = await startCapture();
-    browser = await launchChromium();
-    page = await newPage(browser, server.origin);
-    await openApp(page, server.origin);
   });
 
   after(async () => {
-    await browser?.close();
+    await closeSession({ server, browser });
     await capture?.close();
-    await server?.stop();
     rmSync(temp, { recursive: true, force: true });
   });
 

@@ -5,10 +5,10 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 
-import { field, fieldId, focusedId, openApp, previewJson, waitFor, waitForPreview } from "./lib/app.mjs";
-import { launchChromium, newPage, shot } from "./lib/browser.mjs";
+import { field, fieldId, focusedId, previewJson, waitFor, waitForPreview } from "./lib/app.mjs";
+import { shot } from "./lib/browser.mjs";
 import { SANDBOX_ACCOUNT } from "./lib/paths.mjs";
-import { startBindery } from "./lib/server.mjs";
+import { closeSession, openSession } from "./lib/session.mjs";
 
 const COMPOSITION = {
   format: 1,
@@ -49,10 +49,7 @@ describe("keyboard", () => {
   let page;
 
   before(async () => {
-    server = await startBindery();
-    browser = await launchChromium();
-    page = await newPage(browser, server.origin);
-    await openApp(page, server.origin);
+    ({ server, browser, page } = await openSession());
     await page.setInputFiles("#import-file", {
       name: "keyboard.bindery.json",
       mimeType: "application/json",
@@ -61,10 +58,7 @@ describe("keyboard", () => {
     await waitFor(async () => (await previewJson(page)).main_module === "index.js", { message: "the import" });
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => closeSession({ server, browser }));
 
   it("one Tab cycle reaches every main control, each with a visible focus", async () => {
     await page.focus("body");

@@ -11,13 +11,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import {
-  addBinding, enterToken, field, findings, openApp, pickModuleFiles, requestLine, send, setField, storageText,
+  addBinding, enterToken, field, findings, pickModuleFiles, requestLine, send, setField, storageText,
   waitFor, waitForPreview, waitUntilReady,
 } from "./lib/app.mjs";
 import { api, createDispatchNamespace, scriptSettings, userWorkerBindings } from "./lib/api.mjs";
-import { launchChromium, newPage, shot } from "./lib/browser.mjs";
+import { shot } from "./lib/browser.mjs";
 import { FIXTURES, SANDBOX_ACCOUNT } from "./lib/paths.mjs";
-import { startBindery } from "./lib/server.mjs";
+import { closeSession, openSession } from "./lib/session.mjs";
 import { createFromPicker, diffLine, openPicker, pickerItems } from "./lib/live.mjs";
 
 const TOKEN = "e2e-wfp-token-Hk42p";
@@ -49,18 +49,12 @@ describe("live account, Workers for Platforms: a user Worker loaded, diffed and 
   let kvId;
 
   before(async () => {
-    server = await startBindery();
+    ({ server, browser, page } = await openSession());
     // A namespace that already exists in the account, for the picker to list next to the new one.
     await createDispatchNamespace(server.origin, TOKEN, OTHER_NAMESPACE);
-    browser = await launchChromium();
-    page = await newPage(browser, server.origin);
-    await openApp(page, server.origin);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => closeSession({ server, browser }));
 
   it("verifies the token and fills the account id from the chooser", async () => {
     await enterToken(page, TOKEN);

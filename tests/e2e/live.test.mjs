@@ -10,13 +10,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import {
-  addBinding, enterToken, field, fieldId, openApp, pickModuleFiles, previewJson, requestLine, send, setField,
+  addBinding, enterToken, field, fieldId, pickModuleFiles, previewJson, requestLine, send, setField,
   storageText, waitFor, waitForPreview, waitUntilReady,
 } from "./lib/app.mjs";
 import { api, scriptSettings } from "./lib/api.mjs";
-import { launchChromium, newPage, shot } from "./lib/browser.mjs";
+import { shot } from "./lib/browser.mjs";
 import { FIXTURES, SANDBOX_ACCOUNT } from "./lib/paths.mjs";
-import { startBindery } from "./lib/server.mjs";
+import { closeSession, openSession } from "./lib/session.mjs";
 import { createFromPicker, diffLine, openPicker, pageText, pickerItems } from "./lib/live.mjs";
 
 const TOKEN = "e2e-live-token-Qx7";
@@ -31,16 +31,10 @@ describe("live account: pickers, load, diff", () => {
   let kvId;
 
   before(async () => {
-    server = await startBindery();
-    browser = await launchChromium();
-    page = await newPage(browser, server.origin);
-    await openApp(page, server.origin);
+    ({ server, browser, page } = await openSession());
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => closeSession({ server, browser }));
 
   it("offers the token's accounts after verifying, and fills the account id", async () => {
     assert.equal(await page.locator("#account-choice").count(), 0, "no chooser before verifying");

@@ -6,13 +6,13 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  addBinding, enterToken, field, fieldId, focusedId, openApp, pickModuleFiles, previewParts,
+  addBinding, enterToken, field, fieldId, focusedId, pickModuleFiles, previewParts,
   requestLine, send, setField, waitFor,
 } from "./lib/app.mjs";
 import { scriptSettings } from "./lib/api.mjs";
-import { launchChromium, newPage, shot } from "./lib/browser.mjs";
+import { shot } from "./lib/browser.mjs";
 import { SANDBOX_ACCOUNT } from "./lib/paths.mjs";
-import { startBindery } from "./lib/server.mjs";
+import { closeSession, openSession } from "./lib/session.mjs";
 
 const TOKEN = "e2e-requests-token-Vd5";
 const SCRIPT = "e2e-requests";
@@ -32,10 +32,7 @@ describe("requests", () => {
   let page;
 
   before(async () => {
-    server = await startBindery();
-    browser = await launchChromium();
-    page = await newPage(browser, server.origin);
-    await openApp(page, server.origin);
+    ({ server, browser, page } = await openSession());
     await setField(page, "request.account_id", SANDBOX_ACCOUNT);
     await setField(page, "request.script_name", SCRIPT);
     await pickModuleFiles(page, [{ name: "worker.js", content: WORKER, mimeType: "text/javascript" }]);
@@ -46,10 +43,7 @@ describe("requests", () => {
     await enterToken(page, TOKEN);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => closeSession({ server, browser }));
 
   it("fields that do not apply are disabled with a reason", async () => {
     assert.ok(await page.isDisabled(field("request.dispatch_namespace")));

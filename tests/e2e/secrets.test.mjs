@@ -5,13 +5,13 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  addBinding, enterToken, field, openApp, pickModuleFiles, send, setField, storageText, waitFor,
+  addBinding, enterToken, field, pickModuleFiles, send, setField, storageText, waitFor,
   waitForPreview, waitUntilReady,
 } from "./lib/app.mjs";
 import { scriptSettings } from "./lib/api.mjs";
-import { launchChromium, newPage, shot } from "./lib/browser.mjs";
+import { shot } from "./lib/browser.mjs";
 import { SANDBOX_ACCOUNT } from "./lib/paths.mjs";
-import { startBindery } from "./lib/server.mjs";
+import { closeSession, openSession } from "./lib/session.mjs";
 
 const TOKEN = "e2e-secrets-token-Hb3";
 const SECRET = "e2e-kept-secret-P9wQz";
@@ -30,16 +30,10 @@ describe("secrets across uploads", () => {
   let page;
 
   before(async () => {
-    server = await startBindery();
-    browser = await launchChromium();
-    page = await newPage(browser, server.origin);
-    await openApp(page, server.origin);
+    ({ server, browser, page } = await openSession());
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => closeSession({ server, browser }));
 
   it("uploads a Worker with a secret; the API keeps the secret without showing its value", async () => {
     await setField(page, "request.account_id", SANDBOX_ACCOUNT);

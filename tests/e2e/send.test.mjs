@@ -5,12 +5,12 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  enterToken, field, fieldId, findings, focusedId, openApp, pickModuleFiles, send, storageText,
+  enterToken, field, fieldId, findings, focusedId, pickModuleFiles, send, storageText,
   waitFor, waitForPreview,
 } from "./lib/app.mjs";
-import { launchChromium, newPage, shot } from "./lib/browser.mjs";
+import { shot } from "./lib/browser.mjs";
 import { SANDBOX_ACCOUNT } from "./lib/paths.mjs";
-import { startBindery } from "./lib/server.mjs";
+import { closeSession, openSession } from "./lib/session.mjs";
 
 const TOKEN = "e2e-send-token-Qr7Vw";
 const SCRIPT = "e2e-send";
@@ -36,16 +36,10 @@ describe("send", () => {
   let page;
 
   before(async () => {
-    server = await startBindery();
-    browser = await launchChromium();
-    page = await newPage(browser, server.origin);
-    await openApp(page, server.origin);
+    ({ server, browser, page } = await openSession());
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => closeSession({ server, browser }));
 
   it("shows the active upstream", async () => {
     assert.equal(await page.getAttribute("#upstream", "data-upstream"), "sandbox");
