@@ -76,12 +76,11 @@ pub fn masked_metadata(c: &Composition) -> Option<String> {
     let mut wire = encode::wire_metadata(c);
     if let Some(bindings) = wire.get_mut("bindings").and_then(Value::as_array_mut) {
         for binding in bindings.iter_mut().filter_map(Value::as_object_mut) {
-            let secret_fields: &[&str] = match binding.get("type").and_then(Value::as_str) {
-                Some("secret_text") => &["text"],
-                Some("secret_key") => &["key_base64", "key_jwk"],
-                _ => &[],
-            };
-            for key in secret_fields {
+            let type_name = binding
+                .get("type")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            for key in crate::model::secret_fields(type_name) {
                 if let Some(value) = binding.get_mut(*key) {
                     if *value != Value::String(String::new()) {
                         *value = Value::String(SECRET_MASK.into());

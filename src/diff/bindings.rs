@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use super::current::CurrentSettings;
 use super::labels::{binding_subject, is_secret_type};
 use super::values::same;
-use crate::model::{Binding, BindingKind, Composition, Operation};
+use crate::model::{secret_fields, Binding, BindingKind, Composition, Operation};
 
 /// What happens to one binding.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,7 +72,9 @@ impl BindingChange {
             Change::Changed { fields } if fields.iter().any(|f| f == "type") => {
                 format!("{subject} will replace the current binding of another type")
             }
-            Change::Changed { fields } if secret && fields.iter().any(|f| is_secret_field(f)) => {
+            Change::Changed { fields }
+                if fields.iter().any(|f| secret_fields(&self.type_name).contains(&f.as_str())) =>
+            {
                 format!("{subject} gets a new value (not shown)")
             }
             Change::Changed { fields } => format!("{subject} will change ({})", fields.join(", ")),
@@ -97,13 +99,6 @@ impl BindingChange {
     pub fn is_removed(&self) -> bool {
         self.change == Change::Removed
     }
-}
-
-/// Write-only fields of secret bindings.
-const SECRET_FIELDS: &[&str] = &["text", "key_base64", "key_jwk"];
-
-fn is_secret_field(field: &str) -> bool {
-    SECRET_FIELDS.contains(&field)
 }
 
 /// The binding diff of `c` against `current`: listed bindings in composition order, then the
@@ -252,7 +247,7 @@ fn changed_fields(existing: &Binding, wanted: &Binding) -> Vec<String> {
     if existing.kind.is_secret() {
         let given = wanted.to_json();
         fields.extend(
-            SECRET_FIELDS
+            secret_fields(wanted.type_name())
                 .iter()
                 .filter(|f| given.contains_key(**f))
                 .map(|f| f.to_string()),
@@ -278,10 +273,8 @@ fn comparable(binding: &Binding) -> Map<String, Value> {
     let mut fields = binding.to_json();
     fields.shift_remove("type");
     fields.shift_remove("name");
-    for secret in SECRET_FIELDS {
-        if binding.kind.is_secret() {
-            fields.shift_remove(*secret);
-        }
+    for secret in secret_fields(binding.type_name()) {
+        fields.shift_remove(*secret);
     }
     if binding.type_name() == "d1" {
         if let Some(id) = fields.shift_remove("id") {

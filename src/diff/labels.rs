@@ -67,7 +67,7 @@ pub fn binding_subject(type_name: &str, name: &str) -> String {
 
 /// Whether bindings of this type carry a write-only value that the API never returns.
 pub fn is_secret_type(type_name: &str) -> bool {
-    matches!(type_name, "secret_text" | "secret_key")
+    !crate::model::secret_fields(type_name).is_empty()
 }
 
 /// A human label for a settings field (`compatibility_date` → "Compatibility date").

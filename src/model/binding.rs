@@ -326,7 +326,17 @@ impl BindingKind {
 
     /// Whether this binding carries a write-only value (secret text or key material).
     pub fn is_secret(&self) -> bool {
-        matches!(self, BindingKind::SecretText { .. } | BindingKind::SecretKey { .. })
+        !secret_fields(self.type_name()).is_empty()
+    }
+}
+
+/// The write-only fields of a binding type: values the API never returns, that Bindery never
+/// stores and masks on screen. Empty for every type that holds no secret.
+pub fn secret_fields(type_name: &str) -> &'static [&'static str] {
+    match type_name {
+        "secret_text" => &["text"],
+        "secret_key" => &["key_base64", "key_jwk"],
+        _ => &[],
     }
 }
 
