@@ -24,13 +24,16 @@ pub fn wire_metadata(c: &Composition) -> Value {
 }
 
 /// The fields the user set that [`wire_metadata`] drops for this endpoint, in wire order.
+///
+/// Called by the rules on every edit, so it asks the model which fields are set instead of
+/// serializing the metadata.
 pub fn dropped_fields(c: &Composition) -> Vec<&'static str> {
     let operation = c.request.operation;
-    let set = set_fields(c, operation);
-    crate::model::METADATA_FIELDS
-        .iter()
-        .filter(|field| set.contains_key(field.name) && !field.accepted_by(operation))
-        .map(|field| field.name)
+    c.metadata
+        .set_fields()
+        .into_iter()
+        .filter(|(name, set)| *set && !accepted(name, operation))
+        .map(|(name, _)| name)
         .collect()
 }
 

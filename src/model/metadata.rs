@@ -69,6 +69,40 @@ impl Metadata {
         self.main_module.as_deref().or(self.body_part.as_deref())
     }
 
+    /// Whether each field holds a value, in [`METADATA_FIELDS`] (wire) order. An empty list
+    /// counts as unset. Cheap: no serialization, no allocation.
+    pub fn set_fields(&self) -> [(&'static str, bool); 23] {
+        let m = self;
+        [
+            ("main_module", m.main_module.is_some()),
+            ("body_part", m.body_part.is_some()),
+            ("bindings", !m.bindings.is_empty()),
+            ("containers", !m.containers.is_empty()),
+            ("compatibility_date", m.compatibility_date.is_some()),
+            ("compatibility_flags", !m.compatibility_flags.is_empty()),
+            ("migrations", m.migrations.is_some()),
+            ("exports", m.exports.is_some()),
+            ("capnp_schema", m.capnp_schema.is_some()),
+            ("keep_bindings", !m.keep_bindings.is_empty()),
+            ("usage_model", m.usage_model.is_some()),
+            ("tags", !m.tags.is_empty()),
+            ("logpush", m.logpush.is_some()),
+            ("placement", m.placement.is_some()),
+            ("tail_consumers", !m.tail_consumers.is_empty()),
+            (
+                "streaming_tail_consumers",
+                !m.streaming_tail_consumers.is_empty(),
+            ),
+            ("limits", m.limits.is_some()),
+            ("annotations", m.annotations.is_some()),
+            ("keep_assets", m.keep_assets.is_some()),
+            ("assets", m.assets.is_some()),
+            ("observability", m.observability.is_some()),
+            ("cache_options", m.cache_options.is_some()),
+            ("package_dependencies", !m.package_dependencies.is_empty()),
+        ]
+    }
+
     /// Module syntax unless the metadata names a `body_part` (service-worker syntax).
     pub fn is_service_worker(&self) -> bool {
         self.body_part.is_some() && self.main_module.is_none()
@@ -84,7 +118,11 @@ pub enum UsageModel {
 }
 
 impl UsageModel {
-    pub const ALL: [UsageModel; 3] = [UsageModel::Standard, UsageModel::Bundled, UsageModel::Unbound];
+    pub const ALL: [UsageModel; 3] = [
+        UsageModel::Standard,
+        UsageModel::Bundled,
+        UsageModel::Unbound,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
@@ -239,12 +277,24 @@ pub struct Limits {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Annotations {
-    #[serde(rename = "workers/message", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "workers/message",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message: Option<String>,
-    #[serde(rename = "workers/tag", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "workers/tag",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub tag: Option<String>,
     /// Version uploads only.
-    #[serde(rename = "workers/alias", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "workers/alias",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alias: Option<String>,
 }
 
@@ -272,7 +322,11 @@ pub struct AssetsConfig {
     pub run_worker_first: Option<Value>,
     #[serde(rename = "_headers", default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<String>,
-    #[serde(rename = "_redirects", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "_redirects",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub redirects: Option<String>,
     /// Deprecated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -352,8 +406,20 @@ pub struct FieldSupport {
     pub content: bool,
 }
 
-const fn field(name: &'static str, upload: bool, version: bool, settings: bool, content: bool) -> FieldSupport {
-    FieldSupport { name, upload, version, settings, content }
+const fn field(
+    name: &'static str,
+    upload: bool,
+    version: bool,
+    settings: bool,
+    content: bool,
+) -> FieldSupport {
+    FieldSupport {
+        name,
+        upload,
+        version,
+        settings,
+        content,
+    }
 }
 
 /// Every metadata field in wire order, with the endpoints that accept it.
@@ -397,5 +463,37 @@ impl FieldSupport {
 
     pub fn lookup(name: &str) -> Option<&'static FieldSupport> {
         METADATA_FIELDS.iter().find(|f| f.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_fields_cover_every_metadata_field_in_order() {
+        let names: Vec<&str> = Metadata::default()
+            .set_fields()
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
+        let expected: Vec<&str> = METADATA_FIELDS.iter().map(|f| f.name).collect();
+        assert_eq!(names, expected);
+        assert!(Metadata::default().set_fields().iter().all(|(_, set)| !set));
+    }
+
+    #[test]
+    fn set_fields_agree_with_what_serializes() {
+        let metadata: Metadata = serde_json::from_value(serde_json::json!({
+            "main_module": "a.js", "bindings": [], "tags": ["t"], "logpush": false,
+            "limits": {}, "keep_assets": false
+        }))
+        .unwrap();
+        let serialized = serde_json::to_value(&metadata).unwrap();
+        for (name, set) in metadata.set_fields() {
+            let present = serialized.get(name).is_some()
+                && !(name == "bindings" && metadata.bindings.is_empty());
+            assert_eq!(set, present, "{name}");
+        }
     }
 }

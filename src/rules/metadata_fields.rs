@@ -7,8 +7,7 @@ use serde_json::Value;
 use super::text::{closest, worker_name_problem};
 use super::{sends, Findings};
 use crate::model::{
-    Composition, FieldSupport, Metadata, Observability, Operation, TailConsumer, UsageModel,
-    KNOWN_BINDING_TYPES,
+    Composition, Metadata, Observability, Operation, TailConsumer, UsageModel, KNOWN_BINDING_TYPES,
 };
 
 /// `workers/message` is truncated beyond this many bytes.
@@ -69,50 +68,15 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
     }
 }
 
-/// Whether each metadata field holds a value, in [`crate::model::METADATA_FIELDS`] order.
-fn set_fields(m: &Metadata) -> [(&'static str, bool); 23] {
-    [
-        ("main_module", m.main_module.is_some()),
-        ("body_part", m.body_part.is_some()),
-        ("bindings", !m.bindings.is_empty()),
-        ("containers", !m.containers.is_empty()),
-        ("compatibility_date", m.compatibility_date.is_some()),
-        ("compatibility_flags", !m.compatibility_flags.is_empty()),
-        ("migrations", m.migrations.is_some()),
-        ("exports", m.exports.is_some()),
-        ("capnp_schema", m.capnp_schema.is_some()),
-        ("keep_bindings", !m.keep_bindings.is_empty()),
-        ("usage_model", m.usage_model.is_some()),
-        ("tags", !m.tags.is_empty()),
-        ("logpush", m.logpush.is_some()),
-        ("placement", m.placement.is_some()),
-        ("tail_consumers", !m.tail_consumers.is_empty()),
-        (
-            "streaming_tail_consumers",
-            !m.streaming_tail_consumers.is_empty(),
-        ),
-        ("limits", m.limits.is_some()),
-        ("annotations", m.annotations.is_some()),
-        ("keep_assets", m.keep_assets.is_some()),
-        ("assets", m.assets.is_some()),
-        ("observability", m.observability.is_some()),
-        ("cache_options", m.cache_options.is_some()),
-        ("package_dependencies", !m.package_dependencies.is_empty()),
-    ]
-}
-
 /// One warning listing the set fields the endpoint drops. Fields with a rule of their own on
 /// this endpoint (the entry, keep_bindings on PATCH, migrations on versions) are left to it.
 fn not_sent(c: &Composition, out: &mut Findings) {
     let operation = c.request.operation;
-    let dropped: Vec<&str> = set_fields(&c.metadata)
+    let dropped: Vec<&str> = crate::encode::dropped_fields(c)
         .into_iter()
-        .filter(|(_, set)| *set)
-        .map(|(name, _)| name)
         .filter(|name| !matches!(*name, "main_module" | "body_part"))
         .filter(|name| !(operation == Operation::Settings && *name == "keep_bindings"))
         .filter(|name| !(operation == Operation::Version && *name == "migrations"))
-        .filter(|name| FieldSupport::lookup(name).is_some_and(|f| !f.accepted_by(operation)))
         .collect();
     let Some(first) = dropped.first() else { return };
     let (endpoint, advice) = match operation {
@@ -292,25 +256,13 @@ fn assets(m: &Metadata, out: &mut Findings) {
 
 #[cfg(test)]
 mod tests {
-    use super::set_fields;
     use crate::model::{
-        Annotations, Assets, AssetsConfig, Limits, Metadata, Observability, ObservabilityTraces,
-        Operation, TailConsumer, UsageModel, METADATA_FIELDS,
+        Annotations, Assets, AssetsConfig, Limits, Observability, ObservabilityTraces, Operation,
+        TailConsumer, UsageModel,
     };
     use crate::rules::testing::*;
     use crate::rules::Level::*;
     use serde_json::json;
-
-    #[test]
-    fn set_fields_cover_every_metadata_field_in_order() {
-        let names: Vec<&str> = set_fields(&Metadata::default())
-            .iter()
-            .map(|(n, _)| *n)
-            .collect();
-        let expected: Vec<&str> = METADATA_FIELDS.iter().map(|f| f.name).collect();
-        assert_eq!(names, expected);
-        assert!(set_fields(&Metadata::default()).iter().all(|(_, set)| !set));
-    }
 
     #[test]
     fn fields_the_endpoint_drops_are_listed() {
