@@ -11,14 +11,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import {
-  addBinding, enterToken, field, findings, pickModuleFiles, requestLine, send, setField, storageText,
+  addBinding, field, findings, pickModuleFiles, requestLine, send, setField, storageText,
   waitFor, waitForPreview, waitUntilReady,
 } from "./lib/app.mjs";
 import { api, createDispatchNamespace, scriptSettings, userWorkerBindings } from "./lib/api.mjs";
 import { shot } from "./lib/browser.mjs";
 import { FIXTURES, SANDBOX_ACCOUNT } from "./lib/paths.mjs";
 import { closeSession, openSession } from "./lib/session.mjs";
-import { createFromPicker, diffLine, openPicker, pickerItems } from "./lib/live.mjs";
+import { createFromPicker, diffLine, verifyAndChooseAccount, openPicker, pickerItems } from "./lib/live.mjs";
 
 const TOKEN = "e2e-wfp-token-Hk42p";
 const NAMESPACE = "production";
@@ -57,14 +57,7 @@ describe("live account, Workers for Platforms: a user Worker loaded, diffed and 
   after(() => closeSession({ server, browser }));
 
   it("verifies the token and fills the account id from the chooser", async () => {
-    await enterToken(page, TOKEN);
-    await page.click("#verify-token");
-    await page.waitForSelector("#verify-result.ok");
-    await page.waitForSelector("#account-choice");
-    await page.selectOption("#account-choice", SANDBOX_ACCOUNT);
-    await waitFor(async () => (await page.inputValue(field("request.account_id"))) === SANDBOX_ACCOUNT, {
-      message: "the account id filled from the chooser",
-    });
+    await verifyAndChooseAccount(page, TOKEN, SANDBOX_ACCOUNT);
   });
 
   it("picks the dispatch namespace in the request bar: lists the existing one, creates another", async () => {

@@ -10,14 +10,14 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 import {
-  addBinding, enterToken, field, fieldId, pickModuleFiles, previewJson, requestLine, send, setField,
+  addBinding, field, fieldId, pickModuleFiles, previewJson, requestLine, send, setField,
   storageText, waitFor, waitForPreview, waitUntilReady,
 } from "./lib/app.mjs";
 import { api, scriptSettings } from "./lib/api.mjs";
 import { shot } from "./lib/browser.mjs";
 import { FIXTURES, SANDBOX_ACCOUNT } from "./lib/paths.mjs";
 import { closeSession, openSession } from "./lib/session.mjs";
-import { createFromPicker, diffLine, openPicker, pageText, pickerItems } from "./lib/live.mjs";
+import { createFromPicker, diffLine, verifyAndChooseAccount, openPicker, pageText, pickerItems } from "./lib/live.mjs";
 
 const TOKEN = "e2e-live-token-Qx7";
 const SECRET = "e2e-live-secret-Zr81v";
@@ -38,14 +38,7 @@ describe("live account: pickers, load, diff", () => {
 
   it("offers the token's accounts after verifying, and fills the account id", async () => {
     assert.equal(await page.locator("#account-choice").count(), 0, "no chooser before verifying");
-    await enterToken(page, TOKEN);
-    await page.click("#verify-token");
-    await page.waitForSelector("#verify-result.ok");
-    await page.waitForSelector("#account-choice");
-    await page.selectOption("#account-choice", SANDBOX_ACCOUNT);
-    await waitFor(async () => (await page.inputValue(field("request.account_id"))) === SANDBOX_ACCOUNT, {
-      message: "the account id filled from the chooser",
-    });
+    await verifyAndChooseAccount(page, TOKEN, SANDBOX_ACCOUNT);
   });
 
   it("creates a KV namespace from the picker, binds it, and uploads (seed 000)", async () => {

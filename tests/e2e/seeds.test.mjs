@@ -10,7 +10,7 @@ import { join } from "node:path";
 
 import {
   addBinding, enterToken, openApp, pickModuleFiles, previewParts, requestLine, send, setField,
-  storageText, waitFor, waitForPreview,
+  storageText, verifyToken, waitFor, waitForPreview,
 } from "./lib/app.mjs";
 import {
   createDispatchNamespace, createKvNamespace, createR2Bucket, scriptSettings, userWorkerBindings,
@@ -21,6 +21,24 @@ import { startBindery } from "./lib/server.mjs";
 
 const TOKEN = "e2e-seeds-token-Lm42";
 const API = "https://api.cloudflare.com/client/v4";
+
+/// The seeds' Worker: `worker.js` from a fixture, the KV namespace `namespaceId` bound as
+/// USER_KV, the seeds' compatibility date; waits for the preview to show exactly that and
+/// returns the KV binding's index.
+async function composeKvWorker(page, fixture, namespaceId) {
+  const worker = readFileSync(join(FIXTURES, `${fixture}/worker.js`));
+  await pickModuleFiles(page, [{ name: "worker.js", content: worker, mimeType: "text/javascript" }]);
+  const kv = await addBinding(page, "kv_namespace");
+  await setField(page, `bindings[${kv}].name`, "USER_KV");
+  await setField(page, `bindings[${kv}].namespace_id`, namespaceId);
+  await setField(page, "metadata.compatibility_date", "2024-06-01");
+  await waitForPreview(page, {
+    main_module: "worker.js",
+    bindings: [{ type: "kv_namespace", name: "USER_KV", namespace_id: namespaceId }],
+    compatibility_date: "2024-06-01",
+  });
+  return kv;
+}
 
 describe("seed scenarios through the UI", () => {
   let server;
@@ -44,22 +62,10 @@ describe("seed scenarios through the UI", () => {
 
     await setField(page, "request.account_id", SANDBOX_ACCOUNT);
     await setField(page, "request.script_name", "visit-counter");
-    const worker = readFileSync(join(FIXTURES, "seed-kv-worker/worker.js"));
-    await pickModuleFiles(page, [{ name: "worker.js", content: worker, mimeType: "text/javascript" }]);
-    const kv = await addBinding(page, "kv_namespace");
-    await setField(page, `bindings[${kv}].name`, "USER_KV");
-    await setField(page, `bindings[${kv}].namespace_id`, namespaceId);
-    await setField(page, "metadata.compatibility_date", "2024-06-01");
-    await waitForPreview(page, {
-      main_module: "worker.js",
-      bindings: [{ type: "kv_namespace", name: "USER_KV", namespace_id: namespaceId }],
-      compatibility_date: "2024-06-01",
-    });
+    await composeKvWorker(page, "seed-kv-worker", namespaceId);
     assert.equal(await requestLine(page), `PUT ${API}/accounts/${SANDBOX_ACCOUNT}/workers/scripts/visit-counter`);
 
-    await enterToken(page, TOKEN);
-    await page.click("#verify-token");
-    await page.waitForSelector("#verify-result.ok");
+    await verifyToken(page, TOKEN);
     assert.match(await page.textContent("#verify-result"), /Token verified: active/);
 
     const response = await send(page);
@@ -85,17 +91,7 @@ describe("seed scenarios through the UI", () => {
     await setField(page, "request.account_id", SANDBOX_ACCOUNT);
     await setField(page, "request.dispatch_namespace", "production");
     await setField(page, "request.script_name", "customer-42");
-    const worker = readFileSync(join(FIXTURES, "wfp-kv-user-worker/worker.js"));
-    await pickModuleFiles(page, [{ name: "worker.js", content: worker, mimeType: "text/javascript" }]);
-    const kv = await addBinding(page, "kv_namespace");
-    await setField(page, `bindings[${kv}].name`, "USER_KV");
-    await setField(page, `bindings[${kv}].namespace_id`, namespaceId);
-    await setField(page, "metadata.compatibility_date", "2024-06-01");
-    await waitForPreview(page, {
-      main_module: "worker.js",
-      bindings: [{ type: "kv_namespace", name: "USER_KV", namespace_id: namespaceId }],
-      compatibility_date: "2024-06-01",
-    });
+    const kv = await composeKvWorker(page, "wfp-kv-user-worker", namespaceId);
     const userWorker = `${API}/accounts/${SANDBOX_ACCOUNT}/workers/dispatch/namespaces/production/scripts/customer-42`;
     assert.equal(await requestLine(page), `PUT ${userWorker}`);
 

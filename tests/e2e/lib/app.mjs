@@ -189,6 +189,13 @@ export async function enterToken(page, token) {
   await page.fill(field("token"), token);
 }
 
+/// Enters `token`, presses "Verify token" and waits for the page to accept it.
+export async function verifyToken(page, token) {
+  await enterToken(page, token);
+  await page.click("#verify-token");
+  await page.waitForSelector("#verify-result.ok");
+}
+
 /// Counts `#response` panels as they appear, so a wait can tell a new answer from the last one.
 async function watchResponses(page) {
   await page.evaluate(() => {

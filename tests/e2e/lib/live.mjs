@@ -1,5 +1,5 @@
 // The live-account pieces of the page: resource pickers, the deployed-Worker diff.
-import { fieldId, waitFor } from "./app.mjs";
+import { field, fieldId, verifyToken, waitFor } from "./app.mjs";
 
 /// Opens the picker under the field of `at` (if closed) and waits for its list to be read.
 export async function openPicker(page, at) {
@@ -44,4 +44,15 @@ export function pageText(page) {
   return page.evaluate(() =>
     [document.documentElement.outerHTML, ...Array.from(document.querySelectorAll("input, textarea, select"), (el) => el.value)].join("\n"),
   );
+}
+
+/// Verifies `token`, then chooses `account` in the account chooser that verifying offers and
+/// waits for it to fill the request's account id.
+export async function verifyAndChooseAccount(page, token, account) {
+  await verifyToken(page, token);
+  await page.waitForSelector("#account-choice");
+  await page.selectOption("#account-choice", account);
+  await waitFor(async () => (await page.inputValue(field("request.account_id"))) === account, {
+    message: "the account id filled from the chooser",
+  });
 }
