@@ -5,7 +5,9 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 fn since_epoch() -> Duration {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
 }
 
 /// Today in UTC as `YYYY-MM-DD`.
@@ -61,8 +63,14 @@ mod tests {
     #[test]
     fn timestamps() {
         assert_eq!(format_timestamp(0, 0), "1970-01-01T00:00:00.000000Z");
-        assert_eq!(format_timestamp(951_782_400, 5), "2000-02-29T00:00:00.000005Z");
-        assert_eq!(format_timestamp(1_795_361_497, 0), "2026-11-22T15:31:37.000000Z");
+        assert_eq!(
+            format_timestamp(951_782_400, 5),
+            "2000-02-29T00:00:00.000005Z"
+        );
+        assert_eq!(
+            format_timestamp(1_795_361_497, 0),
+            "2026-11-22T15:31:37.000000Z"
+        );
         assert!(now_rfc3339().ends_with('Z'));
         assert_eq!(today_utc().len(), 10);
     }

@@ -44,7 +44,10 @@ fn every_fixture_curl_delivers_its_request() {
     for dir in fixtures() {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let composition = cli::load_composition(&dir.join("composition.json")).unwrap();
-        let options = encode::curl::CurlOptions { api_base: format!("{}/client/v4", server.base_url()), file_prefix: String::new() };
+        let options = encode::curl::CurlOptions {
+            api_base: format!("{}/client/v4", server.base_url()),
+            file_prefix: String::new(),
+        };
         let curl = encode::curl::command(&composition, &options);
         assert!(curl.notes.is_empty(), "{name}: {:?}", curl.notes);
         let folder = working_folder(&dir, &composition);
@@ -55,7 +58,11 @@ fn every_fixture_curl_delivers_its_request() {
             .env("CLOUDFLARE_API_TOKEN", TOKEN)
             .output()
             .expect("bash runs");
-        assert!(output.status.success(), "{name}: curl failed: {}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{name}: curl failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
 
         let requests = server.take_requests();
         assert_eq!(requests.len(), 1, "{name}");
@@ -63,8 +70,16 @@ fn every_fixture_curl_delivers_its_request() {
         let r = &composition.request;
         assert_eq!(request.method, r.method(), "{name}");
         assert_eq!(request.path, format!("/client/v4{}", r.path()), "{name}");
-        assert_eq!(request.query.clone().unwrap_or_default(), r.query(), "{name}");
-        assert_eq!(request.header("authorization"), Some(format!("Bearer {TOKEN}").as_str()), "{name}");
+        assert_eq!(
+            request.query.clone().unwrap_or_default(),
+            r.query(),
+            "{name}"
+        );
+        assert_eq!(
+            request.header("authorization"),
+            Some(format!("Bearer {TOKEN}").as_str()),
+            "{name}"
+        );
 
         let expected = encode::multipart::parts(&composition);
         let received = request.parts().unwrap();
@@ -77,8 +92,16 @@ fn every_fixture_curl_delivers_its_request() {
                 assert_eq!(got.bytes, want.body, "{name}: bytes of {}", want.name);
             } else {
                 // The JSON part: curl sends the here-document's text, which ends with a newline.
-                assert_eq!(got.content_type.as_deref(), Some("application/json"), "{name}");
-                assert_eq!(got.json().unwrap(), encode::json::wire_metadata(&composition), "{name}");
+                assert_eq!(
+                    got.content_type.as_deref(),
+                    Some("application/json"),
+                    "{name}"
+                );
+                assert_eq!(
+                    got.json().unwrap(),
+                    encode::json::wire_metadata(&composition),
+                    "{name}"
+                );
             }
         }
     }

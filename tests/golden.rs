@@ -47,7 +47,10 @@ fn compare(expected_path: &Path, actual: &[u8], failures: &mut Vec<String>) {
             String::from_utf8_lossy(&expected),
             String::from_utf8_lossy(actual)
         )),
-        Err(_) => failures.push(format!("{} is missing (run with BINDERY_BLESS=1)", expected_path.display())),
+        Err(_) => failures.push(format!(
+            "{} is missing (run with BINDERY_BLESS=1)",
+            expected_path.display()
+        )),
     }
 }
 
@@ -75,25 +78,50 @@ fn every_fixture_renders_as_its_golden_files() {
     for dir in fixtures() {
         let rendered = render(&dir);
         let expected = dir.join("expected");
-        compare(&expected.join("metadata.json"), &rendered.metadata, &mut failures);
-        compare(&expected.join("multipart.txt"), &rendered.multipart, &mut failures);
+        compare(
+            &expected.join("metadata.json"),
+            &rendered.metadata,
+            &mut failures,
+        );
+        compare(
+            &expected.join("multipart.txt"),
+            &rendered.multipart,
+            &mut failures,
+        );
         compare(&expected.join("curl.sh"), &rendered.curl, &mut failures);
-        compare(&expected.join("findings.txt"), &rendered.findings, &mut failures);
+        compare(
+            &expected.join("findings.txt"),
+            &rendered.findings,
+            &mut failures,
+        );
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 #[test]
 fn the_seed_fixtures_have_no_errors() {
-    for name in ["seed-kv-worker", "wfp-kv-user-worker", "wfp-add-r2-keep-kv", "wfp-settings-add-r2"] {
-        let composition = cli::load_composition(&fixtures_dir().join(name).join("composition.json")).unwrap();
+    for name in [
+        "seed-kv-worker",
+        "wfp-kv-user-worker",
+        "wfp-add-r2-keep-kv",
+        "wfp-settings-add-r2",
+    ] {
+        let composition =
+            cli::load_composition(&fixtures_dir().join(name).join("composition.json")).unwrap();
         let findings = rules::check_at(&composition, Some(TODAY));
-        assert!(!rules::has_errors(&findings), "{name}: {}", cli::format_findings(&findings));
+        assert!(
+            !rules::has_errors(&findings),
+            "{name}: {}",
+            cli::format_findings(&findings)
+        );
     }
 }
 
 fn bindery(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_bindery")).args(args).output().expect("run bindery")
+    Command::new(env!("CARGO_BIN_EXE_bindery"))
+        .args(args)
+        .output()
+        .expect("run bindery")
 }
 
 #[test]
@@ -102,24 +130,40 @@ fn the_cli_prints_what_the_library_renders() {
         let file = dir.join("composition.json");
         let file = file.to_str().unwrap();
         let rendered = render(&dir);
-        for (encoding, expected) in
-            [("metadata", &rendered.metadata), ("multipart", &rendered.multipart), ("curl", &rendered.curl)]
-        {
+        for (encoding, expected) in [
+            ("metadata", &rendered.metadata),
+            ("multipart", &rendered.multipart),
+            ("curl", &rendered.curl),
+        ] {
             let output = bindery(&["render", file, "--as", encoding]);
-            assert!(output.status.success(), "{file} --as {encoding}: {}", String::from_utf8_lossy(&output.stderr));
+            assert!(
+                output.status.success(),
+                "{file} --as {encoding}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
             assert_eq!(&output.stdout, expected, "{file} --as {encoding}");
         }
         let check = bindery(&["check", file, "--today", TODAY]);
         assert_eq!(check.stdout, rendered.findings, "{file}: check output");
         let has_errors = String::from_utf8_lossy(&rendered.findings).contains("error[");
-        assert_eq!(check.status.code(), Some(if has_errors { 1 } else { 0 }), "{file}: check exit code");
+        assert_eq!(
+            check.status.code(),
+            Some(if has_errors { 1 } else { 0 }),
+            "{file}: check exit code"
+        );
     }
 }
 
 #[test]
 fn compact_metadata_is_the_wire_json() {
     let file = fixtures_dir().join("seed-kv-worker/composition.json");
-    let output = bindery(&["render", file.to_str().unwrap(), "--as", "metadata", "--compact"]);
+    let output = bindery(&[
+        "render",
+        file.to_str().unwrap(),
+        "--as",
+        "metadata",
+        "--compact",
+    ]);
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
         r#"{"main_module":"worker.js","bindings":[{"type":"kv_namespace","name":"USER_KV","namespace_id":"0f2ac74b498b48028cb68387c421e279"}],"compatibility_date":"2024-06-01"}"#
@@ -137,25 +181,46 @@ fn bad_input_gets_one_clear_message() {
     };
     let missing = dir.path().join("nope.json").to_str().unwrap().to_string();
     let malformed = write("malformed.json", "{\"format\": 1,\n  \"request\": {,\n}");
-    let unknown = write("unknown.json", "{\"format\":1,\"request\":{},\"metadata\":{\"main_modul\":\"a.js\"}}");
+    let unknown = write(
+        "unknown.json",
+        "{\"format\":1,\"request\":{},\"metadata\":{\"main_modul\":\"a.js\"}}",
+    );
     let unreadable = write(
         "unreadable.json",
         r#"{"format":1,"request":{},"modules":[{"name":"a.js","path":"missing/a.js"}]}"#,
     );
     let cases = [
-        (missing.as_str(), "nope.json: cannot read the composition: no such file"),
-        (malformed.as_str(), "malformed.json:2:15: key must be a string"),
-        (unknown.as_str(), "unknown.json:1:49: unknown field `main_modul`, expected one of `main_module`"),
-        (unreadable.as_str(), "module `a.js`: cannot read `missing/a.js`: no such file"),
+        (
+            missing.as_str(),
+            "nope.json: cannot read the composition: no such file",
+        ),
+        (
+            malformed.as_str(),
+            "malformed.json:2:15: key must be a string",
+        ),
+        (
+            unknown.as_str(),
+            "unknown.json:1:49: unknown field `main_modul`, expected one of `main_module`",
+        ),
+        (
+            unreadable.as_str(),
+            "module `a.js`: cannot read `missing/a.js`: no such file",
+        ),
     ];
     for (file, expected) in cases {
         for command in [vec!["render", file, "--as", "curl"], vec!["check", file]] {
             let output = bindery(&command);
             let stderr = String::from_utf8_lossy(&output.stderr);
             assert_eq!(output.status.code(), Some(2), "{command:?}: {stderr}");
-            assert!(stderr.contains(expected), "{command:?}: expected `{expected}` in {stderr}");
+            assert!(
+                stderr.contains(expected),
+                "{command:?}: expected `{expected}` in {stderr}"
+            );
             assert_eq!(stderr.lines().count(), 1, "{command:?}: {stderr}");
-            assert!(!stderr.contains("panicked") && !stderr.contains("Error {"), "{stderr}");
+            assert!(
+                !stderr.contains("panicked") && !stderr.contains("Error {"),
+                "{stderr}"
+            );
             assert!(output.stdout.is_empty());
         }
     }

@@ -80,20 +80,40 @@ const NEWER_THAN_2024: &[(&str, &str, &str)] = &[
     // wrangler, the docs and the 2026 SDK send `name` = variable and `id`.
     ("every-binding", "/bindings/5", "d1 binding shape"),
     // Service: `environment` was required in 2024; it is optional (legacy) now.
-    ("every-binding", "/bindings/7", "service binding without environment"),
+    (
+        "every-binding",
+        "/bindings/7",
+        "service binding without environment",
+    ),
     // Dispatch namespace outbound params: strings in 2024, `{name}` objects in 2026 and wrangler.
-    ("every-binding", "/bindings/16/outbound/params", "outbound params as objects"),
+    (
+        "every-binding",
+        "/bindings/16/outbound/params",
+        "outbound params as objects",
+    ),
     // mTLS: the 2024 schema requires `certificate` (a typo: its own property is `certificate_id`,
     // which is what the reference, the SDK and wrangler send).
-    ("every-binding", "/bindings/15", "mtls_certificate requires the misspelt `certificate`"),
+    (
+        "every-binding",
+        "/bindings/15",
+        "mtls_certificate requires the misspelt `certificate`",
+    ),
     // Migrations: the 2024 `oneOf` of single-step and stepped migrations is ambiguous (neither
     // branch forbids the other's keys, so every stepped migration matches both). The either-or
     // is enforced by the rules instead (`migrations-mixed-forms`).
-    ("durable-object-migrations", "/migrations", "ambiguous oneOf for migrations"),
+    (
+        "durable-object-migrations",
+        "/migrations",
+        "ambiguous oneOf for migrations",
+    ),
     // Settings PATCH: a binding of only `type` + `name` carries the existing binding over
     // (reference section e, how wrangler keeps secrets); the 2024 schema types every binding of
     // a PATCH fully.
-    ("wfp-settings-add-r2", "/bindings/0", "bare kv_namespace binding keeps the existing one"),
+    (
+        "wfp-settings-add-r2",
+        "/bindings/0",
+        "bare kv_namespace binding keeps the existing one",
+    ),
 ];
 
 fn fixtures() -> Vec<(String, Composition)> {
@@ -108,7 +128,10 @@ fn fixtures() -> Vec<(String, Composition)> {
         .into_iter()
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (name, cli::load_composition(&p.join("composition.json")).unwrap())
+            (
+                name,
+                cli::load_composition(&p.join("composition.json")).unwrap(),
+            )
         })
         .collect()
 }
@@ -117,16 +140,27 @@ fn fixtures() -> Vec<(String, Composition)> {
 fn schema_errors(reference: &Value, composition: &Composition) -> Vec<(String, String)> {
     let metadata = encode::json::wire_metadata(composition);
     let mut errors = Vec::new();
-    let whole = validator(reference, metadata_schema_pointer(composition.request.operation));
+    let whole = validator(
+        reference,
+        metadata_schema_pointer(composition.request.operation),
+    );
     for error in whole.iter_errors(&metadata) {
         errors.push((error.instance_path().to_string(), error.to_string()));
     }
     // The 2024 metadata schema leaves bindings untyped; check the eight kinds it does type.
-    for (index, binding) in metadata["bindings"].as_array().into_iter().flatten().enumerate() {
+    for (index, binding) in metadata["bindings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
         let type_name = binding["type"].as_str().unwrap_or_default();
         if let Some(pointer) = binding_schema_pointer(type_name) {
             for error in validator(reference, pointer).iter_errors(binding) {
-                errors.push((format!("/bindings/{index}{}", error.instance_path()), error.to_string()));
+                errors.push((
+                    format!("/bindings/{index}{}", error.instance_path()),
+                    error.to_string(),
+                ));
             }
         }
     }
@@ -134,7 +168,9 @@ fn schema_errors(reference: &Value, composition: &Composition) -> Vec<(String, S
 }
 
 fn is_known_difference(fixture: &str, path: &str) -> bool {
-    NEWER_THAN_2024.iter().any(|(f, prefix, _)| *f == fixture && path.starts_with(prefix))
+    NEWER_THAN_2024
+        .iter()
+        .any(|(f, prefix, _)| *f == fixture && path.starts_with(prefix))
 }
 
 #[test]
@@ -148,7 +184,11 @@ fn fixture_metadata_conforms_to_the_2024_schema_except_where_the_reference_is_ne
             }
         }
     }
-    assert!(unexpected.is_empty(), "metadata rejected by the schema:\n{}", unexpected.join("\n"));
+    assert!(
+        unexpected.is_empty(),
+        "metadata rejected by the schema:\n{}",
+        unexpected.join("\n")
+    );
 }
 
 #[test]
@@ -156,7 +196,10 @@ fn every_listed_difference_really_occurs() {
     let reference = reference();
     let fixtures = fixtures();
     for (fixture, prefix, why) in NEWER_THAN_2024 {
-        let (_, composition) = fixtures.iter().find(|(n, _)| n == fixture).expect("fixture exists");
+        let (_, composition) = fixtures
+            .iter()
+            .find(|(n, _)| n == fixture)
+            .expect("fixture exists");
         let errors = schema_errors(&reference, composition);
         assert!(
             errors.iter().any(|(path, _)| path.starts_with(prefix)),
@@ -170,7 +213,9 @@ fn the_schema_does_reject_a_broken_binding() {
     // Guards against a validator that accepts everything (e.g. an unresolved $ref).
     let reference = reference();
     let kv = validator(&reference, "/$defs/workers_kv_namespace_binding");
-    assert!(kv.is_valid(&json!({"type":"kv_namespace","name":"K","namespace_id":"0f2ac74b498b48028cb68387c421e279"})));
+    assert!(kv.is_valid(
+        &json!({"type":"kv_namespace","name":"K","namespace_id":"0f2ac74b498b48028cb68387c421e279"})
+    ));
     assert!(!kv.is_valid(&json!({"type":"kv_namespace","name":"K"})));
     let metadata = validator(&reference, metadata_schema_pointer(Operation::Upload));
     assert!(!metadata.is_valid(&json!({"main_module": 42})));

@@ -8,10 +8,24 @@ use crate::model::{Composition, FORMAT_VERSION};
 /// Why a composition could not be loaded; `Display` is the one-line message the user sees.
 #[derive(Debug)]
 pub enum LoadError {
-    Read { path: PathBuf, error: std::io::Error },
-    Json { path: PathBuf, error: serde_json::Error },
-    Format { path: PathBuf, found: u32 },
-    Module { path: PathBuf, module: String, file: PathBuf, error: std::io::Error },
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    Json {
+        path: PathBuf,
+        error: serde_json::Error,
+    },
+    Format {
+        path: PathBuf,
+        found: u32,
+    },
+    Module {
+        path: PathBuf,
+        module: String,
+        file: PathBuf,
+        error: std::io::Error,
+    },
 }
 
 impl fmt::Display for LoadError {
@@ -61,8 +75,10 @@ fn describe_io(error: &std::io::Error) -> String {
 /// Reads `path`, parses it, and reads every module given by `path` (relative to the
 /// composition file's folder) into memory.
 pub fn load_composition(path: &Path) -> Result<Composition, LoadError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|error| LoadError::Read { path: path.to_path_buf(), error })?;
+    let text = std::fs::read_to_string(path).map_err(|error| LoadError::Read {
+        path: path.to_path_buf(),
+        error,
+    })?;
     let mut composition = parse_composition(path, &text)?;
     let base = path.parent().unwrap_or(Path::new("."));
     for module in &mut composition.modules {
@@ -85,11 +101,17 @@ pub fn parse_composition(path: &Path, text: &str) -> Result<Composition, LoadErr
     if let Ok(serde_json::Value::Object(object)) = serde_json::from_str::<serde_json::Value>(text) {
         if let Some(found) = object.get("format").and_then(|v| v.as_u64()) {
             if found != u64::from(FORMAT_VERSION) {
-                return Err(LoadError::Format { path: path.to_path_buf(), found: found as u32 });
+                return Err(LoadError::Format {
+                    path: path.to_path_buf(),
+                    found: found as u32,
+                });
             }
         }
     }
-    serde_json::from_str(text).map_err(|error| LoadError::Json { path: path.to_path_buf(), error })
+    serde_json::from_str(text).map_err(|error| LoadError::Json {
+        path: path.to_path_buf(),
+        error,
+    })
 }
 
 #[cfg(test)]
@@ -119,7 +141,11 @@ mod tests {
     #[test]
     fn errors_name_file_line_and_column() {
         let dir = tempfile::tempdir().unwrap();
-        let path = write(dir.path(), "c.json", "{\"format\":1,\n \"request\":{},\n \"metdata\":{}}");
+        let path = write(
+            dir.path(),
+            "c.json",
+            "{\"format\":1,\n \"request\":{},\n \"metdata\":{}}",
+        );
         let message = load_composition(&path).unwrap_err().to_string();
         assert!(message.contains("c.json:3:"), "{message}");
         assert!(message.contains("unknown field `metdata`"), "{message}");
@@ -135,7 +161,10 @@ mod tests {
             r#"{"format":1,"request":{},"modules":[{"name":"a.js","path":"gone.js"}]}"#,
         );
         let message = load_composition(&path).unwrap_err().to_string();
-        assert!(message.ends_with("module `a.js`: cannot read `gone.js`: no such file"), "{message}");
+        assert!(
+            message.ends_with("module `a.js`: cannot read `gone.js`: no such file"),
+            "{message}"
+        );
     }
 
     #[test]

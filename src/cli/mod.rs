@@ -2,8 +2,8 @@
 
 mod load;
 
-pub use load::{load_composition, parse_composition, LoadError};
 pub use crate::clock::today_utc;
+pub use load::{load_composition, parse_composition, LoadError};
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -15,7 +15,11 @@ use crate::encode;
 use crate::rules::{self, Level};
 
 #[derive(Parser)]
-#[command(name = "bindery", version, about = "Compose, check and send Cloudflare Workers multipart uploads")]
+#[command(
+    name = "bindery",
+    version,
+    about = "Compose, check and send Cloudflare Workers multipart uploads"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -94,11 +98,17 @@ fn render(args: RenderArgs) -> ExitCode {
         Encoding::Metadata if args.compact => encode::json::compact(&composition).into_bytes(),
         Encoding::Metadata => (encode::json::pretty(&composition) + "\n").into_bytes(),
         Encoding::Multipart => {
-            eprintln!("Content-Type: {}", encode::multipart::content_type_header(&args.boundary));
+            eprintln!(
+                "Content-Type: {}",
+                encode::multipart::content_type_header(&args.boundary)
+            );
             encode::multipart::body(&composition, &args.boundary)
         }
         Encoding::Curl => {
-            let options = encode::curl::CurlOptions { api_base: args.api_base, file_prefix: args.file_prefix };
+            let options = encode::curl::CurlOptions {
+                api_base: args.api_base,
+                file_prefix: args.file_prefix,
+            };
             let curl = encode::curl::command(&composition, &options);
             for note in &curl.notes {
                 eprintln!("note: {note}");
@@ -121,7 +131,10 @@ fn check(args: CheckArgs) -> ExitCode {
     let today = args.today.unwrap_or_else(today_utc);
     let findings = rules::check_at(&composition, Some(&today));
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&findings).unwrap_or_else(|_| "[]".into()));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&findings).unwrap_or_else(|_| "[]".into())
+        );
     } else {
         print!("{}", format_findings(&findings));
     }
@@ -140,7 +153,10 @@ pub fn format_findings(findings: &[rules::Finding]) -> String {
             Level::Error => "error",
             Level::Warning => "warning",
         };
-        out.push_str(&format!("{level}[{}] {}: {}\n", finding.rule, finding.at, finding.message));
+        out.push_str(&format!(
+            "{level}[{}] {}: {}\n",
+            finding.rule, finding.at, finding.message
+        ));
     }
     let errors = findings.iter().filter(|f| f.level == Level::Error).count();
     let warnings = findings.len() - errors;

@@ -22,7 +22,10 @@ pub struct Binding {
 
 impl Binding {
     pub fn new(name: impl Into<String>, kind: BindingKind) -> Binding {
-        Binding { name: name.into(), kind }
+        Binding {
+            name: name.into(),
+            kind,
+        }
     }
 
     /// The wire `type` string.
@@ -74,7 +77,10 @@ impl Binding {
                 .map_err(|e| format!("{type_name} binding `{name}`: {e}"))?
         } else {
             object.remove("type");
-            BindingKind::Custom { type_name, fields: object }
+            BindingKind::Custom {
+                type_name,
+                fields: object,
+            }
         };
         Ok(Binding { name, kind })
     }
@@ -321,7 +327,10 @@ impl BindingKind {
                 return kind;
             }
         }
-        BindingKind::Custom { type_name: type_name.to_string(), fields: Map::new() }
+        BindingKind::Custom {
+            type_name: type_name.to_string(),
+            fields: Map::new(),
+        }
     }
 
     /// Whether this binding carries a write-only value (secret text or key material).
@@ -394,9 +403,20 @@ mod tests {
     #[test]
     fn from_object_reads_like_the_tagged_derive() {
         let values = [
-            json!(null), json!(true), json!(7), json!(-3), json!(1.5), json!("text"), json!(""),
-            json!([]), json!(["a", "b"]), json!([1]), json!({}), json!({"limit": 10, "period": 60}),
-            json!({"worker": {"service": "w"}, "params": [{"name": "p"}]}), json!({"bogus": 1}),
+            json!(null),
+            json!(true),
+            json!(7),
+            json!(-3),
+            json!(1.5),
+            json!("text"),
+            json!(""),
+            json!([]),
+            json!(["a", "b"]),
+            json!([1]),
+            json!({}),
+            json!({"limit": 10, "period": 60}),
+            json!({"worker": {"service": "w"}, "params": [{"name": "p"}]}),
+            json!({"bogus": 1}),
             json!([{"name": "p"}]),
         ];
         let read = |object: Map<String, Value>| {
@@ -442,7 +462,12 @@ mod tests {
         let raw = json!({"type":"kv_namespace","name":"USER_KV","namespace_id":"abc"});
         let binding: Binding = serde_json::from_value(raw.clone()).unwrap();
         assert_eq!(binding.name, "USER_KV");
-        assert_eq!(binding.kind, BindingKind::KvNamespace { namespace_id: "abc".into() });
+        assert_eq!(
+            binding.kind,
+            BindingKind::KvNamespace {
+                namespace_id: "abc".into()
+            }
+        );
         assert_eq!(serde_json::to_string(&binding).unwrap(), raw.to_string());
     }
 
@@ -457,8 +482,13 @@ mod tests {
     #[test]
     fn unknown_field_on_known_type_is_an_error() {
         let raw = json!({"type":"kv_namespace","name":"K","namespace":"abc"});
-        let err = serde_json::from_value::<Binding>(raw).unwrap_err().to_string();
-        assert!(err.contains("kv_namespace binding `K`") && err.contains("namespace"), "{err}");
+        let err = serde_json::from_value::<Binding>(raw)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("kv_namespace binding `K`") && err.contains("namespace"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -468,7 +498,8 @@ mod tests {
             assert_eq!(kind.type_name(), *type_name);
             assert!(!matches!(kind, BindingKind::Custom { .. }), "{type_name}");
             let binding = Binding::new("X", kind);
-            let back: Binding = serde_json::from_value(serde_json::to_value(&binding).unwrap()).unwrap();
+            let back: Binding =
+                serde_json::from_value(serde_json::to_value(&binding).unwrap()).unwrap();
             assert_eq!(back, binding);
         }
     }
@@ -476,16 +507,30 @@ mod tests {
     #[test]
     fn empty_fields_are_left_out_so_a_bare_binding_keeps_the_existing_one() {
         let secret = Binding::new("API_KEY", BindingKind::empty("secret_text"));
-        assert_eq!(serde_json::to_string(&secret).unwrap(), r#"{"type":"secret_text","name":"API_KEY"}"#);
+        assert_eq!(
+            serde_json::to_string(&secret).unwrap(),
+            r#"{"type":"secret_text","name":"API_KEY"}"#
+        );
         assert!(secret.is_bare());
-        let var = Binding::new("EMPTY", BindingKind::PlainText { text: String::new() });
-        assert_eq!(serde_json::to_string(&var).unwrap(), r#"{"type":"plain_text","name":"EMPTY","text":""}"#);
+        let var = Binding::new(
+            "EMPTY",
+            BindingKind::PlainText {
+                text: String::new(),
+            },
+        );
+        assert_eq!(
+            serde_json::to_string(&var).unwrap(),
+            r#"{"type":"plain_text","name":"EMPTY","text":""}"#
+        );
         assert!(!var.is_bare());
     }
 
     #[test]
     fn d1_defaults_to_id() {
         let binding = Binding::new("DB", BindingKind::empty("d1"));
-        assert_eq!(serde_json::to_string(&binding).unwrap(), r#"{"type":"d1","name":"DB","id":""}"#);
+        assert_eq!(
+            serde_json::to_string(&binding).unwrap(),
+            r#"{"type":"d1","name":"DB","id":""}"#
+        );
     }
 }

@@ -54,7 +54,9 @@ impl Composition {
 
     /// The module the metadata points at as entry (`main_module` or `body_part`).
     pub fn entry_module(&self) -> Option<&Module> {
-        self.metadata.entry_part().and_then(|name| self.module(name))
+        self.metadata
+            .entry_part()
+            .and_then(|name| self.module(name))
     }
 }
 

@@ -85,7 +85,11 @@ impl ModuleKind {
 
     /// Guesses the kind from a file name; the user can always override it.
     pub fn guess(file_name: &str) -> ModuleKind {
-        let base = file_name.rsplit('/').next().unwrap_or(file_name).to_ascii_lowercase();
+        let base = file_name
+            .rsplit('/')
+            .next()
+            .unwrap_or(file_name)
+            .to_ascii_lowercase();
         if base == "requirements.txt" {
             return ModuleKind::PythonRequirement;
         }
@@ -123,7 +127,12 @@ impl Module {
     /// A module with inline bytes and the kind guessed from its name.
     pub fn inline(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Module {
         let name = name.into();
-        Module { kind: ModuleKind::guess(&name), name, path: None, bytes: bytes.into() }
+        Module {
+            kind: ModuleKind::guess(&name),
+            name,
+            path: None,
+            bytes: bytes.into(),
+        }
     }
 
     pub fn content_type(&self) -> &'static str {
@@ -160,9 +169,10 @@ impl Serialize for Module {
         let (content, content_base64) = match (&self.path, std::str::from_utf8(&self.bytes)) {
             (Some(_), _) => (None, None),
             (None, Ok(text)) => (Some(text.to_string()), None),
-            (None, Err(_)) => {
-                (None, Some(base64::engine::general_purpose::STANDARD.encode(&self.bytes)))
-            }
+            (None, Err(_)) => (
+                None,
+                Some(base64::engine::general_purpose::STANDARD.encode(&self.bytes)),
+            ),
         };
         ModuleFile {
             name: self.name.clone(),
@@ -179,10 +189,14 @@ impl<'de> Deserialize<'de> for Module {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         use serde::de::Error;
         let file = ModuleFile::deserialize(deserializer)?;
-        let sources = [file.path.is_some(), file.content.is_some(), file.content_base64.is_some()]
-            .iter()
-            .filter(|set| **set)
-            .count();
+        let sources = [
+            file.path.is_some(),
+            file.content.is_some(),
+            file.content_base64.is_some(),
+        ]
+        .iter()
+        .filter(|set| **set)
+        .count();
         if sources != 1 {
             return Err(D::Error::custom(format!(
                 "module `{}` needs exactly one of `path`, `content` or `content_base64`",
@@ -194,7 +208,10 @@ impl<'de> Deserialize<'de> for Module {
             (_, Some(b64)) => base64::engine::general_purpose::STANDARD
                 .decode(b64.trim())
                 .map_err(|e| {
-                    D::Error::custom(format!("module `{}`: content_base64 is not base64: {e}", file.name))
+                    D::Error::custom(format!(
+                        "module `{}`: content_base64 is not base64: {e}",
+                        file.name
+                    ))
                 })?,
             _ => Vec::new(),
         };
@@ -218,7 +235,10 @@ mod tests {
         assert_eq!(ModuleKind::guess("add.WASM"), ModuleKind::Wasm);
         assert_eq!(ModuleKind::guess("index.js.map"), ModuleKind::SourceMap);
         assert_eq!(ModuleKind::guess("main.py"), ModuleKind::Python);
-        assert_eq!(ModuleKind::guess("requirements.txt"), ModuleKind::PythonRequirement);
+        assert_eq!(
+            ModuleKind::guess("requirements.txt"),
+            ModuleKind::PythonRequirement
+        );
         assert_eq!(ModuleKind::guess("page.html"), ModuleKind::Text);
         assert_eq!(ModuleKind::guess("blob"), ModuleKind::Data);
     }

@@ -179,13 +179,48 @@ mod tests {
         use Operation::*;
         use Target::*;
         let cases = [
-            (Account, Upload, "PUT", "/accounts/acc/workers/scripts/my-worker"),
-            (Account, Settings, "PATCH", "/accounts/acc/workers/scripts/my-worker/settings"),
-            (Account, Version, "POST", "/accounts/acc/workers/scripts/my-worker/versions"),
-            (Account, Content, "PUT", "/accounts/acc/workers/scripts/my-worker/content"),
-            (Dispatch, Upload, "PUT", "/accounts/acc/workers/dispatch/namespaces/prod/scripts/my-worker"),
-            (Dispatch, Settings, "PATCH", "/accounts/acc/workers/dispatch/namespaces/prod/scripts/my-worker/settings"),
-            (Dispatch, Content, "PUT", "/accounts/acc/workers/dispatch/namespaces/prod/scripts/my-worker/content"),
+            (
+                Account,
+                Upload,
+                "PUT",
+                "/accounts/acc/workers/scripts/my-worker",
+            ),
+            (
+                Account,
+                Settings,
+                "PATCH",
+                "/accounts/acc/workers/scripts/my-worker/settings",
+            ),
+            (
+                Account,
+                Version,
+                "POST",
+                "/accounts/acc/workers/scripts/my-worker/versions",
+            ),
+            (
+                Account,
+                Content,
+                "PUT",
+                "/accounts/acc/workers/scripts/my-worker/content",
+            ),
+            (
+                Dispatch,
+                Upload,
+                "PUT",
+                "/accounts/acc/workers/dispatch/namespaces/prod/scripts/my-worker",
+            ),
+            (
+                Dispatch,
+                Settings,
+                "PATCH",
+                "/accounts/acc/workers/dispatch/namespaces/prod/scripts/my-worker/settings",
+            ),
+            (
+                Dispatch,
+                Content,
+                "PUT",
+                "/accounts/acc/workers/dispatch/namespaces/prod/scripts/my-worker/content",
+            ),
         ];
         for (target, operation, method, path) in cases {
             let r = request(target, operation);

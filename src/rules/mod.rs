@@ -392,8 +392,15 @@ mod tests {
         let findings = check_at(&c, Some("2026-01-01"));
         assert!(has_errors(&findings));
         let last = format!("bindings[{}]", c.metadata.bindings.len() - 1);
-        assert!(findings.iter().any(|f| f.at.starts_with(&last)), "{last} not reached");
-        assert_eq!(findings, check_at(&c, Some("2026-01-01")), "findings are deterministic");
+        assert!(
+            findings.iter().any(|f| f.at.starts_with(&last)),
+            "{last} not reached"
+        );
+        assert_eq!(
+            findings,
+            check_at(&c, Some("2026-01-01")),
+            "findings are deterministic"
+        );
     }
 
     #[test]
