@@ -3,7 +3,7 @@
 //!
 //! - [`state`]: what it remembers (one account's resources and Workers), saved as JSON;
 //! - [`reply`]: the v4 envelope; [`paging`]: `page`/`per_page`; [`ids`]: ids and timestamps;
-//! - [`auth`]: bearer token and account id checks;
+//! - [`auth`]: bearer token and account id checks; [`place`]: which Worker a path names;
 //! - [`form`]: reading multipart bodies; [`code`] and [`bindings`]: judging an upload;
 //! - [`resources`]: accounts, token verify, KV, R2, D1, queues, dispatch namespaces;
 //! - [`scripts`]: uploads, versions, settings, content, list, delete.
@@ -14,6 +14,7 @@ pub mod code;
 pub mod form;
 pub mod ids;
 pub mod paging;
+pub mod place;
 pub mod reply;
 pub mod resources;
 pub mod scripts;
@@ -172,47 +173,36 @@ pub fn router(sandbox: Sandbox) -> Router {
             get(r::list_dispatch).post(r::create_dispatch),
         )
         .route(&namespace, get(r::get_dispatch))
-        .route(
-            &format!("{account}/workers/scripts"),
-            get(s::list_account_scripts),
-        )
+        // Account Workers and user Workers share handlers: they read the place from the path.
+        .route(&format!("{account}/workers/scripts"), get(s::list_scripts))
+        .route(&format!("{namespace}/scripts"), get(s::list_scripts))
         .route(
             &script,
-            put(s::upload_account_script)
-                .get(s::download_account_script)
-                .delete(s::delete_account_script),
-        )
-        .route(&format!("{script}/versions"), post(s::upload_version))
-        .route(
-            &format!("{script}/settings"),
-            get(s::get_account_settings).patch(s::patch_account_settings),
-        )
-        .route(&format!("{script}/content"), put(s::put_account_content))
-        .route(
-            &format!("{script}/content/v2"),
-            get(s::download_account_script),
-        )
-        .route(
-            &format!("{namespace}/scripts"),
-            get(s::list_namespace_scripts),
+            put(s::upload_script)
+                .get(s::download_script)
+                .delete(s::delete_script),
         )
         .route(
             &user_script,
-            put(s::upload_user_script)
+            put(s::upload_script)
                 .get(s::get_user_script)
-                .delete(s::delete_user_script),
+                .delete(s::delete_script),
+        )
+        .route(&format!("{script}/versions"), post(s::upload_version))
+        .route(&format!("{script}/content/v2"), get(s::download_script))
+        .route(&format!("{user_script}/bindings"), get(s::get_bindings))
+        .route(
+            &format!("{user_script}/content"),
+            put(s::put_script_content).get(s::download_script),
+        )
+        .route(&format!("{script}/content"), put(s::put_script_content))
+        .route(
+            &format!("{script}/settings"),
+            get(s::get_script_settings).patch(s::patch_script_settings),
         )
         .route(
             &format!("{user_script}/settings"),
-            get(s::get_user_settings).patch(s::patch_user_settings),
-        )
-        .route(
-            &format!("{user_script}/bindings"),
-            get(s::get_user_bindings),
-        )
-        .route(
-            &format!("{user_script}/content"),
-            put(s::put_user_content).get(s::download_user_script),
+            get(s::get_script_settings).patch(s::patch_script_settings),
         )
         .fallback(auth::no_route)
         .method_not_allowed_fallback(auth::method_not_allowed)

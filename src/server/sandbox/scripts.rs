@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use axum::body::Body;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
@@ -17,6 +17,7 @@ use super::code::{code_of, entry_of, raw_script, Entry};
 use super::form::{read_multipart, read_upload, UploadBody};
 use super::ids::{now, uuid};
 use super::paging::Page;
+use super::place::{Place, ScriptRef};
 use super::reply::{ApiError, Reply, Success};
 use super::resources::namespace_not_found;
 use super::state::{Code, Script, State as SandboxState, Syntax, Version};
@@ -38,14 +39,6 @@ const VERSIONED_SETTINGS: &[&str] = &[
 const SCRIPT_SETTINGS: &[&str] = &["logpush", "tail_consumers", "observability", "tags"];
 /// How many versions a script keeps (older ones can no longer be inherited from).
 const KEPT_VERSIONS: usize = 50;
-
-/// Which script a request is about.
-#[derive(Clone, Debug)]
-pub struct ScriptRef {
-    /// `None` for account-level Workers, the dispatch namespace name for user Workers.
-    pub namespace: Option<String>,
-    pub name: String,
-}
 
 /// Worker names: lowercase letters, digits, `-` and `_`, 1 to 63 long, no dash at either end.
 pub fn check_script_name(name: &str) -> Result<(), ApiError> {
@@ -88,13 +81,14 @@ fn not_found(r: &ScriptRef) -> ApiError {
     )
 }
 
-fn require_namespace(state: &SandboxState, r: &ScriptRef) -> Result<(), ApiError> {
-    match &r.namespace {
+/// A dispatch namespace that does not exist is 100119, whatever is asked of it.
+fn require_namespace(state: &SandboxState, namespace: Option<&str>) -> Result<(), ApiError> {
+    match namespace {
         Some(ns)
             if !state
                 .dispatch_namespaces
                 .iter()
-                .any(|n| &n.namespace_name == ns) =>
+                .any(|n| n.namespace_name == ns) =>
         {
             Err(namespace_not_found(ns))
         }
@@ -104,7 +98,7 @@ fn require_namespace(state: &SandboxState, r: &ScriptRef) -> Result<(), ApiError
 
 /// The index of an existing script, or 100119 / 10007.
 fn existing(state: &SandboxState, r: &ScriptRef) -> Result<usize, ApiError> {
-    require_namespace(state, r)?;
+    require_namespace(state, r.namespace.as_deref())?;
     find_index(state, r).ok_or_else(|| not_found(r))
 }
 
@@ -314,7 +308,7 @@ async fn upload(
         strict: query.get("bindings_inherit").is_some_and(|v| v == "strict"),
     };
     sandbox.change(|state| {
-        require_namespace(state, &r)?;
+        require_namespace(state, r.namespace.as_deref())?;
         let index = find_index(state, &r);
         let versions: &[Version] = index.map_or(&[], |i| &state.scripts[i].versions);
         let bindings = upload_bindings(&given, &keep, versions, mode, state)?;
@@ -451,15 +445,7 @@ fn delete(sandbox: &Sandbox, r: &ScriptRef) -> Reply {
 fn list(sandbox: &Sandbox, namespace: Option<String>, query: &HashMap<String, String>) -> Reply {
     let page = Page::from_query(query, 1000)?;
     let items = sandbox.read(|state| {
-        if let Some(ns) = &namespace {
-            require_namespace(
-                state,
-                &ScriptRef {
-                    namespace: Some(ns.clone()),
-                    name: String::new(),
-                },
-            )?;
-        }
+        require_namespace(state, namespace.as_deref())?;
         Ok::<_, ApiError>(
             state
                 .scripts
@@ -476,199 +462,100 @@ fn list(sandbox: &Sandbox, namespace: Option<String>, query: &HashMap<String, St
     })
 }
 
-// ---- handlers: account-level Workers ----
+// ---- handlers: each serves account Workers and user Workers alike (see `place`) ----
 
-type AccountScript = Path<(String, String)>;
-type UserScript = Path<(String, String, String)>;
 type Params = Query<HashMap<String, String>>;
 
-fn account(name: String) -> ScriptRef {
-    ScriptRef {
-        namespace: None,
-        name,
-    }
-}
-
-fn user(namespace: String, name: String) -> ScriptRef {
-    ScriptRef {
-        namespace: Some(namespace),
-        name,
-    }
-}
-
-pub async fn upload_account_script(
+/// `PUT …/scripts/{script}`: upload and deploy.
+pub async fn upload_script(
     State(sandbox): State<Sandbox>,
-    Path((_, name)): AccountScript,
+    r: ScriptRef,
     Query(query): Params,
     headers: HeaderMap,
     body: Body,
 ) -> Reply {
-    upload(
-        sandbox,
-        account(name),
-        UploadKind::Script,
-        query,
-        headers,
-        body,
-    )
-    .await
+    upload(sandbox, r, UploadKind::Script, query, headers, body).await
 }
 
+/// `POST …/scripts/{script}/versions`: upload a version.
 pub async fn upload_version(
     State(sandbox): State<Sandbox>,
-    Path((_, name)): AccountScript,
+    r: ScriptRef,
     Query(query): Params,
     headers: HeaderMap,
     body: Body,
 ) -> Reply {
-    upload(
-        sandbox,
-        account(name),
-        UploadKind::Version,
-        query,
-        headers,
-        body,
-    )
-    .await
+    upload(sandbox, r, UploadKind::Version, query, headers, body).await
 }
 
-pub async fn download_account_script(
+/// `GET …/scripts/{script}` (account Workers), `…/content/v2`, `…/content`: the entry's bytes.
+pub async fn download_script(
     State(sandbox): State<Sandbox>,
-    Path((_, name)): AccountScript,
+    r: ScriptRef,
 ) -> Result<Response, ApiError> {
-    download(&sandbox, &account(name))
+    download(&sandbox, &r)
 }
 
-pub async fn delete_account_script(
-    State(sandbox): State<Sandbox>,
-    Path((_, name)): AccountScript,
-) -> Reply {
-    delete(&sandbox, &account(name))
+/// `DELETE …/scripts/{script}`.
+pub async fn delete_script(State(sandbox): State<Sandbox>, r: ScriptRef) -> Reply {
+    delete(&sandbox, &r)
 }
 
-pub async fn get_account_settings(
-    State(sandbox): State<Sandbox>,
-    Path((_, name)): AccountScript,
-) -> Reply {
-    get_settings(&sandbox, &account(name))
+/// `GET …/scripts/{script}/settings`.
+pub async fn get_script_settings(State(sandbox): State<Sandbox>, r: ScriptRef) -> Reply {
+    get_settings(&sandbox, &r)
 }
 
-pub async fn patch_account_settings(
+/// `PATCH …/scripts/{script}/settings` (multipart, one `settings` part).
+pub async fn patch_script_settings(
     State(sandbox): State<Sandbox>,
-    Path((_, name)): AccountScript,
+    r: ScriptRef,
     headers: HeaderMap,
     body: Body,
 ) -> Reply {
-    patch_settings(sandbox, account(name), headers, body).await
+    patch_settings(sandbox, r, headers, body).await
 }
 
-pub async fn put_account_content(
+/// `PUT …/scripts/{script}/content`: code only.
+pub async fn put_script_content(
     State(sandbox): State<Sandbox>,
-    Path((_, name)): AccountScript,
+    r: ScriptRef,
     headers: HeaderMap,
     body: Body,
 ) -> Reply {
-    put_content(sandbox, account(name), headers, body).await
+    put_content(sandbox, r, headers, body).await
 }
 
-pub async fn list_account_scripts(State(sandbox): State<Sandbox>, Query(query): Params) -> Reply {
-    list(&sandbox, None, &query)
-}
-
-// ---- handlers: user Workers in dispatch namespaces ----
-
-pub async fn upload_user_script(
+/// `GET …/scripts`: the Workers of the account or of one dispatch namespace.
+pub async fn list_scripts(
     State(sandbox): State<Sandbox>,
-    Path((_, namespace, name)): UserScript,
+    place: Place,
     Query(query): Params,
-    headers: HeaderMap,
-    body: Body,
 ) -> Reply {
-    upload(
-        sandbox,
-        user(namespace, name),
-        UploadKind::Script,
-        query,
-        headers,
-        body,
-    )
-    .await
+    list(&sandbox, place.namespace, &query)
 }
 
-pub async fn get_user_script(
-    State(sandbox): State<Sandbox>,
-    Path((_, namespace, name)): UserScript,
-) -> Reply {
-    let r = user(namespace.clone(), name);
+/// `GET …/dispatch/namespaces/{namespace}/scripts/{script}`: the user Worker's details.
+pub async fn get_user_script(State(sandbox): State<Sandbox>, r: ScriptRef) -> Reply {
     sandbox.read(|state| {
         let script = &state.scripts[existing(state, &r)?];
         Ok(Success::new(json!({
             "script": script_json(script),
             "created_on": script.created_on,
             "modified_on": script.modified_on,
-            "dispatch_namespace": namespace,
+            "dispatch_namespace": r.namespace,
         })))
     })
 }
 
-pub async fn delete_user_script(
-    State(sandbox): State<Sandbox>,
-    Path((_, namespace, name)): UserScript,
-) -> Reply {
-    delete(&sandbox, &user(namespace, name))
-}
-
-pub async fn get_user_settings(
-    State(sandbox): State<Sandbox>,
-    Path((_, namespace, name)): UserScript,
-) -> Reply {
-    get_settings(&sandbox, &user(namespace, name))
-}
-
-pub async fn patch_user_settings(
-    State(sandbox): State<Sandbox>,
-    Path((_, namespace, name)): UserScript,
-    headers: HeaderMap,
-    body: Body,
-) -> Reply {
-    patch_settings(sandbox, user(namespace, name), headers, body).await
-}
-
-pub async fn get_user_bindings(
-    State(sandbox): State<Sandbox>,
-    Path((_, namespace, name)): UserScript,
-) -> Reply {
-    let r = user(namespace, name);
+/// `GET …/dispatch/namespaces/{namespace}/scripts/{script}/bindings`.
+pub async fn get_bindings(State(sandbox): State<Sandbox>, r: ScriptRef) -> Reply {
     sandbox.read(|state| {
         let script = &state.scripts[existing(state, &r)?];
         Ok(Success::new(Value::Array(redacted_all(
             &script.latest().bindings,
         ))))
     })
-}
-
-pub async fn put_user_content(
-    State(sandbox): State<Sandbox>,
-    Path((_, namespace, name)): UserScript,
-    headers: HeaderMap,
-    body: Body,
-) -> Reply {
-    put_content(sandbox, user(namespace, name), headers, body).await
-}
-
-pub async fn download_user_script(
-    State(sandbox): State<Sandbox>,
-    Path((_, namespace, name)): UserScript,
-) -> Result<Response, ApiError> {
-    download(&sandbox, &user(namespace, name))
-}
-
-pub async fn list_namespace_scripts(
-    State(sandbox): State<Sandbox>,
-    Path((_, namespace)): Path<(String, String)>,
-    Query(query): Params,
-) -> Reply {
-    list(&sandbox, Some(namespace), &query)
 }
 
 #[cfg(test)]
