@@ -10,6 +10,9 @@
 //! let request = server.take_requests().pop().unwrap();
 //! let parts = request.parts().unwrap();
 //! ```
+//!
+//! [`CaptureServer::start_with`] answers each request with a function of it instead (a small
+//! fake API: see `wrangler_capture.rs`).
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -88,9 +91,14 @@ pub fn success_envelope() -> Value {
     json!({ "success": true, "errors": [], "messages": [], "result": {} })
 }
 
+/// Chooses the answer to a request: `Some((status, body))`, or `None` for the fixed answer
+/// ([`CaptureServer::respond_with`]).
+pub type Responder = dyn Fn(&CapturedRequest) -> Option<(u16, Value)> + Send + Sync;
+
 struct Shared {
     requests: Mutex<Vec<CapturedRequest>>,
     response: Mutex<(u16, Value)>,
+    responder: Option<Box<Responder>>,
 }
 
 /// A running capture server; it stops when dropped.
@@ -104,6 +112,18 @@ pub struct CaptureServer {
 impl CaptureServer {
     /// Starts a server on a free port of 127.0.0.1.
     pub fn start() -> CaptureServer {
+        CaptureServer::start_inner(None)
+    }
+
+    /// Starts a server that answers each request with `responder` (falling back to the fixed
+    /// answer where it returns `None`).
+    pub fn start_with(
+        responder: impl Fn(&CapturedRequest) -> Option<(u16, Value)> + Send + Sync + 'static,
+    ) -> CaptureServer {
+        CaptureServer::start_inner(Some(Box::new(responder)))
+    }
+
+    fn start_inner(responder: Option<Box<Responder>>) -> CaptureServer {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
         listener
             .set_nonblocking(true)
@@ -112,6 +132,7 @@ impl CaptureServer {
         let shared = Arc::new(Shared {
             requests: Mutex::new(Vec::new()),
             response: Mutex::new((200, success_envelope())),
+            responder,
         });
         let (shutdown, stopped) = oneshot::channel::<()>();
         let state = Arc::clone(&shared);
@@ -190,14 +211,19 @@ async fn record(shared: Arc<Shared>, request: Request<Body>) -> Response {
             )
         })
         .collect();
-    shared.requests.lock().unwrap().push(CapturedRequest {
+    let request = CapturedRequest {
         method: head.method.to_string(),
         path: head.uri.path().to_string(),
         query: head.uri.query().map(str::to_string),
         headers,
         body,
-    });
-    let (status, body) = shared.response.lock().unwrap().clone();
+    };
+    let answer = shared
+        .responder
+        .as_ref()
+        .and_then(|answer| answer(&request));
+    shared.requests.lock().unwrap().push(request);
+    let (status, body) = answer.unwrap_or_else(|| shared.response.lock().unwrap().clone());
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (
         status,

@@ -3,3 +3,4 @@
 
 pub mod http_capture;
 pub mod peers;
+pub mod wrangler_capture;

@@ -1,0 +1,5 @@
+export default {
+  async fetch(request, env) {
+    return Response.json({ greeting: env.GREETING, features: env.FEATURES });
+  },
+};
