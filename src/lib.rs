@@ -6,11 +6,15 @@
 //! - [`encode`]: the exact encodings of a model (metadata JSON, multipart body, curl command);
 //! - [`diff`]: what an upload changes on a deployed Worker, and loading one as a composition;
 //! - [`explain`]: plain explanations of the API's error answers;
+//! - [`editor`]: the composer's state machine (actions, reducer, derived view, account
+//!   session), so the app's logic is tested on the host;
 //! - `cli`, `clock` and `server` (native only): the `bindery` command, the wall clock, and the
 //!   proxy + sandbox;
-//! - `app` (wasm32 only): the Yew composer running in the browser.
+//! - `app` (wasm32 only): the Yew composer running in the browser: rendering and browser calls
+//!   around [`editor`].
 
 pub mod diff;
+pub mod editor;
 pub mod encode;
 pub mod explain;
 pub mod model;

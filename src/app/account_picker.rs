@@ -4,13 +4,14 @@
 use yew::prelude::*;
 
 use super::fields::select_text;
-use super::live::{load_accounts, Fetch, Live};
-use super::state::{Action, AppState};
+use super::live::{load_accounts, Live};
+use crate::editor::live::Fetch;
+use crate::editor::{Action, Editor};
 
 #[derive(Properties, PartialEq)]
 pub struct AccountPickerProps {
     pub account_id: String,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    pub dispatch: UseReducerDispatcher<Editor>,
 }
 
 #[component]

@@ -8,15 +8,15 @@ use super::binding_card::BindingCard;
 use super::browser::focus::focus_id_soon;
 use super::catalog::{self, Group};
 use super::fields::{input_text, FieldNotes};
-use super::ids::field_id;
-use super::state::{findings_per_binding, Action, AppState, Shared};
-use crate::rules::Finding;
+use super::Shared;
+use crate::editor::{findings_per_binding, Action, Editor};
+use crate::rules::{At, Finding};
 
 #[derive(Properties, PartialEq)]
 pub struct BindingsPanelProps {
     pub composition: Shared,
     pub findings: Rc<Vec<Finding>>,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    pub dispatch: UseReducerDispatcher<Editor>,
 }
 
 #[component]
@@ -28,7 +28,7 @@ pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
         let dispatch = props.dispatch.clone();
         Callback::from(move |type_name: String| {
             dispatch.dispatch(Action::AddBinding(type_name));
-            focus_id_soon(field_id(&format!("bindings[{count}].name")));
+            focus_id_soon(At::binding(count).field("name").element_id());
         })
     };
     let on_search = {
@@ -69,7 +69,7 @@ pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
     let list_notes: Vec<Finding> = props
         .findings
         .iter()
-        .filter(|f| f.at == "metadata.bindings")
+        .filter(|f| f.at == At::metadata("bindings"))
         .cloned()
         .collect();
 
@@ -101,7 +101,7 @@ pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
                 </div>
             </div>
             <FieldNotes findings={list_notes} />
-            <div id={field_id("bindings")} class="binding-list" tabindex="-1">
+            <div id={At::root("bindings").element_id()} class="binding-list" tabindex="-1">
                 { for per_binding.into_iter().enumerate().map(|(index, findings)| {
                     html! {
                         <BindingCard key={index} {index} composition={props.composition.clone()} last={index + 1 == count}

@@ -6,16 +6,17 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::browser::api::Deployed;
-use super::live::{load_deployed, Fetch, Live, ScriptKey};
-use super::state::{Action, AppState};
+use super::live::{fetch_deployed, Live};
 use crate::diff::{diff, type_label, BindingChange, Change, CurrentSettings, Resolution};
+use crate::editor::live::{Fetch, ScriptKey};
+use crate::editor::resources::Deployed;
+use crate::editor::{Action, Editor};
 use crate::model::{Binding, Composition};
 
 #[derive(Properties, PartialEq)]
 pub struct DeployedPanelProps {
     pub composition: Rc<Composition>,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    pub dispatch: UseReducerDispatcher<Editor>,
 }
 
 #[component]
@@ -31,7 +32,7 @@ pub fn DeployedPanel(props: &DeployedPanelProps) -> Html {
     let on_load = {
         let live = live.clone();
         let request = c.request.clone();
-        Callback::from(move |_: MouseEvent| load_deployed(&live, &request))
+        Callback::from(move |_: MouseEvent| fetch_deployed(&live, &request))
     };
     let loading = matches!(deployed, Some(Fetch::Loading));
     let button_label = match deployed {
@@ -74,14 +75,14 @@ pub fn DeployedPanel(props: &DeployedPanelProps) -> Html {
 fn found_view(
     c: &Composition,
     current: &CurrentSettings,
-    dispatch: &UseReducerDispatcher<AppState>,
+    dispatch: &UseReducerDispatcher<Editor>,
 ) -> Html {
     let current = Rc::new(current.clone());
     let load = |keep_modules: bool| {
         let dispatch = dispatch.clone();
         let current = current.clone();
         Callback::from(move |_: MouseEvent| {
-            dispatch.dispatch(Action::LoadDeployed {
+            dispatch.dispatch(Action::StartFromDeployed {
                 current: current.clone(),
                 keep_modules,
             })
@@ -153,7 +154,7 @@ fn binding_line(b: &Binding) -> Html {
 fn change_line(
     change: &BindingChange,
     current: &Rc<CurrentSettings>,
-    dispatch: &UseReducerDispatcher<AppState>,
+    dispatch: &UseReducerDispatcher<Editor>,
 ) -> Html {
     let kind = change_class(&change.change);
     let choice = |how: Resolution, label: &'static str, title: &'static str| {

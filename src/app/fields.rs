@@ -1,10 +1,11 @@
 //! Small form pieces shared by the panels: event helpers, inline findings, the JSON editor.
+//! What an input's text means is decided by `editor::edit`.
 
 use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::rules::{Finding, Level};
+use crate::rules::{At, Finding, Level};
 
 pub fn input_text(e: &InputEvent) -> String {
     e.target_unchecked_into::<HtmlInputElement>().value()
@@ -22,17 +23,12 @@ pub fn checked(e: &Event) -> bool {
     e.target_unchecked_into::<HtmlInputElement>().checked()
 }
 
-/// `None` for an empty or blank text.
-pub fn non_empty(text: String) -> Option<String> {
-    (!text.trim().is_empty()).then_some(text)
-}
-
-/// Comma- or whitespace-separated words.
-pub fn words(text: &str) -> Vec<String> {
-    text.split([',', ' ', '\n', '\t'])
-        .map(str::trim)
-        .filter(|w| !w.is_empty())
-        .map(String::from)
+/// The findings at `at` or below it, to show under its field.
+pub fn notes_under(findings: &[Finding], at: &At) -> Vec<Finding> {
+    findings
+        .iter()
+        .filter(|f| f.at.is_under(at))
+        .cloned()
         .collect()
 }
 
@@ -69,19 +65,21 @@ pub struct JsonFieldProps {
     /// The current value in the composition.
     pub value: Option<Value>,
     /// Called with each edit that parses; returns the value the model now holds for the field
-    /// (it may normalise it, e.g. `1` to `1.0`), or the model's complaint.
-    pub on_commit: Callback<Option<Value>, Result<Option<Value>, String>>,
+    /// (it may normalise it, e.g. `1` to `1.0`), or `None` when the model refuses it (the
+    /// reason is then shown under the field, with its findings).
+    pub on_commit: Callback<Option<Value>, Option<Option<Value>>>,
     #[prop_or(4)]
     pub rows: u32,
     #[prop_or_default]
     pub placeholder: AttrValue,
 }
 
-/// A JSON textarea: edits that parse (and that the model accepts) are applied at once, others
-/// show their error inline while the typed text is kept.
+/// A JSON textarea: edits that parse (and that the model accepts) are applied at once; text
+/// that does not parse shows its error inline, and the typed text is always kept.
 #[component]
 pub fn JsonField(props: &JsonFieldProps) -> Html {
     let text = use_state(|| pretty(&props.value));
+    // Why the text is not JSON; `Some("")` when it is, but the model refused it.
     let error = use_state(|| None::<String>);
     // The value our own last edit gave the model: its echo must not rewrite what is typed.
     let committed = use_mut_ref(|| None::<Option<Value>>);
@@ -104,11 +102,12 @@ pub fn JsonField(props: &JsonFieldProps) -> Html {
         let on_commit = props.on_commit.clone();
         Callback::from(move |e: InputEvent| {
             let typed = textarea_text(&e);
-            match parse(&typed).and_then(|value| on_commit.emit(value)) {
-                Ok(held) => {
+            match parse(&typed).map(|value| on_commit.emit(value)) {
+                Ok(Some(held)) => {
                     *committed.borrow_mut() = Some(held);
                     error.set(None);
                 }
+                Ok(None) => error.set(Some(String::new())),
                 Err(message) => error.set(Some(message)),
             }
             text.set(typed);
@@ -119,7 +118,7 @@ pub fn JsonField(props: &JsonFieldProps) -> Html {
             <textarea id={props.id.clone()} class={classes!("json", error.is_some().then_some("invalid"))}
                 rows={props.rows.to_string()} spellcheck="false" placeholder={props.placeholder.clone()}
                 value={(*text).clone()} {oninput} aria-invalid={error.is_some().to_string()} />
-            if let Some(message) = &*error {
+            if let Some(message) = error.as_ref().filter(|m| !m.is_empty()) {
                 <p class="note error json-error">{ message }</p>
             }
         </>
@@ -141,17 +140,4 @@ fn parse(text: &str) -> Result<Option<Value>, String> {
     serde_json::from_str(text)
         .map(Some)
         .map_err(|e| format!("Not valid JSON: {e}"))
-}
-
-/// `512 B`, `12.3 KB`, `4.0 MB` (integer arithmetic: no float formatting code in the bundle).
-pub fn size_text(bytes: usize) -> String {
-    let tenths = |unit: usize| {
-        let t = (bytes * 10 + unit / 2) / unit;
-        format!("{}.{}", t / 10, t % 10)
-    };
-    match bytes {
-        b if b < 1024 => format!("{b} B"),
-        b if b < 1024 * 1024 => format!("{} KB", tenths(1024)),
-        _ => format!("{} MB", tenths(1024 * 1024)),
-    }
 }

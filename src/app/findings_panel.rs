@@ -36,12 +36,13 @@ pub fn FindingsPanel(props: &FindingsPanelProps) -> Html {
                 <ul class="finding-list">
                     { for props.findings.iter().map(|f| {
                         let at = f.at.clone();
+                        let text = at.to_string();
                         let onclick = Callback::from(move |_: MouseEvent| { focus_at(&at); });
                         html! {
-                            <li class={classes!("finding", level_class(f.level))} data-at={f.at.clone()} data-rule={f.rule}>
+                            <li class={classes!("finding", level_class(f.level))} data-at={text.clone()} data-rule={f.rule}>
                                 <button type="button" class="link" {onclick}>
                                     <span class="level">{ f.level.as_str() }</span>
-                                    <code class="at">{ &f.at }</code>
+                                    <code class="at">{ text }</code>
                                     <span class="message">{ &f.message }</span>
                                 </button>
                             </li>

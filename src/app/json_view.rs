@@ -10,7 +10,7 @@ use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
 
-use super::highlight::json_html;
+use crate::editor::highlight::{changed_range, lines_html};
 
 #[derive(Properties, PartialEq)]
 pub struct JsonViewProps {
@@ -34,43 +34,6 @@ pub fn JsonView(props: &JsonViewProps) -> Html {
     html! { <pre ref={node} class="code json" id={props.id.clone()} data-testid={props.id.clone()}></pre> }
 }
 
-/// The range of lines to replace: `(head, old_end, new_end)` where lines `head..old_end` of
-/// `old` become lines `head..new_end` of `new` (the head and the tail are unchanged).
-pub fn changed_range(old: &[String], new: &[&str]) -> (usize, usize, usize) {
-    range_between(old, new)
-}
-
-fn range_between<S: AsRef<str>>(old: &[S], new: &[&str]) -> (usize, usize, usize) {
-    let head = old
-        .iter()
-        .zip(new)
-        .take_while(|(a, b)| a.as_ref() == **b)
-        .count();
-    let max_tail = old.len().min(new.len()) - head;
-    let tail = old
-        .iter()
-        .rev()
-        .zip(new.iter().rev())
-        .take(max_tail)
-        .take_while(|(a, b)| a.as_ref() == **b)
-        .count();
-    (head, old.len() - tail, new.len() - tail)
-}
-
-/// HTML for lines; every line but the last of the whole text ends with a newline.
-pub fn lines_html(lines: &[&str], last_of_text: bool) -> String {
-    let mut html = String::new();
-    for (i, line) in lines.iter().enumerate() {
-        html.push_str("<span class=\"l\">");
-        html.push_str(&json_html(line));
-        if !(last_of_text && i + 1 == lines.len()) {
-            html.push('\n');
-        }
-        html.push_str("</span>");
-    }
-    html
-}
-
 fn update(pre: &Element, shown: &Rc<RefCell<Option<AttrValue>>>, text: &AttrValue) {
     let new: Vec<&str> = text.split('\n').collect();
     let mut shown = shown.borrow_mut();
@@ -78,7 +41,7 @@ fn update(pre: &Element, shown: &Rc<RefCell<Option<AttrValue>>>, text: &AttrValu
         Some(old) => old.split('\n').collect(),
         None => Vec::new(),
     };
-    let (mut head, old_end, new_end) = range_between(&old, &new);
+    let (mut head, old_end, new_end) = changed_range(&old, &new);
     // Lines added after the old last line: that line needs its newline now, so redo it too.
     if head == old.len() && head > 0 {
         head -= 1;

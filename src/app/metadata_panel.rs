@@ -1,82 +1,83 @@
 //! The metadata panel: compatibility, kept bindings and usage model at hand, every other field
-//! of the metadata object under "Advanced".
+//! of the metadata object under "Advanced". Each input dispatches one
+//! [`Action::SetMetadataField`]; a value the model refuses comes back as a note under the field.
 
 use std::rc::Rc;
 
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 use yew::prelude::*;
 
 use super::catalog;
-use super::fields::{checked, input_text, non_empty, select_text, words, FieldNotes, JsonField};
-use super::ids::field_id;
-use super::state::{is_under, metadata_with, Action, AppState, Notice, Shared};
-use crate::model::{FieldSupport, Operation, UsageModel};
-use crate::rules::Finding;
+use super::fields::{checked, input_text, notes_under, select_text, FieldNotes, JsonField};
+use super::Shared;
+use crate::editor::edit::{
+    bool_value, list_value, metadata_value, metadata_with, number_value, text_value,
+};
+use crate::editor::{Action, Editor};
+use crate::model::{FieldSupport, Metadata, Operation, UsageModel};
+use crate::rules::{At, Finding};
 
 #[derive(Properties, PartialEq)]
 pub struct MetadataPanelProps {
     pub composition: Shared,
     pub today: Rc<str>,
     pub findings: Rc<Vec<Finding>>,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    pub dispatch: UseReducerDispatcher<Editor>,
 }
 
-/// Sets one top-level field through the model. Returns the value the model now holds for it,
-/// or what the model refused.
-type Setter = Rc<dyn Fn(&str, Option<Value>) -> Result<Option<Value>, String>>;
+/// Dispatches the edits of the metadata: one field, or one key of an object field.
+#[derive(Clone, PartialEq)]
+struct Set(UseReducerDispatcher<Editor>);
+
+impl Set {
+    fn field(&self, path: &str, value: Option<Value>) {
+        self.0.dispatch(Action::SetMetadataField {
+            path: path.to_string(),
+            value,
+        });
+    }
+
+    /// For an input whose text `to_value` reads.
+    fn text(&self, path: &'static str, to_value: fn(String) -> Option<Value>) -> Callback<String> {
+        let set = self.clone();
+        Callback::from(move |text: String| set.field(path, to_value(text)))
+    }
+
+    /// For the JSON editor: dispatches the value and says what the model will hold for it
+    /// (`None` when it refuses it).
+    fn json(
+        &self,
+        metadata: &Metadata,
+        path: &'static str,
+    ) -> Callback<Option<Value>, Option<Option<Value>>> {
+        let set = self.clone();
+        let metadata = metadata.clone();
+        Callback::from(move |value: Option<Value>| {
+            let held = metadata_with(&metadata, path, value.clone())
+                .ok()
+                .map(|next| metadata_value(&next, path));
+            set.field(path, value);
+            held
+        })
+    }
+}
 
 #[component]
 pub fn MetadataPanel(props: &MetadataPanelProps) -> Html {
     let m = &props.composition.metadata;
-    let set: Setter = {
-        let metadata = m.clone();
-        let dispatch = props.dispatch.clone();
-        Rc::new(move |key: &str, value: Option<Value>| {
-            let next = metadata_with(&metadata, key, value)?;
-            let held = serde_json::to_value(&next)
-                .ok()
-                .and_then(|v| v.get(key).cloned());
-            dispatch.dispatch(Action::SetMetadata(next));
-            Ok(held)
-        })
-    };
-    // For plain inputs: a refusal is shown as a notice (inputs here only produce valid shapes).
-    let setter = |key: &'static str, to_value: fn(String) -> Option<Value>| {
-        let set = set.clone();
-        let dispatch = props.dispatch.clone();
-        Callback::from(move |text: String| {
-            if let Err(text) = set(key, to_value(text)) {
-                dispatch.dispatch(Action::Notify(Some(Notice { error: true, text })));
-            }
-        })
-    };
-    let json_setter = |key: &'static str| {
-        let set = set.clone();
-        Callback::from(move |value: Option<Value>| set(key, value))
-    };
-    let notes = |key: &str| -> Vec<Finding> {
-        let at = format!("metadata.{key}");
-        props
-            .findings
-            .iter()
-            .filter(|f| is_under(&f.at, &at))
-            .cloned()
-            .collect()
-    };
+    let set = Set(props.dispatch.clone());
+    let setter =
+        |path: &'static str, to_value: fn(String) -> Option<Value>| set.text(path, to_value);
+    let json_setter = |path: &'static str| set.json(m, path);
+    let notes =
+        |key: &'static str| -> Vec<Finding> { notes_under(&props.findings, &At::metadata(key)) };
     let f = FieldFrame {
         operation: props.composition.request.operation,
     };
 
-    let text_value = |s: String| non_empty(s).map(Value::String);
-    let list_value = |s: String| {
-        let items = words(&s);
-        (!items.is_empty()).then(|| Value::Array(items.into_iter().map(Value::String).collect()))
-    };
-    let bool_value = |s: String| match s.as_str() {
-        "true" => Some(Value::Bool(true)),
-        "false" => Some(Value::Bool(false)),
-        _ => None,
-    };
+    let text_value = |s: String| text_value(s, false);
+    let list_value = |s: String| list_value(&s, false);
+    let bool_value = |s: String| bool_value(&s);
 
     let on_date = setter("compatibility_date", text_value).reform(|e: InputEvent| input_text(&e));
     let on_today = {
@@ -92,19 +93,19 @@ pub fn MetadataPanel(props: &MetadataPanelProps) -> Html {
     let on_capnp = setter("capnp_schema", text_value).reform(|e: InputEvent| input_text(&e));
 
     html! {
-        <section id={field_id("metadata")} class="panel metadata" tabindex="-1" aria-labelledby="metadata-title">
+        <section id={At::root("metadata").element_id()} class="panel metadata" tabindex="-1" aria-labelledby="metadata-title">
             <h2 id="metadata-title">{ "Metadata" }</h2>
             <div class="grid two">
                 { f.field("compatibility_date", "Compatibility date", "Runtime behaviour as of this date (YYYY-MM-DD).", notes("compatibility_date"), html! {
                     <span class="with-button">
-                        <input id={field_id("metadata.compatibility_date")} type="text" inputmode="numeric"
+                        <input id={At::metadata("compatibility_date").element_id()} type="text" inputmode="numeric"
                             placeholder="YYYY-MM-DD" spellcheck="false" value={m.compatibility_date.clone().unwrap_or_default()}
                             oninput={on_date} />
                         <button type="button" class="small" onclick={on_today}>{ "Today" }</button>
                     </span>
                 }) }
                 { f.field("usage_model", "Usage model", "Legacy pricing model; leave unset for the account default.", notes("usage_model"), html! {
-                    <select id={field_id("metadata.usage_model")} onchange={on_usage}>
+                    <select id={At::metadata("usage_model").element_id()} onchange={on_usage}>
                         <option value="" selected={m.usage_model.is_none()}>{ "(unset)" }</option>
                         { for UsageModel::ALL.into_iter().map(|u| html! {
                             <option value={u.id()} selected={m.usage_model == Some(u)}>{ u.id() }</option>
@@ -113,7 +114,7 @@ pub fn MetadataPanel(props: &MetadataPanelProps) -> Html {
                 }) }
             </div>
             { f.field("compatibility_flags", "Compatibility flags", "Separated by commas or spaces, e.g. nodejs_compat.", notes("compatibility_flags"), html! {
-                <input id={field_id("metadata.compatibility_flags")} type="text" spellcheck="false"
+                <input id={At::metadata("compatibility_flags").element_id()} type="text" spellcheck="false"
                     placeholder="nodejs_compat" value={m.compatibility_flags.join(", ")} oninput={on_flags} />
             }) }
             <KeepBindings kept={m.keep_bindings.clone()} in_use={m.bindings.iter().map(|b| b.type_name().to_string()).collect::<Vec<_>>()}
@@ -122,23 +123,23 @@ pub fn MetadataPanel(props: &MetadataPanelProps) -> Html {
                 <summary>{ "Advanced" }</summary>
                 <div class="grid two">
                     { f.field("tags", "Tags", "Separated by commas.", notes("tags"), html! {
-                        <input id={field_id("metadata.tags")} type="text" value={m.tags.join(", ")} oninput={on_tags} />
+                        <input id={At::metadata("tags").element_id()} type="text" value={m.tags.join(", ")} oninput={on_tags} />
                     }) }
-                    { f.field("logpush", "Logpush", "Send this Worker's trace events to Logpush.", notes("logpush"), tri_state(field_id("metadata.logpush"), m.logpush, on_logpush)) }
+                    { f.field("logpush", "Logpush", "Send this Worker's trace events to Logpush.", notes("logpush"), tri_state(At::metadata("logpush").element_id(), m.logpush, on_logpush)) }
                 </div>
                 <div class="grid two">
-                    { f.field("limits", "CPU limit (ms)", "Maximum CPU time per invocation.", notes("limits"), ObjectKey::new("limits", "cpu_ms", m.limits.as_ref(), &set, &props.dispatch).number_input(field_id("metadata.limits"))) }
-                    { f.field("limits", "Subrequests limit", "Maximum subrequests per invocation.", Vec::new(), ObjectKey::new("limits", "subrequests", m.limits.as_ref(), &set, &props.dispatch).number_input(field_id("metadata.limits.subrequests"))) }
+                    { f.field("limits", "CPU limit (ms)", "Maximum CPU time per invocation.", notes("limits"), ObjectKey::new("limits.cpu_ms", m, &set).number_input(At::metadata("limits").element_id())) }
+                    { f.field("limits", "Subrequests limit", "Maximum subrequests per invocation.", Vec::new(), ObjectKey::new("limits.subrequests", m, &set).number_input(At::metadata("limits.subrequests").element_id())) }
                 </div>
                 <fieldset class="group">
                     <legend>{ "Annotations" }{ f.unsupported_tag("annotations") }</legend>
                     <div class="grid three">
-                        { for [("workers/message", "Message"), ("workers/tag", "Tag"), ("workers/alias", "Alias (versions)")]
-                            .into_iter().enumerate().map(|(i, (key, label))| {
-                                let id = if i == 0 { field_id("metadata.annotations") } else { field_id(&format!("metadata.annotations.{key}")) };
+                        { for [("annotations.workers/message", "Message"), ("annotations.workers/tag", "Tag"), ("annotations.workers/alias", "Alias (versions)")]
+                            .into_iter().enumerate().map(|(i, (path, label))| {
+                                let id = if i == 0 { At::metadata("annotations").element_id() } else { At::metadata(path).element_id() };
                                 html! {
                                     <label class="field"><span class="label">{ label }</span>
-                                        { ObjectKey::new("annotations", key, m.annotations.as_ref(), &set, &props.dispatch).text_input(id) }
+                                        { ObjectKey::new(path, m, &set).text_input(id) }
                                     </label>
                                 }
                             }) }
@@ -153,9 +154,9 @@ pub fn MetadataPanel(props: &MetadataPanelProps) -> Html {
                 { f.json_field("exports", "Exports", "{\"Counter\":{\"type\":\"durable_object\"}}", m.exports.as_ref(), json_setter("exports"), notes("exports")) }
                 { f.json_field("containers", "Containers", "[{\"class_name\":\"MyContainer\"}]", non_empty_list(&m.containers), json_setter("containers"), notes("containers")) }
                 <div class="grid two">
-                    { f.field("keep_assets", "Keep assets", "Keep the static assets of the previous version.", notes("keep_assets"), tri_state(field_id("metadata.keep_assets"), m.keep_assets, on_keep_assets)) }
+                    { f.field("keep_assets", "Keep assets", "Keep the static assets of the previous version.", notes("keep_assets"), tri_state(At::metadata("keep_assets").element_id(), m.keep_assets, on_keep_assets)) }
                     { f.field("capnp_schema", "Cap'n Proto schema", "Name of the part holding a compiled schema.", notes("capnp_schema"), html! {
-                        <input id={field_id("metadata.capnp_schema")} type="text" value={m.capnp_schema.clone().unwrap_or_default()} oninput={on_capnp} />
+                        <input id={At::metadata("capnp_schema").element_id()} type="text" value={m.capnp_schema.clone().unwrap_or_default()} oninput={on_capnp} />
                     }) }
                 </div>
                 { f.json_field("assets", "Static assets", "{\"jwt\":\"…\",\"config\":{\"not_found_handling\":\"single-page-application\"}}", m.assets.as_ref(), json_setter("assets"), notes("assets")) }
@@ -208,14 +209,14 @@ impl FieldFrame {
         label: &str,
         placeholder: &'static str,
         value: Option<&T>,
-        on_commit: Callback<Option<Value>, Result<Option<Value>, String>>,
+        on_commit: Callback<Option<Value>, Option<Option<Value>>>,
         notes: Vec<Finding>,
     ) -> Html {
         let value = value.and_then(|v| serde_json::to_value(v).ok());
         html! {
             <div class={classes!("field", (!self.supported(key)).then_some("off"))}>
-                <label class="label" for={field_id(&format!("metadata.{key}"))}>{ label }{ self.unsupported_tag(key) }</label>
-                <JsonField id={field_id(&format!("metadata.{key}"))} {value} {on_commit} rows={3} {placeholder} />
+                <label class="label" for={At::metadata(key).element_id()}>{ label }{ self.unsupported_tag(key) }</label>
+                <JsonField id={At::metadata(key).element_id()} {value} {on_commit} rows={3} {placeholder} />
                 <FieldNotes findings={notes} />
             </div>
         }
@@ -236,83 +237,47 @@ fn tri_state(id: String, value: Option<bool>, onchange: Callback<Event>) -> Html
     }
 }
 
-/// The object field `object` with `key` set to `value` (removed when `None`); `None` when the
-/// object ends up empty.
-fn object_with(current: Option<Value>, key: &str, value: Option<Value>) -> Option<Value> {
-    let mut object = match current {
-        Some(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
-    match value {
-        Some(v) => object.insert(key.to_string(), v),
-        None => object.shift_remove(key),
-    };
-    (!object.is_empty()).then_some(Value::Object(object))
-}
-
 /// Edits one key of an object field (`annotations`, `limits`) without touching its other keys.
 struct ObjectKey {
-    object: &'static str,
-    key: &'static str,
-    /// The object as it is now, in JSON.
-    current: Option<Value>,
-    set: Setter,
-    dispatch: UseReducerDispatcher<AppState>,
+    /// `object.key`, as [`Action::SetMetadataField`] takes it.
+    path: &'static str,
+    /// The key's value now.
+    value: Option<Value>,
+    set: Set,
 }
 
 impl ObjectKey {
-    fn new<T: serde::Serialize>(
-        object: &'static str,
-        key: &'static str,
-        current: Option<&T>,
-        set: &Setter,
-        dispatch: &UseReducerDispatcher<AppState>,
-    ) -> ObjectKey {
-        let current = current.and_then(|c| serde_json::to_value(c).ok());
+    fn new(path: &'static str, metadata: &Metadata, set: &Set) -> ObjectKey {
         ObjectKey {
-            object,
-            key,
-            current,
+            path,
+            value: metadata_value(metadata, path),
             set: set.clone(),
-            dispatch: dispatch.clone(),
-        }
-    }
-
-    fn value(&self) -> Option<&Value> {
-        self.current.as_ref().and_then(|c| c.get(self.key))
-    }
-
-    fn apply(&self, value: Option<Value>) {
-        if let Err(text) = (self.set)(
-            self.object,
-            object_with(self.current.clone(), self.key, value),
-        ) {
-            self.dispatch
-                .dispatch(Action::Notify(Some(Notice { error: true, text })));
         }
     }
 
     fn text_input(self, id: String) -> Html {
         let shown = self
-            .value()
+            .value
+            .as_ref()
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_string();
         let oninput = Callback::from(move |e: InputEvent| {
-            self.apply(non_empty(input_text(&e)).map(Value::String))
+            self.set.field(self.path, text_value(input_text(&e), false))
         });
         html! { <input {id} type="text" value={shown} {oninput} /> }
     }
 
     fn number_input(self, id: String) -> Html {
-        let shown = self.value().map(|v| v.to_string()).unwrap_or_default();
-        let oninput = Callback::from(move |e: InputEvent| match input_text(&e).trim() {
-            "" => self.apply(None),
-            // A number input reports "" while its text is not a number; other text cannot occur.
-            t => {
-                if let Ok(n) = t.parse::<u64>() {
-                    self.apply(Some(json!(n)))
-                }
+        let shown = self
+            .value
+            .as_ref()
+            .map(|v| v.to_string())
+            .unwrap_or_default();
+        // A number input reports "" while its text is not a number; other text cannot occur.
+        let oninput = Callback::from(move |e: InputEvent| {
+            if let Some(value) = number_value(&input_text(&e), false) {
+                self.set.field(self.path, value)
             }
         });
         html! { <input {id} type="number" min="0" step="1" inputmode="numeric" value={shown} {oninput} /> }
@@ -323,7 +288,7 @@ impl ObjectKey {
 struct KeepBindingsProps {
     kept: Vec<String>,
     in_use: Vec<String>,
-    set: Callback<Option<Value>, Result<Option<Value>, String>>,
+    set: Callback<Option<Value>, Option<Option<Value>>>,
     supported: bool,
     notes: Vec<Finding>,
 }
@@ -358,7 +323,7 @@ fn KeepBindings(props: &KeepBindingsProps) -> Html {
             let _ = set.emit(value);
         });
         let id = if first {
-            field_id("metadata.keep_bindings")
+            At::metadata("keep_bindings").element_id()
         } else {
             format!("keep-{t}")
         };

@@ -1,16 +1,13 @@
 //! The composer: a Yew app running in the browser.
 //!
-//! One reducer ([`state`]) holds the composition; each panel is a component in its own file and
-//! dispatches [`state::Action`]s. Everything shown about the request (JSON, parts, curl,
-//! findings) comes from the same `encode` and `rules` functions the CLI uses.
+//! The state machine is the core's [`crate::editor`]: one reducer ([`Editor::apply`]) holds the
+//! composition and derives what is shown. Each panel is a component in its own file that
+//! renders part of that state and dispatches [`Action`]s; this layer only renders and calls the
+//! browser (files, storage, requests, focus).
 
 pub mod browser;
 pub mod catalog;
-pub mod highlight;
-pub mod ids;
 pub mod json_view;
-pub mod resources;
-pub mod state;
 
 mod account_picker;
 mod binding_card;
@@ -30,26 +27,55 @@ mod resource_picker;
 mod send_panel;
 mod upstream;
 
-pub use file_menu::parse_composition;
+use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, Element};
 use yew::prelude::*;
 
+use crate::editor::live::LiveState;
 use bindings_panel::BindingsPanel;
 use browser::storage::{self, Saved};
 use deployed_panel::DeployedPanel;
 use file_menu::{import_file, FileMenu};
 use findings_panel::FindingsPanel;
-use live::{Live, LiveState};
+use live::Live;
 use metadata_panel::MetadataPanel;
 use modules_panel::{add_files, ModuleSummary, ModulesPanel, ModulesPanelProps};
 use operation_hint::OperationHint;
 use preview_panel::PreviewPanel;
 use request_bar::RequestBar;
 use send_panel::SendPanel;
-use state::{Action, AppState, Notice, Shared};
 use upstream::{fetch_upstream, Upstream, UpstreamBadge};
+
+use crate::editor::{Action, Editor, Notice};
+use crate::model::Composition;
+
+impl Reducible for Editor {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        self.apply(action)
+    }
+}
+
+/// The composition as a component property: compared by identity, so handing it down costs
+/// neither a copy nor a deep comparison (it changes exactly when the state does).
+#[derive(Clone, Debug)]
+pub struct Shared(pub Rc<Composition>);
+
+impl PartialEq for Shared {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for Shared {
+    type Target = Composition;
+    fn deref(&self) -> &Composition {
+        &self.0
+    }
+}
 
 /// Mounts the app on the page's `<body>`.
 pub fn start() {
@@ -57,17 +83,16 @@ pub fn start() {
 }
 
 /// The state at page load: the saved composition, or a blank one.
-fn initial_state() -> AppState {
+fn initial_state() -> Editor {
     let today = browser::date::today();
     match storage::load() {
-        Ok(Some(composition)) => AppState::new(composition, &today),
-        Ok(None) => AppState::new(AppState::blank(&today), &today),
+        Ok(Some(composition)) => Editor::new(composition, &today),
+        Ok(None) => Editor::new(Editor::blank(&today), &today),
         Err(text) => {
-            let mut state = AppState::new(AppState::blank(&today), &today);
-            state.notice = Some(Notice {
-                error: true,
-                text: format!("{text}; starting from a blank composition."),
-            });
+            let mut state = Editor::new(Editor::blank(&today), &today);
+            state.notice = Some(Notice::error(format!(
+                "{text}; starting from a blank composition."
+            )));
             state
         }
     }
@@ -193,7 +218,7 @@ const NOTICE_MS: u32 = 5000;
 /// Removes a notice that is not an error a few seconds after it appears; a newer notice, or
 /// a dismissal, cancels the pending removal.
 #[hook]
-fn use_fading(notice: Option<Notice>, dispatch: UseReducerDispatcher<AppState>) {
+fn use_fading(notice: Option<Notice>, dispatch: UseReducerDispatcher<Editor>) {
     use_effect_with(notice, move |notice| {
         let timeout = notice.as_ref().filter(|n| !n.error).map(|_| {
             gloo_timers::callback::Timeout::new(NOTICE_MS, move || {
@@ -210,10 +235,10 @@ fn use_fading(notice: Option<Notice>, dispatch: UseReducerDispatcher<AppState>) 
 /// unreadable saved text is not overwritten before the user changes anything.
 #[hook]
 fn use_saving(
-    state: &UseReducerHandle<AppState>,
+    state: &UseReducerHandle<Editor>,
     report: UseStateSetter<Option<Result<Saved, String>>>,
 ) {
-    let latest = use_mut_ref(|| None::<std::rc::Rc<crate::model::Composition>>);
+    let latest = use_mut_ref(|| None::<Rc<Composition>>);
     let pending = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
     {
         let latest = latest.clone();

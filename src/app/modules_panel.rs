@@ -6,14 +6,14 @@ use web_sys::{File, HtmlInputElement};
 use yew::prelude::*;
 
 use super::browser::files::{files_of, read_all};
-use super::fields::{input_text, select_text, size_text, FieldNotes};
-use super::ids::field_id;
-use super::state::{is_under, Action, AppState, Notice};
+use super::fields::{input_text, notes_under, select_text, FieldNotes};
+use crate::editor::edit::size_text;
+use crate::editor::{Action, Editor, Notice};
 use crate::model::{Metadata, Module, ModuleKind};
-use crate::rules::Finding;
+use crate::rules::{At, Finding};
 
 /// Reads files and adds them as modules (kind guessed from each name).
-pub fn add_files(files: Vec<File>, dispatch: UseReducerDispatcher<AppState>) {
+pub fn add_files(files: Vec<File>, dispatch: UseReducerDispatcher<Editor>) {
     if files.is_empty() {
         return;
     }
@@ -26,10 +26,7 @@ pub fn add_files(files: Vec<File>, dispatch: UseReducerDispatcher<AppState>) {
                     .collect();
                 dispatch.dispatch(Action::AddModules(modules));
             }
-            Err(message) => dispatch.dispatch(Action::Notify(Some(Notice {
-                error: true,
-                text: message,
-            }))),
+            Err(message) => dispatch.dispatch(Action::Notify(Some(Notice::error(message)))),
         }
     });
 }
@@ -64,7 +61,7 @@ pub struct ModulesPanelProps {
     pub metadata_entry: (Option<String>, Option<String>),
     pub sends_modules: bool,
     pub findings: Rc<Vec<Finding>>,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    pub dispatch: UseReducerDispatcher<Editor>,
 }
 
 impl ModulesPanelProps {
@@ -83,14 +80,7 @@ pub fn ModulesPanel(props: &ModulesPanelProps) -> Html {
     } else {
         main_module.clone()
     };
-    let notes = |at: &str| -> Vec<Finding> {
-        props
-            .findings
-            .iter()
-            .filter(|f| is_under(&f.at, at))
-            .cloned()
-            .collect()
-    };
+    let notes = |at: &At| notes_under(&props.findings, at);
 
     let on_pick = {
         let dispatch = dispatch.clone();
@@ -122,21 +112,21 @@ pub fn ModulesPanel(props: &ModulesPanelProps) -> Html {
     };
     let (entry_id, format_id) = if service_worker {
         (
-            field_id("metadata.body_part"),
-            field_id("metadata.main_module"),
+            At::metadata("body_part").element_id(),
+            At::metadata("main_module").element_id(),
         )
     } else {
         (
-            field_id("metadata.main_module"),
-            field_id("metadata.body_part"),
+            At::metadata("main_module").element_id(),
+            At::metadata("body_part").element_id(),
         )
     };
     let entry_missing = entry
         .as_ref()
         .filter(|name| !props.modules.iter().any(|m| &&m.name == name));
-    let entry_notes: Vec<Finding> = notes("metadata.main_module")
+    let entry_notes: Vec<Finding> = notes(&At::metadata("main_module"))
         .into_iter()
-        .chain(notes("metadata.body_part"))
+        .chain(notes(&At::metadata("body_part")))
         .collect();
 
     html! {
@@ -179,9 +169,9 @@ pub fn ModulesPanel(props: &ModulesPanelProps) -> Html {
                 <span class="help">{ "or drop files anywhere on the page. Part names are the file names; edit them to match your imports." }</span>
             </div>
             if props.modules.is_empty() {
-                <p id={field_id("modules")} class="empty" tabindex="-1">{ "No modules yet." }</p>
+                <p id={At::root("modules").element_id()} class="empty" tabindex="-1">{ "No modules yet." }</p>
             } else {
-                <table id={field_id("modules")} class="modules-table" tabindex="-1">
+                <table id={At::root("modules").element_id()} class="modules-table" tabindex="-1">
                     <thead><tr>
                         <th>{ "Part name" }</th><th>{ "Kind" }</th><th class="content-type">{ "Content type" }</th>
                         <th class="num">{ "Size" }</th><th><span class="visually-hidden">{ "Actions" }</span></th>
@@ -190,12 +180,12 @@ pub fn ModulesPanel(props: &ModulesPanelProps) -> Html {
                         { for props.modules.iter().enumerate().map(|(index, module)| html! {
                             <ModuleRow key={index} {index} module={module.clone()} last={index + 1 == props.modules.len()}
                                 is_entry={entry.as_deref() == Some(module.name.as_str())}
-                                findings={notes(&format!("modules[{index}]"))} dispatch={dispatch.clone()} />
+                                findings={notes(&At::module(index))} dispatch={dispatch.clone()} />
                         }) }
                     </tbody>
                 </table>
             }
-            <FieldNotes findings={props.findings.iter().filter(|f| f.at == "modules").cloned().collect::<Vec<_>>()} />
+            <FieldNotes findings={props.findings.iter().filter(|f| f.at == At::root("modules")).cloned().collect::<Vec<_>>()} />
         </section>
     }
 }
@@ -207,13 +197,13 @@ struct ModuleRowProps {
     last: bool,
     is_entry: bool,
     findings: Vec<Finding>,
-    dispatch: UseReducerDispatcher<AppState>,
+    dispatch: UseReducerDispatcher<Editor>,
 }
 
 #[component]
 fn ModuleRow(props: &ModuleRowProps) -> Html {
     let index = props.index;
-    let at = format!("modules[{index}]");
+    let at = At::module(index);
     let on_name = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: InputEvent| {
@@ -236,16 +226,16 @@ fn ModuleRow(props: &ModuleRowProps) -> Html {
 
     html! {
         <>
-        <tr id={field_id(&at)} class={classes!(props.is_entry.then_some("entry"))} data-testid="module-row">
+        <tr id={at.element_id()} class={classes!(props.is_entry.then_some("entry"))} data-testid="module-row">
             <td>
                 <div class="name-cell">
-                    <input id={field_id(&format!("{at}.name"))} type="text" spellcheck="false" aria-label="Part name"
+                    <input id={at.clone().field("name").element_id()} type="text" spellcheck="false" aria-label="Part name"
                         value={m.name.clone()} oninput={on_name} />
                     if props.is_entry { <span class="badge" title="entry point">{ "entry" }</span> }
                 </div>
             </td>
             <td>
-                <select id={field_id(&format!("{at}.kind"))} aria-label="Kind" onchange={on_kind}>
+                <select id={at.clone().field("kind").element_id()} aria-label="Kind" onchange={on_kind}>
                     { for ModuleKind::ALL.into_iter().map(|k| html! {
                         <option value={k.id()} selected={k == m.kind}>{ k.label() }</option>
                     }) }

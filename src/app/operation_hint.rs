@@ -4,14 +4,15 @@
 use yew::prelude::*;
 
 use super::live::Live;
-use super::state::{Action, AppState, Shared};
+use super::Shared;
 use crate::diff::{explain_operation, suggest_operation};
+use crate::editor::{Action, Editor};
 use crate::model::Operation;
 
 #[derive(Properties, PartialEq)]
 pub struct OperationHintProps {
     pub composition: Shared,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    pub dispatch: UseReducerDispatcher<Editor>,
 }
 
 #[component]

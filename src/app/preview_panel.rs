@@ -7,16 +7,17 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::copy_button::CopyButton;
-use super::fields::{checked, input_text, size_text};
+use super::fields::{checked, input_text};
 use super::json_view::JsonView;
-use super::state::{Action, AppState, Derived};
+use crate::editor::edit::size_text;
+use crate::editor::{Action, Derived, Editor};
 
 #[derive(Properties, PartialEq)]
 pub struct PreviewPanelProps {
     pub derived: Rc<Derived>,
     pub json_part_name: &'static str,
     pub curl_prefix: String,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    pub dispatch: UseReducerDispatcher<Editor>,
 }
 
 #[component]
@@ -27,10 +28,10 @@ pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
         let show_secrets = show_secrets.clone();
         Callback::from(move |e: Event| show_secrets.set(checked(&e)))
     };
-    let shown_json = match &d.metadata_masked {
+    let shown_json = AttrValue::from(match &d.metadata_masked {
         Some(masked) if !*show_secrets => masked.clone(),
         _ => d.metadata_pretty.clone(),
-    };
+    });
     let on_prefix = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: InputEvent| {
@@ -52,7 +53,7 @@ pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
                             { "Show secrets" }
                         </label>
                     }
-                    <CopyButton id="copy-json" text={d.metadata_pretty.clone()} label="Copy JSON" />
+                    <CopyButton id="copy-json" text={AttrValue::from(d.metadata_pretty.clone())} label="Copy JSON" />
                 </div>
                 <JsonView id="metadata-json" text={shown_json} />
             </div>
@@ -75,7 +76,7 @@ pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
             <div class="block">
                 <div class="block-head">
                     <h3>{ "curl" }</h3>
-                    <CopyButton id="copy-curl" text={d.curl_text.clone()} label="Copy curl" />
+                    <CopyButton id="copy-curl" text={AttrValue::from(d.curl_text.clone())} label="Copy curl" />
                 </div>
                 <label class="field inline">
                     <span class="label">{ "Module files are in" }</span>
@@ -84,7 +85,7 @@ pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
                 </label>
                 <p class="help">{ "Run it from the folder holding the module files (or set their folder above), with the token in $CLOUDFLARE_API_TOKEN." }</p>
                 { for d.curl.notes.iter().map(|n| html! { <p class="note warning">{ n }</p> }) }
-                <pre class="code curl" id="curl-text" data-testid="curl-text">{ d.curl_text.clone() }</pre>
+                <pre class="code curl" id="curl-text" data-testid="curl-text">{ AttrValue::from(d.curl_text.clone()) }</pre>
             </div>
         </section>
     }

@@ -4,19 +4,18 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::fields::{checked, input_text, select_text, FieldNotes};
-use super::ids::field_id;
+use super::fields::{checked, input_text, notes_under, select_text, FieldNotes};
 use super::resource_picker::ResourcePicker;
-use super::resources::ResourceKind;
-use super::state::{is_under, Action, AppState};
+use crate::editor::resources::ResourceKind;
+use crate::editor::{Action, Editor};
 use crate::model::{Operation, Request, Target};
-use crate::rules::Finding;
+use crate::rules::{At, Finding};
 
 #[derive(Properties, PartialEq)]
 pub struct RequestBarProps {
     pub request: Request,
     pub findings: Rc<Vec<Finding>>,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    pub dispatch: UseReducerDispatcher<Editor>,
     /// Shown under the operation selector (the operation hint).
     #[prop_or_default]
     pub children: Html,
@@ -25,15 +24,8 @@ pub struct RequestBarProps {
 #[component]
 pub fn RequestBar(props: &RequestBarProps) -> Html {
     let r = &props.request;
-    let notes = |field: &str| -> Vec<Finding> {
-        let at = format!("request.{field}");
-        props
-            .findings
-            .iter()
-            .filter(|f| is_under(&f.at, &at))
-            .cloned()
-            .collect()
-    };
+    let notes =
+        |field: &'static str| -> Vec<Finding> { notes_under(&props.findings, &At::request(field)) };
     let send = |make: fn(String) -> Action| {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: InputEvent| dispatch.dispatch(make(input_text(&e))))
@@ -72,19 +64,19 @@ pub fn RequestBar(props: &RequestBarProps) -> Html {
     let is_dispatch = r.target == Target::Dispatch;
     let strict_applies = r.operation.accepts_bindings_inherit();
     html! {
-        <section id={field_id("request")} class="panel request" tabindex="-1" aria-labelledby="request-title">
+        <section id={At::root("request").element_id()} class="panel request" tabindex="-1" aria-labelledby="request-title">
             <h2 id="request-title">{ "Request" }</h2>
             <div class="grid two">
                 <label class="field">
                     <span class="label">{ "Worker" }</span>
-                    <select id={field_id("request.target")} onchange={on_target}>
+                    <select id={At::request("target").element_id()} onchange={on_target}>
                         <option value="account" selected={!is_dispatch}>{ "Account Worker" }</option>
                         <option value="dispatch" selected={is_dispatch}>{ "Workers for Platforms user Worker" }</option>
                     </select>
                 </label>
                 <label class="field">
                     <span class="label">{ "Operation" }</span>
-                    <select id={field_id("request.operation")} onchange={on_operation}>
+                    <select id={At::request("operation").element_id()} onchange={on_operation}>
                         { for Operation::ALL.into_iter().map(|op| html! {
                             <option value={operation_id(op)} selected={op == r.operation}>
                                 { format!("{} — {}", op.label(), op.method()) }
@@ -96,21 +88,21 @@ pub fn RequestBar(props: &RequestBarProps) -> Html {
                 <div class="field">{ props.children.clone() }</div>
                 <label class="field">
                     <span class="label">{ "Account id" }<abbr class="req" title="required">{ "*" }</abbr></span>
-                    <input id={field_id("request.account_id")} type="text" autocomplete="off" spellcheck="false"
+                    <input id={At::request("account_id").element_id()} type="text" autocomplete="off" spellcheck="false"
                         placeholder="32 hex characters, from the dashboard" value={r.account_id.clone()}
                         oninput={send(Action::SetAccountId)} />
                     <FieldNotes findings={notes("account_id")} />
                 </label>
                 <label class="field">
                     <span class="label">{ "Script name" }<abbr class="req" title="required">{ "*" }</abbr></span>
-                    <input id={field_id("request.script_name")} type="text" autocomplete="off" spellcheck="false"
+                    <input id={At::request("script_name").element_id()} type="text" autocomplete="off" spellcheck="false"
                         placeholder="my-worker" value={r.script_name.clone()} oninput={send(Action::SetScriptName)} />
                     <FieldNotes findings={notes("script_name")} />
                 </label>
                 <label class={classes!("field", (!is_dispatch).then_some("off"))}>
                     <span class="label">{ "Dispatch namespace" }
                         if is_dispatch { <abbr class="req" title="required">{ "*" }</abbr> }</span>
-                    <input id={field_id("request.dispatch_namespace")} type="text" autocomplete="off" spellcheck="false"
+                    <input id={At::request("dispatch_namespace").element_id()} type="text" autocomplete="off" spellcheck="false"
                         disabled={!is_dispatch} placeholder="production" value={r.dispatch_namespace.clone()}
                         oninput={send(Action::SetDispatchNamespace)} />
                     if !is_dispatch { <span class="help">{ "Only for Workers for Platforms user Workers." }</span> }
@@ -118,11 +110,11 @@ pub fn RequestBar(props: &RequestBarProps) -> Html {
                 </label>
                 if is_dispatch {
                     <div class="field wide"><ResourcePicker kind={ResourceKind::DispatchNamespace} account_id={r.account_id.clone()}
-                        value={r.dispatch_namespace.clone()} for_id={field_id("request.dispatch_namespace")}
+                        value={r.dispatch_namespace.clone()} for_id={At::request("dispatch_namespace").element_id()}
                         on_pick={pick_namespace} /></div>
                 }
                 <label class={classes!("field", "check", (!strict_applies).then_some("off"))}>
-                    <input id={field_id("request.bindings_inherit_strict")} type="checkbox"
+                    <input id={At::request("bindings_inherit_strict").element_id()} type="checkbox"
                         checked={r.bindings_inherit_strict} disabled={!strict_applies} onchange={on_strict} />
                     <span>{ "Strict inherit" }</span>
                     <span class="help">{ if strict_applies {

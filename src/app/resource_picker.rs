@@ -6,8 +6,9 @@ use yew::prelude::*;
 
 use super::browser::api;
 use super::fields::input_text;
-use super::live::{load_list, Fetch, ListKey, Live, LiveAction};
-use super::resources::{matching, ResourceKind};
+use super::live::{load_list, Live};
+use crate::editor::live::{Fetch, ListKey, LiveAction};
+use crate::editor::resources::{matching, ResourceKind};
 
 #[derive(Properties, PartialEq)]
 pub struct ResourcePickerProps {

@@ -13,11 +13,11 @@ use super::browser::focus::focus_at;
 use super::browser::form_data::form_data;
 use super::browser::xhr::{send, Reply};
 use super::fields::input_text;
-use super::ids::field_id;
 use super::json_view::JsonView;
-use super::live::{load_accounts, load_deployed, Live, LiveAction, ScriptKey, Token};
-use super::state::{Action, AppState};
+use super::live::{fetch_deployed, load_accounts, Live};
 use super::upstream::Upstream;
+use crate::editor::live::{LiveAction, ScriptKey, Token};
+use crate::editor::{Action, Editor};
 use crate::encode;
 use crate::explain::{explain_response, Envelope, Explanation, AT_TOKEN};
 use crate::model::Composition;
@@ -63,7 +63,7 @@ impl Outcome {
         self.explanations
             .iter()
             .filter_map(|e| {
-                let at = e.at.clone().filter(|at| at != AT_TOKEN)?;
+                let at = e.at.clone().filter(|at| *at != AT_TOKEN)?;
                 let code = e.code.map(|c| format!(" {c}")).unwrap_or_default();
                 Some(Finding {
                     level: Level::Error,
@@ -79,7 +79,7 @@ impl Outcome {
 #[derive(Properties, PartialEq)]
 pub struct SendPanelProps {
     pub composition: Rc<Composition>,
-    pub dispatch: UseReducerDispatcher<AppState>,
+    pub dispatch: UseReducerDispatcher<Editor>,
     pub findings: Rc<Vec<Finding>>,
     pub upstream: Upstream,
 }
@@ -121,7 +121,7 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                 if outcome.succeeded() {
                     load_accounts(&live);
                     if ScriptKey::is_complete(&composition.request) {
-                        load_deployed(&live, &composition.request);
+                        fetch_deployed(&live, &composition.request);
                     }
                 }
                 verify.set(Some((token, outcome)));
@@ -170,7 +170,7 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                 // The deployed script changed: when it was being compared, read it again so
                 // the diff shows the new state.
                 if answer.succeeded() && live.deployed_for(&sent.request).is_some() {
-                    load_deployed(&live, &sent.request);
+                    fetch_deployed(&live, &sent.request);
                 }
                 dispatch.dispatch(Action::ApiFindings(answer.field_findings()));
                 outcome.set(Some(answer));
@@ -192,9 +192,9 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
         <section class="panel send" aria-labelledby="send-title" id="send">
             <h2 id="send-title">{ "Send" }</h2>
             <div class="field">
-                <label class="label" for={field_id(AT_TOKEN)}>{ "API token" }</label>
+                <label class="label" for={AT_TOKEN.element_id()}>{ "API token" }</label>
                 <span class="with-button">
-                    <input id={field_id(AT_TOKEN)} type="password" autocomplete="off" spellcheck="false"
+                    <input id={AT_TOKEN.element_id()} type="password" autocomplete="off" spellcheck="false"
                         placeholder="Workers Scripts: Edit" value={token.as_str().to_string()} oninput={on_token} />
                     <button type="button" id="verify-token" disabled={!can_send || no_token} onclick={on_verify}>{ "Verify token" }</button>
                 </span>
@@ -290,9 +290,9 @@ fn problems_view(o: &Outcome) -> Html {
         <ul class="explanations" id="response-explanations">
             { for o.explanations.iter().map(|e| {
                 let jump = e.at.clone().map(|at| {
-                    let target = at.clone();
-                    let onclick = Callback::from(move |_: MouseEvent| { focus_at(&target); });
-                    html! { <button type="button" class="small jump" data-at={at.clone()} {onclick}>{ format!("Go to {at}") }</button> }
+                    let text = at.to_string();
+                    let onclick = Callback::from(move |_: MouseEvent| { focus_at(&at); });
+                    html! { <button type="button" class="small jump" data-at={text.clone()} {onclick}>{ format!("Go to {text}") }</button> }
                 });
                 html! {
                     <li class="explanation" data-code={e.code.map(|c| c.to_string()).unwrap_or_default()}>

@@ -11,4 +11,4 @@ pub mod preview;
 pub use curl::{command, CurlCommand, CurlOptions};
 pub use json::{compact, dropped_fields, pretty, wire_metadata};
 pub use multipart::{body, content_type_header, heads, parts, Part, PartHead, DEFAULT_BOUNDARY};
-pub use preview::{preview, Preview};
+pub use preview::{preview, Preview, SECRET_MASK};

@@ -2,7 +2,8 @@
 //!
 //! The app recomputes this on every edit; calling [`super::json::pretty`],
 //! [`super::multipart::parts`] and [`super::curl::command`] one by one would serialize the
-//! metadata three times and copy every module's bytes.
+//! metadata three times and copy every module's bytes. The display copy with secret values
+//! masked ([`Preview::masked`]) is made from the same wire value.
 
 use serde_json::Value;
 
@@ -16,19 +17,52 @@ pub struct Preview {
     pub compact: String,
     /// The same JSON indented for reading.
     pub pretty: String,
+    /// [`Preview::pretty`] with every secret value replaced by [`SECRET_MASK`], for display;
+    /// `None` when no binding carries a secret value (the display is then `pretty` itself).
+    pub masked: Option<String>,
     pub parts: Vec<PartHead>,
     pub curl: CurlCommand,
 }
 
+/// What a display shows in place of a secret value.
+pub const SECRET_MASK: &str = "••••••";
+
 pub fn preview(c: &Composition, o: &CurlOptions) -> Preview {
-    let wire: Value = super::json::wire_metadata(c);
+    let mut wire: Value = super::json::wire_metadata(c);
     let compact = wire.to_string();
     let pretty = serde_json::to_string_pretty(&wire).unwrap_or_default();
+    let masked = c.has_secret_values().then(|| {
+        mask_secrets(&mut wire);
+        serde_json::to_string_pretty(&wire).unwrap_or_default()
+    });
     Preview {
         parts: heads(c, compact.len()),
         curl: command_with_json(c, o, &compact),
         pretty,
+        masked,
         compact,
+    }
+}
+
+/// Replaces each non-empty write-only value of the wire metadata's bindings (a secret's
+/// `text`, a key's `key_base64` / `key_jwk`) by [`SECRET_MASK`].
+fn mask_secrets(wire: &mut Value) {
+    let Some(bindings) = wire.get_mut("bindings").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for binding in bindings.iter_mut().filter_map(Value::as_object_mut) {
+        let type_name = binding
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        for key in crate::model::secret_fields(&type_name) {
+            if let Some(value) = binding.get_mut(*key) {
+                if *value != Value::String(String::new()) {
+                    *value = Value::String(SECRET_MASK.into());
+                }
+            }
+        }
     }
 }
 
@@ -36,7 +70,8 @@ pub fn preview(c: &Composition, o: &CurlOptions) -> Preview {
 mod tests {
     use super::*;
     use crate::encode::{command, compact, multipart, pretty};
-    use crate::model::{Module, Operation};
+    use crate::model::{Binding, BindingKind, Module, Operation};
+    use serde_json::json;
 
     fn sample() -> Composition {
         let mut c: Composition = serde_json::from_str(
@@ -81,5 +116,66 @@ mod tests {
                 .collect();
             assert_eq!(heads, full, "{operation:?}");
         }
+    }
+
+    #[test]
+    fn the_display_masks_secrets_but_the_wire_json_keeps_them() {
+        let mut c = sample();
+        let o = CurlOptions::default();
+        assert_eq!(
+            preview(&c, &o).masked,
+            None,
+            "nothing to mask without secrets"
+        );
+        c.metadata.bindings = vec![
+            Binding::new(
+                "API_KEY",
+                BindingKind::SecretText {
+                    text: "s3cr3t-value".into(),
+                },
+            ),
+            Binding::from_json(
+                json!({"type": "secret_key", "name": "SIGNING", "format": "raw",
+                       "algorithm": {"name": "HMAC", "hash": "SHA-256"}, "usages": ["sign"],
+                       "key_base64": "a2V5LWJ5dGVz"})
+                .as_object()
+                .unwrap()
+                .clone(),
+            )
+            .unwrap(),
+            Binding::new(
+                "EMPTY",
+                BindingKind::SecretText {
+                    text: String::new(),
+                },
+            ),
+            Binding::new(
+                "PLAIN",
+                BindingKind::PlainText {
+                    text: "visible".into(),
+                },
+            ),
+        ];
+        let p = preview(&c, &o);
+        assert!(p.pretty.contains("s3cr3t-value") && p.pretty.contains("a2V5LWJ5dGVz"));
+        assert!(
+            p.curl.text.contains("s3cr3t-value"),
+            "the curl sends the real value"
+        );
+        let masked = p.masked.expect("a masked display");
+        assert!(!masked.contains("s3cr3t-value") && !masked.contains("a2V5LWJ5dGVz"));
+        let mut expected: Value = serde_json::from_str(&p.pretty).unwrap();
+        expected["bindings"][0]["text"] = json!(SECRET_MASK);
+        expected["bindings"][1]["key_base64"] = json!(SECRET_MASK);
+        assert_eq!(
+            serde_json::from_str::<Value>(&masked).unwrap(),
+            expected,
+            "only the secret values differ (an empty one stays empty)"
+        );
+        assert_eq!(
+            serde_json::to_string_pretty(&expected).unwrap(),
+            masked,
+            "same order and layout as the wire JSON"
+        );
     }
 }

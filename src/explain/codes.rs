@@ -4,6 +4,7 @@ use crate::model::{Composition, Target};
 
 use super::locate::{binding_field, entry_field, module_field, part_in_location, quoted};
 use super::AT_TOKEN;
+use crate::rules::At;
 
 /// Codes for "a binding points at something that does not exist", with the binding types and
 /// the field holding the missing id, and what the thing is called.
@@ -30,7 +31,7 @@ const MISSING_RESOURCE: &[(i64, &[&str], &str, &str)] = &[
 ];
 
 /// The explanation and `at` path for one error.
-pub fn explain(code: i64, message: &str, composition: &Composition) -> (String, Option<String>) {
+pub fn explain(code: i64, message: &str, composition: &Composition) -> (String, Option<At>) {
     if let Some((_, types, field, what)) = MISSING_RESOURCE.iter().find(|entry| entry.0 == code) {
         let field = d1_field(composition, types, message, field);
         return (
@@ -38,7 +39,7 @@ pub fn explain(code: i64, message: &str, composition: &Composition) -> (String, 
                 "A binding points at a {what} that does not exist in this account. Check the id or \
                  name, or create it first; right after creating one, retry after a few seconds."
             ),
-            binding_field(composition, types, message, &field),
+            binding_field(composition, types, message, field),
         );
     }
     match code {
@@ -46,30 +47,30 @@ pub fn explain(code: i64, message: &str, composition: &Composition) -> (String, 
         10027 => (
             "The Worker is too large after compression. Remove unused modules or large data parts."
                 .into(),
-            Some("modules".into()),
+            Some(At::root("modules")),
         ),
         10057 => (
             "An `inherit` binding could not be resolved: the previous version has no binding of that \
              name. Check its name/old_name, or turn strict inheritance off."
                 .into(),
             binding_field(composition, &["inherit"], message, "name")
-                .or_else(|| Some("request.bindings_inherit_strict".into())),
+                .or_else(|| Some(At::request("bindings_inherit_strict"))),
         ),
         10016 => (
             "The script name is not valid: use lowercase letters, digits and dashes, at most 63 \
              characters, not starting or ending with a dash."
                 .into(),
-            Some("request.script_name".into()),
+            Some(At::request("script_name")),
         ),
         10007 | 10090 => (
             "No Worker of that name exists here: check the script name (settings and content \
              uploads need an existing Worker)."
                 .into(),
-            Some("request.script_name".into()),
+            Some(At::request("script_name")),
         ),
         100119 => {
             let at = if composition.request.target == Target::Dispatch {
-                Some("request.dispatch_namespace".to_string())
+                Some(At::request("dispatch_namespace"))
             } else {
                 binding_field(composition, &["dispatch_namespace"], message, "namespace")
             };
@@ -87,24 +88,24 @@ pub fn explain(code: i64, message: &str, composition: &Composition) -> (String, 
              it again and use \"Verify token\"), or valid but without the Workers Scripts: Edit \
              permission for this account (or made for another account: check the account id)."
                 .into(),
-            Some(AT_TOKEN.into()),
+            Some(AT_TOKEN),
         ),
         9106 | 9109 | 1000 | 6003 | 6111 => (
             "Authentication failed: the API token is missing, mistyped, expired or of the wrong kind. \
              Paste it again and use \"Verify token\"."
                 .into(),
-            Some(AT_TOKEN.into()),
+            Some(AT_TOKEN),
         ),
         7003 => (
             "The API could not route the request: the account id is most likely wrong (it is the \
              32-character hex id on the dashboard, not an e-mail or a zone id)."
                 .into(),
-            Some("request.account_id".into()),
+            Some(At::request("account_id")),
         ),
         7000 => (
             "No route for this path and method: check the endpoint chosen and the ids in the URL."
                 .into(),
-            Some("request.operation".into()),
+            Some(At::request("operation")),
         ),
         10215 | 10222 => (
             "Secrets can change only when the latest version is deployed: deploy first.".into(),
@@ -116,7 +117,7 @@ pub fn explain(code: i64, message: &str, composition: &Composition) -> (String, 
 }
 
 /// 10021 is a generic validation error; its message tells which mistake it was.
-fn validation(message: &str, composition: &Composition) -> (String, Option<String>) {
+fn validation(message: &str, composition: &Composition) -> (String, Option<At>) {
     let lower = message.to_ascii_lowercase();
     let json_part = composition.request.operation.json_part_name();
     if lower.contains("could not read content for part") {
@@ -125,7 +126,7 @@ fn validation(message: &str, composition: &Composition) -> (String, Option<Strin
                 "The API found no single JSON `{json_part}` part. Send the request as built here \
                  (the whole metadata object as one part), not as flattened form fields."
             ),
-            Some("metadata".into()),
+            Some(At::root("metadata")),
         );
     }
     if lower.contains("no such module") {
@@ -133,7 +134,7 @@ fn validation(message: &str, composition: &Composition) -> (String, Option<Strin
         let at = if composition.metadata.entry_part() == Some(name) {
             Some(entry_field(composition))
         } else {
-            module_field(composition, name, "name").or_else(|| Some("modules".into()))
+            module_field(composition, name, "name").or_else(|| Some(At::root("modules")))
         };
         return (
             format!(
@@ -152,7 +153,7 @@ fn validation(message: &str, composition: &Composition) -> (String, Option<Strin
             .and_then(|part| module_field(composition, part, "kind"))
             .or_else(|| {
                 if composition.metadata.is_service_worker() {
-                    Some("metadata.body_part".into())
+                    Some(At::metadata("body_part"))
                 } else {
                     composition
                         .entry_module()
@@ -196,42 +197,41 @@ fn validation(message: &str, composition: &Composition) -> (String, Option<Strin
 }
 
 /// A D1 binding written with `database_id` instead of `id` is located on that field.
-fn d1_field(composition: &Composition, types: &[&str], message: &str, field: &str) -> String {
+fn d1_field(
+    composition: &Composition,
+    types: &[&str],
+    message: &str,
+    field: &'static str,
+) -> &'static str {
     if types == ["d1"] {
-        if let Some(at) = binding_field(composition, types, message, "id") {
-            let index = at
-                .trim_start_matches("bindings[")
-                .split(']')
-                .next()
-                .unwrap_or("");
-            if let Ok(i) = index.parse::<usize>() {
-                if let crate::model::BindingKind::D1 {
-                    id: None,
-                    database_id: Some(_),
-                } = &composition.metadata.bindings[i].kind
-                {
-                    return "database_id".into();
-                }
-            }
+        let binding = binding_field(composition, types, message, "id")
+            .and_then(|at| at.binding_index())
+            .and_then(|i| composition.metadata.bindings.get(i));
+        if let Some(crate::model::BindingKind::D1 {
+            id: None,
+            database_id: Some(_),
+        }) = binding.map(|b| &b.kind)
+        {
+            return "database_id";
         }
     }
-    field.to_string()
+    field
 }
 
 /// `bindings[i].name` for a binding whose name the message quotes.
-fn binding_field_by_name(composition: &Composition, message: &str) -> Option<String> {
+fn binding_field_by_name(composition: &Composition, message: &str) -> Option<At> {
     let index =
         composition.metadata.bindings.iter().position(|b| {
             !b.name.is_empty() && message.contains(&format!("binding {} ", b.name))
         })?;
-    Some(format!("bindings[{index}].name"))
+    Some(At::binding(index).field("name"))
 }
 
-fn first_unnamed_binding(composition: &Composition) -> Option<String> {
+fn first_unnamed_binding(composition: &Composition) -> Option<At> {
     let index = composition
         .metadata
         .bindings
         .iter()
         .position(|b| b.name.is_empty())?;
-    Some(format!("bindings[{index}].name"))
+    Some(At::binding(index).field("name"))
 }

@@ -3,11 +3,12 @@
 use serde_json::Value;
 
 use crate::model::Composition;
+use crate::rules::At;
 
 /// `modules[i].<field>` for the module called `name`.
-pub fn module_field(composition: &Composition, name: &str, field: &str) -> Option<String> {
+pub fn module_field(composition: &Composition, name: &str, field: &'static str) -> Option<At> {
     let index = composition.modules.iter().position(|m| m.name == name)?;
-    Some(format!("modules[{index}].{field}"))
+    Some(At::module(index).field(field))
 }
 
 /// `bindings[i].<field>` for the binding of one of `types` that the message most likely means:
@@ -16,8 +17,8 @@ pub fn binding_field(
     composition: &Composition,
     types: &[&str],
     message: &str,
-    field: &str,
-) -> Option<String> {
+    field: &'static str,
+) -> Option<At> {
     let bindings = &composition.metadata.bindings;
     let candidates: Vec<usize> = (0..bindings.len())
         .filter(|&i| types.contains(&bindings[i].type_name()))
@@ -32,7 +33,7 @@ pub fn binding_field(
             })
     });
     let index = mentioned.or_else(|| candidates.first().copied())?;
-    Some(format!("bindings[{index}].{field}"))
+    Some(At::binding(index).field(field))
 }
 
 /// The text between the first pair of double quotes, e.g. the module of `No such module "a.js"`.
@@ -53,10 +54,10 @@ pub fn part_in_location(message: &str) -> Option<&str> {
 }
 
 /// The entry part field: `metadata.main_module`, or `metadata.body_part` for service workers.
-pub fn entry_field(composition: &Composition) -> String {
+pub fn entry_field(composition: &Composition) -> At {
     if composition.metadata.is_service_worker() {
-        "metadata.body_part".to_string()
+        At::metadata("body_part")
     } else {
-        "metadata.main_module".to_string()
+        At::metadata("main_module")
     }
 }

@@ -12,9 +12,10 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::Composition;
+use crate::rules::At;
 
 /// The `at` path of the API token field (it is not part of the composition).
-pub const AT_TOKEN: &str = "token";
+pub const AT_TOKEN: At = At::root("token");
 
 /// One `{code, message}` entry of an envelope's `errors` or `messages`.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -60,7 +61,7 @@ pub struct Explanation {
     /// The likely cause and what to do, in plain words.
     pub explanation: String,
     /// The field or part concerned, when one can be named.
-    pub at: Option<String>,
+    pub at: Option<At>,
 }
 
 /// Explains every error of a response. A successful response gives an empty list; a failure

@@ -74,7 +74,10 @@ fn missing_metadata_part() {
         "{}",
         e.explanation
     );
-    assert_eq!(e.at.as_deref(), Some("metadata"));
+    assert_eq!(
+        e.at.as_ref().map(ToString::to_string).as_deref(),
+        Some("metadata")
+    );
 }
 
 #[test]
@@ -82,14 +85,20 @@ fn no_such_module_points_at_the_entry_or_the_modules() {
     let mut c = composition();
     c.metadata.main_module = Some("worker.js".into());
     let e = one(10021, "Uncaught Error: No such module \"worker.js\".", &c);
-    assert_eq!(e.at.as_deref(), Some("metadata.main_module"));
+    assert_eq!(
+        e.at.as_ref().map(ToString::to_string).as_deref(),
+        Some("metadata.main_module")
+    );
     assert!(e.explanation.contains("\"worker.js\""));
     let e = one(
         10021,
         "Uncaught Error: No such module \"lib/missing.js\".\n  imported from \"index.js\"",
         &c,
     );
-    assert_eq!(e.at.as_deref(), Some("modules"));
+    assert_eq!(
+        e.at.as_ref().map(ToString::to_string).as_deref(),
+        Some("modules")
+    );
 }
 
 #[test]
@@ -101,11 +110,17 @@ fn export_in_a_script_points_at_the_part_kind() {
         "Uncaught SyntaxError: Unexpected token 'export' at lib/util.js:1:1",
         &c,
     );
-    assert_eq!(e.at.as_deref(), Some("modules[1].kind"));
+    assert_eq!(
+        e.at.as_ref().map(ToString::to_string).as_deref(),
+        Some("modules[1].kind")
+    );
     c.metadata.main_module = None;
     c.metadata.body_part = Some("index.js".into());
     let e = one(10021, "Uncaught SyntaxError: Unexpected token 'export'", &c);
-    assert_eq!(e.at.as_deref(), Some("metadata.body_part"));
+    assert_eq!(
+        e.at.as_ref().map(ToString::to_string).as_deref(),
+        Some("metadata.body_part")
+    );
 }
 
 #[test]
@@ -115,7 +130,10 @@ fn import_in_a_script_points_at_the_part_kind() {
     let message =
         "Uncaught SyntaxError: Cannot use import statement outside a module at lib/util.js:1:1";
     let e = one(10021, message, &c);
-    assert_eq!(e.at.as_deref(), Some("modules[1].kind"));
+    assert_eq!(
+        e.at.as_ref().map(ToString::to_string).as_deref(),
+        Some("modules[1].kind")
+    );
     assert!(e.explanation.contains("ES module"));
     // Without a location: the entry module's kind.
     c.modules[0].kind = ModuleKind::Commonjs;
@@ -124,14 +142,20 @@ fn import_in_a_script_points_at_the_part_kind() {
         "Uncaught SyntaxError: Cannot use import statement outside a module",
         &c,
     );
-    assert_eq!(e.at.as_deref(), Some("modules[0].kind"));
+    assert_eq!(
+        e.at.as_ref().map(ToString::to_string).as_deref(),
+        Some("modules[0].kind")
+    );
 }
 
 #[test]
 fn auth_and_account_errors() {
     let c = composition();
     let refused = one(10000, "Authentication error", &c);
-    assert_eq!(refused.at.as_deref(), Some(AT_TOKEN));
+    assert_eq!(
+        refused.at.as_ref().map(ToString::to_string).as_deref(),
+        Some("token")
+    );
     // 10000 also answers an unknown or malformed token, not only a valid one lacking rights.
     assert!(refused.explanation.contains("unknown or malformed"));
     assert!(refused.explanation.contains("Workers Scripts: Edit"));
@@ -146,13 +170,22 @@ fn auth_and_account_errors() {
             &c
         )
         .at
+        .as_ref()
+        .map(ToString::to_string)
         .as_deref(),
-        Some(AT_TOKEN)
+        Some("token")
     );
     let e = one(7003, "Could not route to /accounts/me@example.com/workers/scripts/x, perhaps your object identifier is invalid?", &c);
-    assert_eq!(e.at.as_deref(), Some("request.account_id"));
     assert_eq!(
-        one(10016, "Invalid Worker name", &c).at.as_deref(),
+        e.at.as_ref().map(ToString::to_string).as_deref(),
+        Some("request.account_id")
+    );
+    assert_eq!(
+        one(10016, "Invalid Worker name", &c)
+            .at
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
         Some("request.script_name")
     );
 }
@@ -161,19 +194,30 @@ fn auth_and_account_errors() {
 fn missing_resources_point_at_the_binding_quoted() {
     let c = composition();
     let e = one(10041, "KV namespace 'bbb' not found", &c);
-    assert_eq!(e.at.as_deref(), Some("bindings[1].namespace_id"));
+    assert_eq!(
+        e.at.as_ref().map(ToString::to_string).as_deref(),
+        Some("bindings[1].namespace_id")
+    );
     let e = one(10041, "namespace not found", &c);
     assert_eq!(
-        e.at.as_deref(),
+        e.at.as_ref().map(ToString::to_string).as_deref(),
         Some("bindings[0].namespace_id"),
         "first KV binding when none is quoted"
     );
     assert_eq!(
-        one(10085, "bucket not found", &c).at.as_deref(),
+        one(10085, "bucket not found", &c)
+            .at
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
         Some("bindings[2].bucket_name")
     );
     assert_eq!(
-        one(10181, "database not found", &c).at.as_deref(),
+        one(10181, "database not found", &c)
+            .at
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
         Some("bindings[3].id")
     );
     let e = one(
@@ -181,7 +225,10 @@ fn missing_resources_point_at_the_binding_quoted() {
         "binding DB of type d1 must have a valid `id` specified [code: 10021]",
         &c,
     );
-    assert_eq!(e.at.as_deref(), Some("bindings[3].id"));
+    assert_eq!(
+        e.at.as_ref().map(ToString::to_string).as_deref(),
+        Some("bindings[3].id")
+    );
 }
 
 #[test]
@@ -191,11 +238,17 @@ fn dispatch_namespace_and_size() {
     assert_eq!(
         one(100119, "dispatch namespace not found", &c)
             .at
+            .as_ref()
+            .map(ToString::to_string)
             .as_deref(),
         Some("request.dispatch_namespace")
     );
     assert_eq!(
-        one(10027, "script too large", &c).at.as_deref(),
+        one(10027, "script too large", &c)
+            .at
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
         Some("modules")
     );
 }

@@ -217,12 +217,13 @@ impl Fields<'_> {
     }
 
     fn error(&mut self, rule: &'static str, field: &str, message: String) {
-        self.out.error(rule, binding_at(self.index, field), message);
+        self.out
+            .error(rule, binding_at(self.index, field.to_owned()), message);
     }
 
     fn warning(&mut self, rule: &'static str, field: &str, message: String) {
         self.out
-            .warning(rule, binding_at(self.index, field), message);
+            .warning(rule, binding_at(self.index, field.to_owned()), message);
     }
 
     /// Reports an empty required field; true when the value is present.
@@ -735,7 +736,7 @@ mod tests {
         let c = from_json(json!({"type":"secrets_store_secret","name":"B"}));
         let places: Vec<String> = of_rule(&c, "binding-field-missing")
             .into_iter()
-            .map(|f| f.at)
+            .map(|f| f.at.to_string())
             .collect();
         assert_eq!(places, ["bindings[0].store_id", "bindings[0].secret_name"]);
     }
@@ -931,7 +932,7 @@ mod tests {
         let mut bad = good.clone();
         bad["format"] = json!("jwk");
         let found = of_rule(&from_json(bad), "secret-key-material");
-        let places: Vec<&str> = found.iter().map(|f| f.at.as_str()).collect();
+        let places: Vec<String> = found.iter().map(|f| f.at.to_string()).collect();
         assert_eq!(places, ["bindings[0].key_base64", "bindings[0].key_jwk"]);
         let mut missing = good;
         missing.as_object_mut().unwrap().remove("key_base64");

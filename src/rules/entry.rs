@@ -1,6 +1,6 @@
 //! The entry point: `main_module` (module syntax) or `body_part` (service-worker syntax).
 
-use super::Findings;
+use super::{At, Findings};
 use crate::model::{Composition, Operation};
 
 pub(super) fn check(c: &Composition, out: &mut Findings) {
@@ -12,7 +12,7 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
                 if value.is_some() {
                     out.warning(
                         "entry-not-sent",
-                        format!("metadata.{field}"),
+                        At::metadata(field),
                         format!("`{field}` is not sent for a settings PATCH, which carries no code. Clear it, or choose \"Upload and deploy\" to change the code."),
                     );
                 }
@@ -64,7 +64,7 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
         if part.is_empty() {
             out.error(
                 "entry-module-not-found",
-                format!("metadata.{field}"),
+                At::metadata(field),
                 format!("`{field}` is empty: set it to the name of one of the module parts."),
             );
         } else if c.module(part).is_none() {
@@ -76,7 +76,7 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
             };
             out.error(
                 "entry-module-not-found",
-                format!("metadata.{field}"),
+                At::metadata(field),
                 format!("`{field}` names `{part}`, but no module part has that name (the API answers `No such module \"{part}\"`). {hint}."),
             );
         }

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::text::{closest, worker_name_problem};
-use super::{sends, Findings};
+use super::{sends, At, Findings};
 use crate::model::{
     Composition, Metadata, Observability, Operation, TailConsumer, UsageModel, KNOWN_BINDING_TYPES,
 };
@@ -92,7 +92,7 @@ fn not_sent(c: &Composition, out: &mut Findings) {
         .join(", ");
     out.warning(
         "fields-not-sent",
-        format!("metadata.{first}"),
+        At::metadata(first.to_string()),
         format!("Not sent for {endpoint}: {list}. {advice}"),
     );
 }
@@ -180,18 +180,18 @@ fn check_observability(o: &Observability, out: &mut Findings) {
     }
 }
 
-fn tail_consumers(field: &str, consumers: &[TailConsumer], out: &mut Findings) {
-    let at = format!("metadata.{field}");
+fn tail_consumers(field: &'static str, consumers: &[TailConsumer], out: &mut Findings) {
+    let at = At::metadata(field);
     for (index, consumer) in consumers.iter().enumerate() {
         let service = consumer.service.as_str();
         if service.trim().is_empty() {
             out.error(
                 "tail-consumer-service-missing",
-                &*at,
+                at.clone(),
                 format!("`{field}[{index}]` has no `service`. Enter the name of the tail Worker."),
             );
         } else if let Some(problem) = worker_name_problem(service) {
-            out.warning("tail-consumer-service-format", &*at, format!("The tail Worker name `{service}` {problem}, so it cannot name an existing Worker. Check the spelling."));
+            out.warning("tail-consumer-service-format", at.clone(), format!("The tail Worker name `{service}` {problem}, so it cannot name an existing Worker. Check the spelling."));
         }
     }
 }

@@ -12,7 +12,8 @@
 //!
 //! # Locations (`Finding::at`)
 //!
-//! `at` is a stable path the UI maps to the field at fault:
+//! `at` is an [`At`]: a stable path the UI maps to the field at fault, rendered and serialized
+//! as in this table:
 //!
 //! | Path | Field |
 //! |---|---|
@@ -34,6 +35,7 @@
 //! `Finding::rule` is a stable kebab-case id (e.g. `entry-missing`); the same id is reused by
 //! one rule for every location it reports, so tools can filter or count by it.
 
+mod at;
 mod binding_fields;
 mod bindings;
 mod compatibility;
@@ -54,6 +56,8 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Composition;
+
+pub use at::At;
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -87,7 +91,7 @@ pub struct Finding {
     /// Stable kebab-case id of the rule, e.g. `main-module-missing`.
     pub rule: &'static str,
     /// Where: a path from the table in this module's documentation.
-    pub at: String,
+    pub at: At,
     /// One or two sentences naming the field or part at fault and how to fix it.
     pub message: String,
 }
@@ -145,7 +149,7 @@ impl Findings {
         &mut self,
         level: Level,
         rule: &'static str,
-        at: impl Into<String>,
+        at: impl Into<At>,
         message: impl Into<String>,
     ) {
         self.items.push(Finding {
@@ -159,7 +163,7 @@ impl Findings {
     pub(crate) fn error(
         &mut self,
         rule: &'static str,
-        at: impl Into<String>,
+        at: impl Into<At>,
         message: impl Into<String>,
     ) {
         self.push(Level::Error, rule, at, message);
@@ -168,7 +172,7 @@ impl Findings {
     pub(crate) fn warning(
         &mut self,
         rule: &'static str,
-        at: impl Into<String>,
+        at: impl Into<At>,
         message: impl Into<String>,
     ) {
         self.push(Level::Warning, rule, at, message);
@@ -176,21 +180,13 @@ impl Findings {
 }
 
 /// `bindings[i].field`, or `bindings[i]` for an empty field.
-pub(crate) fn binding_at(index: usize, field: &str) -> String {
-    if field.is_empty() {
-        format!("bindings[{index}]")
-    } else {
-        format!("bindings[{index}].{field}")
-    }
+pub(crate) fn binding_at(index: usize, field: impl Into<std::borrow::Cow<'static, str>>) -> At {
+    At::binding(index).field(field)
 }
 
 /// `modules[i].field`, or `modules[i]` for an empty field.
-pub(crate) fn module_at(index: usize, field: &str) -> String {
-    if field.is_empty() {
-        format!("modules[{index}]")
-    } else {
-        format!("modules[{index}].{field}")
-    }
+pub(crate) fn module_at(index: usize, field: impl Into<std::borrow::Cow<'static, str>>) -> At {
+    At::module(index).field(field)
 }
 
 /// Whether the chosen endpoint sends the metadata field `field`. Rules about a field the
@@ -391,9 +387,9 @@ mod tests {
         let c = large();
         let findings = check_at(&c, Some("2026-01-01"));
         assert!(has_errors(&findings));
-        let last = format!("bindings[{}]", c.metadata.bindings.len() - 1);
+        let last = At::binding(c.metadata.bindings.len() - 1);
         assert!(
-            findings.iter().any(|f| f.at.starts_with(&last)),
+            findings.iter().any(|f| f.at.is_under(&last)),
             "{last} not reached"
         );
         assert_eq!(

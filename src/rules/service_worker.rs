@@ -240,7 +240,7 @@ mod tests {
             ..Default::default()
         });
         let found = of_rule(&c, "module-syntax-required");
-        let places: Vec<&str> = found.iter().map(|f| f.at.as_str()).collect();
+        let places: Vec<String> = found.iter().map(|f| f.at.to_string()).collect();
         assert_eq!(places, ["bindings[0]", "metadata.migrations"]);
         assert!(found
             .iter()

@@ -3,12 +3,12 @@
 //!
 //! The token is only ever put in the `Authorization` header (see [`super::xhr`]).
 
-use serde_json::Value;
-
 use super::xhr::{request, Body, Reply};
-use crate::app::resources::{parse_accounts, Account, Next, Resource, ResourceKind, MAX_PAGES};
-use crate::diff::CurrentSettings;
-use crate::model::{Operation, Request};
+use crate::editor::resources::{
+    parse_accounts, settings_path, with_status, Account, Deployed, Next, Resource, ResourceKind,
+    MAX_PAGES,
+};
+use crate::model::Request;
 
 /// Same-origin prefix the proxy forwards to the API.
 pub const API_PREFIX: &str = "/client/v4";
@@ -94,62 +94,11 @@ pub async fn accounts(token: &str) -> Result<Vec<Account>, String> {
     Ok(all)
 }
 
-/// What reading a script's settings found.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Deployed {
-    Found(Box<CurrentSettings>),
-    /// 404 or code 10007: the script does not exist yet.
-    Missing,
-    Failed(String),
-}
-
-/// The settings URL of the script `request` names (account or WfP user Worker).
-pub fn settings_url(request: &Request) -> String {
-    let mut settings = request.clone();
-    settings.operation = Operation::Settings;
-    format!("{API_PREFIX}{}", settings.path())
-}
-
 /// Reads the current settings of the script `request` names.
 pub async fn deployed(request: &Request, token: &str) -> Deployed {
-    match get(&settings_url(request), token, &[]).await {
-        Ok(reply) => read_deployed(&reply),
+    let url = format!("{API_PREFIX}{}", settings_path(request));
+    match get(&url, token, &[]).await {
+        Ok(reply) => Deployed::read(reply.status, &reply.body),
         Err(e) => Deployed::Failed(e),
-    }
-}
-
-/// Reads a settings answer: found, missing (404 / 10007), or failed with the API's words.
-pub fn read_deployed(reply: &Reply) -> Deployed {
-    let envelope: Option<Value> = serde_json::from_str(&reply.body).ok();
-    let codes: Vec<i64> = envelope
-        .as_ref()
-        .and_then(|e| e.get("errors")?.as_array().cloned())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|e| e.get("code")?.as_i64())
-        .collect();
-    if reply.status == 404 || codes.contains(&10007) {
-        return Deployed::Missing;
-    }
-    let success = envelope.as_ref().and_then(|e| e.get("success")?.as_bool()) == Some(true);
-    match envelope {
-        Some(envelope) if success && (200..300).contains(&reply.status) => {
-            match CurrentSettings::parse(&envelope) {
-                Ok(current) => Deployed::Found(Box::new(current)),
-                Err(e) => Deployed::Failed(e),
-            }
-        }
-        _ => Deployed::Failed(with_status(
-            reply.status,
-            crate::app::resources::errors_of(&reply.body),
-        )),
-    }
-}
-
-fn with_status(status: u16, message: String) -> String {
-    if (200..300).contains(&status) {
-        message
-    } else {
-        format!("HTTP {status}: {message}")
     }
 }

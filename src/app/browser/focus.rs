@@ -3,16 +3,16 @@
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, ScrollBehavior, ScrollIntoViewOptions, ScrollLogicalPosition};
 
-use crate::app::ids::{fallbacks, field_id};
+use crate::rules::At;
 
 /// Focuses the element for `at`, or for the closest parent path that has one; opens the
 /// `<details>` around it first. Returns whether something was focused.
-pub fn focus_at(at: &str) -> bool {
+pub fn focus_at(at: &At) -> bool {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return false;
     };
-    for path in fallbacks(at) {
-        let Some(element) = document.get_element_by_id(&field_id(&path)) else {
+    for path in at.and_parents() {
+        let Some(element) = document.get_element_by_id(&path.element_id()) else {
             continue;
         };
         let mut parent = element.parent_element();

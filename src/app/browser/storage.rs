@@ -5,6 +5,7 @@
 
 use web_sys::Storage;
 
+use crate::editor::file::{read_stored, storage_text, without_module_bytes};
 use crate::model::Composition;
 
 use super::files::describe;
@@ -28,26 +29,13 @@ fn local() -> Result<Storage, String> {
         .ok_or_else(|| "local storage is not available".to_string())
 }
 
-/// The text stored for a composition.
-pub fn storage_text(c: &Composition) -> String {
-    // Through `Value`: one serializer for the model keeps the wasm smaller.
-    serde_json::to_value(c.redacted())
-        .map(|v| v.to_string())
-        .unwrap_or_default()
-}
-
 pub fn save(c: &Composition) -> Result<Saved, String> {
     let storage = local()?;
     if storage.set_item(KEY, &storage_text(c)).is_ok() {
         return Ok(Saved::Complete);
     }
-    let mut light = c.clone();
-    for module in &mut light.modules {
-        module.path = Some(module.name.clone());
-        module.bytes.clear();
-    }
     storage
-        .set_item(KEY, &storage_text(&light))
+        .set_item(KEY, &storage_text(&without_module_bytes(c)))
         .map(|_| Saved::WithoutModuleBytes)
         .map_err(|e| format!("could not save the composition: {}", describe(&e)))
 }
@@ -57,11 +45,7 @@ pub fn load() -> Result<Option<Composition>, String> {
     let Some(text) = local()?.get_item(KEY).map_err(|e| describe(&e))? else {
         return Ok(None);
     };
-    // Through `Value`, like imports: one deserializer for the model keeps the wasm smaller.
-    serde_json::from_str::<serde_json::Value>(&text)
-        .and_then(serde_json::from_value)
-        .map(Some)
-        .map_err(|e| format!("the saved composition could not be read ({e})"))
+    read_stored(&text).map(Some)
 }
 
 pub fn clear() {

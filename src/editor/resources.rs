@@ -1,8 +1,12 @@
 //! The account's resources a binding field can point at: which list endpoint serves a field,
 //! how its pages are read, and how a new one is created (reference section (a), "Resource
-//! pickers"). Pure: the requests are made by `browser::api`.
+//! pickers"), and what reading a script's settings found. Pure: the app makes the requests
+//! and hands the answers to these parsers.
 
 use serde_json::{json, Value};
+
+use crate::diff::CurrentSettings;
+use crate::model::{Operation, Request};
 
 /// A kind of resource with a list endpoint.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -322,4 +326,57 @@ fn query_escape(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// What reading a script's settings found.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Deployed {
+    Found(Box<CurrentSettings>),
+    /// 404 or code 10007: the script does not exist yet.
+    Missing,
+    Failed(String),
+}
+
+impl Deployed {
+    /// Reads a settings answer: found, missing (404 / 10007), or failed with the API's words.
+    pub fn read(status: u16, body: &str) -> Deployed {
+        let envelope: Option<Value> = serde_json::from_str(body).ok();
+        let codes: Vec<i64> = envelope
+            .as_ref()
+            .and_then(|e| e.get("errors")?.as_array().cloned())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| e.get("code")?.as_i64())
+            .collect();
+        if status == 404 || codes.contains(&10007) {
+            return Deployed::Missing;
+        }
+        let success = envelope.as_ref().and_then(|e| e.get("success")?.as_bool()) == Some(true);
+        match envelope {
+            Some(envelope) if success && (200..300).contains(&status) => {
+                match CurrentSettings::parse(&envelope) {
+                    Ok(current) => Deployed::Found(Box::new(current)),
+                    Err(e) => Deployed::Failed(e),
+                }
+            }
+            _ => Deployed::Failed(with_status(status, errors_of(body))),
+        }
+    }
+}
+
+/// The settings path (below `/client/v4`) of the script `request` names (account or WfP user
+/// Worker).
+pub fn settings_path(request: &Request) -> String {
+    let mut settings = request.clone();
+    settings.operation = Operation::Settings;
+    settings.path()
+}
+
+/// A message with the HTTP status in front when it is not a success one.
+pub fn with_status(status: u16, message: String) -> String {
+    if (200..300).contains(&status) {
+        message
+    } else {
+        format!("HTTP {status}: {message}")
+    }
 }

@@ -1,0 +1,21 @@
+//! The composer's state machine, without a browser: the composition being edited, what is
+//! derived from it, the actions that change it, the account session, and the parsers of the
+//! API's answers the app reads.
+//!
+//! The browser app (`app`) renders this state and makes the browser calls (files, storage,
+//! requests); every decision about what an input means or what an action changes is here, so
+//! `cargo test` on the host covers it. Builds for wasm32 and the host, like the rest of the core.
+
+pub mod derived;
+pub mod edit;
+pub mod file;
+pub mod highlight;
+pub mod live;
+pub mod resources;
+mod state;
+#[cfg(test)]
+mod tests;
+
+pub use derived::{findings_per_binding, Derived};
+pub use edit::BindingEdit;
+pub use state::{start_from_deployed, Action, Editor, Notice, EDIT_REFUSED};
