@@ -149,14 +149,7 @@ fn check(args: CheckArgs) -> ExitCode {
 pub fn format_findings(findings: &[rules::Finding]) -> String {
     let mut out = String::new();
     for finding in findings {
-        let level = match finding.level {
-            Level::Error => "error",
-            Level::Warning => "warning",
-        };
-        out.push_str(&format!(
-            "{level}[{}] {}: {}\n",
-            finding.rule, finding.at, finding.message
-        ));
+        out.push_str(&format!("{finding}\n"));
     }
     let errors = findings.iter().filter(|f| f.level == Level::Error).count();
     let warnings = findings.len() - errors;

@@ -8,11 +8,6 @@ use crate::model::Composition;
 /// The boundary used for previews and golden files. Real sends may use any other.
 pub const DEFAULT_BOUNDARY: &str = "----BinderyBoundary7MA4YWxkTrZu0gW";
 
-/// [`DEFAULT_BOUNDARY`] as a function, for callers that prefer one.
-pub fn default_boundary() -> &'static str {
-    DEFAULT_BOUNDARY
-}
-
 /// One part of the body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Part {
@@ -245,7 +240,11 @@ Content-Type: application/wasm\r\n\r\n",
     #[test]
     fn deterministic_and_header_names_the_boundary() {
         let c = composition(Operation::Upload);
-        assert_eq!(body(&c, DEFAULT_BOUNDARY), body(&c, default_boundary()));
+        assert_eq!(
+            body(&c, DEFAULT_BOUNDARY),
+            body(&c.clone(), DEFAULT_BOUNDARY),
+            "the same composition gives the same bytes"
+        );
         assert_eq!(
             content_type_header(DEFAULT_BOUNDARY),
             "multipart/form-data; boundary=----BinderyBoundary7MA4YWxkTrZu0gW"

@@ -13,8 +13,6 @@ mod request;
 pub use binding::*;
 pub use metadata::*;
 pub use module::*;
-#[allow(unused_imports)]
-pub use redact::*;
 pub use request::*;
 
 use serde::{Deserialize, Serialize};
