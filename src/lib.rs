@@ -13,12 +13,14 @@
 //! - `app` (wasm32 only): the Yew composer running in the browser: rendering and browser calls
 //!   around [`editor`].
 
+pub mod assets;
 pub mod diff;
 pub mod editor;
 pub mod encode;
 pub mod explain;
 pub mod model;
 pub mod rules;
+pub mod send;
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;

@@ -64,6 +64,13 @@ impl Operation {
         matches!(self, Operation::Upload | Operation::Version)
     }
 
+    /// Whether sending the same request twice has the effect of sending it once (every
+    /// operation but a version upload, which creates a new version each time): decides whether
+    /// a 5xx or a broken connection may be retried.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Operation::Version)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Operation::Upload => "Upload and deploy",
