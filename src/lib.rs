@@ -14,6 +14,7 @@
 //!   around [`editor`].
 
 pub mod assets;
+pub mod deploy;
 pub mod diff;
 pub mod editor;
 pub mod encode;

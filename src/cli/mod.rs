@@ -1,6 +1,12 @@
-//! The `bindery` command line: `render`, `check` and `serve`.
+//! The `bindery` command line: `render`, `check`, `send`, `serve`.
 
+pub mod api;
+pub mod assets;
+mod deploy;
 mod load;
+mod many;
+mod secret;
+pub mod send;
 
 pub use crate::clock::today_utc;
 pub use load::{load_composition, parse_composition, LoadError};
@@ -31,6 +37,15 @@ enum Command {
     Render(RenderArgs),
     /// Check a composition against the API's rules; exits 1 when there are errors.
     Check(CheckArgs),
+    /// Perform the request a composition describes (token from $CLOUDFLARE_API_TOKEN) and
+    /// explain the answer; exits 1 when the API refused it, 2 on bad input. With --many: many
+    /// Workers, within the rate limit, with a report.
+    Send(send::SendArgs),
+    /// Deploy a version at 100 % or split traffic between two; list versions and deployments;
+    /// roll back (account Workers).
+    Deploy(deploy::DeployArgs),
+    /// Put, list, delete or bulk-change a Worker's secrets without uploading its code.
+    Secret(secret::SecretArgs),
     /// Serve the app and proxy its API requests to Cloudflare (or the built-in sandbox).
     Serve(crate::server::ServeArgs),
 }
@@ -80,8 +95,19 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Render(args) => render(args),
         Command::Check(args) => check(args),
+        Command::Send(args) => send::run(args),
+        Command::Deploy(args) => deploy::run(args),
+        Command::Secret(args) => secret::run(args),
         Command::Serve(args) => crate::server::run(args),
     }
+}
+
+/// The async runtime of the commands that call the API.
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
