@@ -210,7 +210,7 @@ pub fn explanations_text(explanations: &[Explanation]) -> String {
     for e in explanations {
         let code = e.code.map(|c| format!(" {c}")).unwrap_or_default();
         let at =
-            e.at.as_deref()
+            e.at.as_ref()
                 .map(|a| format!(" at {a}"))
                 .unwrap_or_default();
         let message = if e.message.is_empty() {

@@ -53,7 +53,7 @@ impl From<&Explanation> for ReportError {
             code: e.code,
             message: e.message.clone(),
             explanation: e.explanation.clone(),
-            at: e.at.clone(),
+            at: e.at.as_ref().map(ToString::to_string),
         }
     }
 }
