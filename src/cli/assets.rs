@@ -101,12 +101,17 @@ fn read_optional(path: &Path) -> Result<Option<String>, String> {
 }
 
 /// Every file under `dir` that `.assetsignore` keeps, with its size. Folders are walked as
-/// wrangler walks them: a symbolic link to a file counts as that file, one to a folder is not
-/// followed; an ignored folder is not entered.
+/// wrangler walks them (Node's recursive `readdir`): a symbolic link counts as what it points
+/// to, file or folder (a link back to one of its own parent folders is not followed again);
+/// an ignored folder is not entered.
 pub fn list(dir: &Path, ignore: &AssetsIgnore) -> Result<Vec<ListedFile>, String> {
     let mut files = Vec::new();
-    let mut pending = vec![String::new()];
-    while let Some(relative) = pending.pop() {
+    let root = dir
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", dir.display()))?;
+    // (relative folder, the real folders from the root down to it)
+    let mut pending = vec![(String::new(), vec![root])];
+    while let Some((relative, ancestors)) = pending.pop() {
         let folder = dir.join(&relative);
         let entries =
             std::fs::read_dir(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
@@ -119,24 +124,25 @@ pub fn list(dir: &Path, ignore: &AssetsIgnore) -> Result<Vec<ListedFile>, String
                 ));
             };
             let path = format!("{relative}{name}");
-            let file_type = entry
-                .file_type()
-                .map_err(|e| format!("{}: {e}", entry.path().display()))?;
-            if file_type.is_dir() {
-                let as_folder = format!("{path}/");
-                if !ignore.is_ignored(&as_folder) {
-                    pending.push(as_folder);
-                }
-                continue;
-            }
-            if ignore.is_ignored(&path) {
-                continue;
-            }
-            // Follows a link to a file; a link to a folder (or a broken one) is skipped.
+            // Follows links; a broken one is skipped.
             let Ok(metadata) = std::fs::metadata(entry.path()) else {
                 continue;
             };
-            if metadata.is_file() {
+            if metadata.is_dir() {
+                let as_folder = format!("{path}/");
+                if ignore.is_ignored(&as_folder) {
+                    continue;
+                }
+                let Ok(real) = entry.path().canonicalize() else {
+                    continue;
+                };
+                if ancestors.contains(&real) {
+                    continue;
+                }
+                let mut chain = ancestors.clone();
+                chain.push(real);
+                pending.push((as_folder, chain));
+            } else if metadata.is_file() && !ignore.is_ignored(&path) {
                 files.push(ListedFile {
                     relative: path,
                     size: metadata.len(),
@@ -378,4 +384,42 @@ impl Bars {
 /// `1.5 MiB`.
 pub fn human_bytes(bytes: u64) -> String {
     indicatif::BinaryBytes(bytes).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_back_to_a_parent_folder_is_not_walked_forever() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("a")).unwrap();
+        std::fs::write(dir.path().join("a/x.txt"), "x").unwrap();
+        std::os::unix::fs::symlink("..", dir.path().join("a/up")).unwrap();
+        let files = list(dir.path(), &AssetsIgnore::new(None)).unwrap();
+        let names: Vec<&str> = files.iter().map(|f| f.relative.as_str()).collect();
+        assert_eq!(names, ["a/x.txt"]);
+    }
+
+    #[test]
+    fn a_folder_over_the_limits_is_refused_before_anything_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..3 {
+            std::fs::write(dir.path().join(format!("{i}.txt")), "x").unwrap();
+        }
+        let Err(Failure::Input(message)) = read_folder(dir.path(), 2) else {
+            panic!("three files are more than two");
+        };
+        assert!(
+            message.contains("error[too-many-assets] 3 assets"),
+            "{message}"
+        );
+        let folder = read_folder(dir.path(), 3).unwrap();
+        assert_eq!(folder.manifest.len(), 3);
+        let Err(Failure::Input(message)) = read_folder(&dir.path().join("missing"), 3) else {
+            panic!("no folder");
+        };
+        assert!(message.contains("does not exist"), "{message}");
+    }
 }
