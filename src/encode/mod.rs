@@ -1,8 +1,10 @@
-//! Encodings of a composition: metadata JSON, multipart body, curl command.
+//! Encodings of a composition: metadata JSON, multipart body, curl command, and programs in
+//! other languages that send the same request (see [`code`]).
 //!
 //! Pure functions over [`crate::model::Composition`]: no I/O, the same on the host and in the
 //! browser.
 
+pub mod code;
 pub mod curl;
 pub mod json;
 pub mod multipart;
