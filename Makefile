@@ -24,7 +24,7 @@ ADDR ?= 127.0.0.1:8787
 UPSTREAM ?= cloudflare
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help run test dist setup-build setup-test setup-peers check-pins test-host test-browser test-e2e bench
+.PHONY: help run test lint dist setup-build setup-test setup-peers check-pins test-host test-browser test-e2e bench
 
 help:
 	@echo "make run    build the app and start bindery serve on http://$(ADDR)"
@@ -40,6 +40,13 @@ test: setup-test setup-peers
 	$(MAKE) --no-print-directory test-browser
 	$(MAKE) --no-print-directory dist
 	$(MAKE) --no-print-directory test-e2e
+
+# Formatting and lints as CI checks them, warnings as errors: the host (every target) and the
+# browser app's code (the library and its browser tests, compiled for wasm32).
+lint: setup-build
+	cargo fmt --check
+	cargo clippy --all-targets --locked -- -D warnings
+	cargo clippy --locked --target wasm32-unknown-unknown --lib --test browser -- -D warnings
 
 # Pure Rust on the host: model, rules, encodings, CLI, golden fixtures, curl round trips,
 # proxy and sandbox.

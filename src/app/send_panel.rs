@@ -11,7 +11,8 @@ use super::browser::date::now_ms;
 use super::browser::files::describe;
 use super::browser::focus::focus_at;
 use super::browser::form_data::form_data;
-use super::browser::xhr::{send, Reply};
+use super::browser::http::{get, Reply};
+use super::browser::xhr::send;
 use super::fields::input_text;
 use super::json_view::JsonView;
 use super::live::{fetch_deployed, load_accounts, Live};
@@ -114,7 +115,7 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 let started = now_ms();
                 let url = format!("{API_PREFIX}/user/tokens/verify");
-                let reply = send("GET", &url, Some(token.as_str()), None, |_, _| {}).await;
+                let reply = get(&url, Some(token.as_str()), &[]).await;
                 let outcome = Outcome::of(format!("GET {url}"), reply, &composition, started);
                 // A verified token next lists the accounts it reaches, for the chooser, and
                 // reads the target script's settings so the diff is there before Send.
@@ -155,13 +156,9 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                 let reply = match form_data(&encode::parts(&sent)) {
                     Ok(form) => {
                         let progress = progress.clone();
-                        send(
-                            method,
-                            &url,
-                            Some(token.as_str()),
-                            Some(&form),
-                            move |loaded, total| progress.set(Some((loaded, total))),
-                        )
+                        send(method, &url, token.as_str(), &form, move |loaded, total| {
+                            progress.set(Some((loaded, total)))
+                        })
                         .await
                     }
                     Err(e) => Err(format!("could not build the form: {}", describe(&e))),

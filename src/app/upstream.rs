@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use yew::prelude::*;
 
-use super::browser::xhr::send;
+use super::browser::http::get;
 
 /// What `/bindery/info` says; `None` in [`Upstream`] when the page is not served by the proxy.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -30,7 +30,7 @@ impl Upstream {
 
 /// Asks the proxy which upstream it forwards to.
 pub async fn fetch_upstream() -> Upstream {
-    match send("GET", "/bindery/info", None, None, |_, _| {}).await {
+    match get("/bindery/info", None, &[]).await {
         Ok(reply) if reply.status == 200 => match serde_json::from_str::<ProxyInfo>(&reply.body) {
             Ok(info) => Upstream::Proxy(info),
             Err(_) => Upstream::Offline,

@@ -1,9 +1,11 @@
 //! The account requests behind the pickers and "Load from account", through the same-origin
 //! proxy: list every page of a resource kind, create one, list accounts, read a script's settings.
 //!
-//! The token is only ever put in the `Authorization` header (see [`super::xhr`]).
+//! The token is only ever put in the `Authorization` header (see [`super::http`]).
 
-use super::xhr::{request, Body, Reply};
+use gloo_net::http::Method;
+
+use super::http::{call, get};
 use crate::editor::resources::{
     parse_accounts, settings_path, with_status, Account, Deployed, Next, Resource, ResourceKind,
     MAX_PAGES,
@@ -15,10 +17,6 @@ pub const API_PREFIX: &str = "/client/v4";
 
 /// Header that picks the R2 jurisdiction of a bucket list or create.
 const R2_JURISDICTION: &str = "cf-r2-jurisdiction";
-
-async fn get(url: &str, token: &str, headers: &[(&str, &str)]) -> Result<Reply, String> {
-    request("GET", url, Some(token), Body::None, headers, |_, _| {}).await
-}
 
 /// The jurisdiction header for R2, when one is chosen.
 fn r2_headers(kind: ResourceKind, jurisdiction: Option<&str>) -> Vec<(&'static str, &str)> {
@@ -41,7 +39,7 @@ pub async fn list_all(
     let mut next: Option<Next> = None;
     for number in 1..=MAX_PAGES {
         let url = kind.list_url(API_PREFIX, account_id, next.as_ref());
-        let reply = get(&url, token, &headers).await?;
+        let reply = get(&url, Some(token), &headers).await?;
         let page = kind
             .parse_page(&reply.body, number)
             .map_err(|e| with_status(reply.status, e))?;
@@ -65,15 +63,7 @@ pub async fn create(
     let url = format!("{API_PREFIX}{}", kind.path(account_id));
     let body = kind.create_body(name).to_string();
     let headers = r2_headers(kind, jurisdiction);
-    let reply = request(
-        "POST",
-        &url,
-        Some(token),
-        Body::Json(&body),
-        &headers,
-        |_, _| {},
-    )
-    .await?;
+    let reply = call(Method::POST, &url, Some(token), &headers, Some(&body)).await?;
     kind.parse_created(&reply.body)
         .map_err(|e| with_status(reply.status, e))
 }
@@ -83,7 +73,7 @@ pub async fn accounts(token: &str) -> Result<Vec<Account>, String> {
     let mut all = Vec::new();
     for page in 1..=MAX_PAGES {
         let url = format!("{API_PREFIX}/accounts?page={page}&per_page=50");
-        let reply = get(&url, token, &[]).await?;
+        let reply = get(&url, Some(token), &[]).await?;
         let (accounts, more) =
             parse_accounts(&reply.body, page).map_err(|e| with_status(reply.status, e))?;
         all.extend(accounts);
@@ -97,7 +87,7 @@ pub async fn accounts(token: &str) -> Result<Vec<Account>, String> {
 /// Reads the current settings of the script `request` names.
 pub async fn deployed(request: &Request, token: &str) -> Deployed {
     let url = format!("{API_PREFIX}{}", settings_path(request));
-    match get(&url, token, &[]).await {
+    match get(&url, Some(token), &[]).await {
         Ok(reply) => Deployed::read(reply.status, &reply.body),
         Err(e) => Deployed::Failed(e),
     }

@@ -7,5 +7,6 @@ pub mod download;
 pub mod files;
 pub mod focus;
 pub mod form_data;
+pub mod http;
 pub mod storage;
 pub mod xhr;
