@@ -31,8 +31,13 @@ use proptest::test_runner::TestRunner;
 use serde_json::json;
 use support::http_capture::{CaptureServer, CapturedRequest};
 
-/// The token the programs read from the environment. It must never appear in a program.
+/// The token the programs read from the environment (each program gets its own, see [`token`]).
+/// It must never appear in a program.
 const TOKEN: &str = "program-token-4e1b'\"$x";
+
+fn token(index: usize) -> String {
+    format!("{TOKEN}{index:02}")
+}
 
 /// Random hostile cases per language, on top of the fixtures and the fixed hostile case.
 const RANDOM_CASES: usize = 6;
@@ -427,12 +432,37 @@ fn run_checked(mut command: Command, what: &str) -> Output {
     output
 }
 
+/// How to start one built program (rebuilt into a `Command` for every run).
+#[derive(Clone, Debug)]
+struct Runnable {
+    program: PathBuf,
+    args: Vec<String>,
+    env: Vec<(&'static str, String)>,
+}
+
+impl Runnable {
+    fn new(program: impl Into<PathBuf>) -> Runnable {
+        Runnable {
+            program: program.into(),
+            args: Vec::new(),
+            env: Vec::new(),
+        }
+    }
+
+    fn command(&self) -> Command {
+        let mut command = Command::new(&self.program);
+        command.args(&self.args);
+        command.envs(self.env.iter().map(|(k, v)| (k, v)));
+        command
+    }
+}
+
 fn case_id(index: usize) -> String {
     format!("case{index:02}")
 }
 
-/// Builds every program of the batch; returns, per case, the command that runs it.
-fn build(language: Language, cases: &[Case]) -> Vec<Command> {
+/// Builds every program of the batch; returns, per case, how to run it.
+fn build(language: Language, cases: &[Case]) -> Vec<Runnable> {
     let root = build_root(language);
     let ids: Vec<String> = (0..cases.len()).map(case_id).collect();
     match language {
@@ -448,9 +478,9 @@ fn build(language: Language, cases: &[Case]) -> Vec<Command> {
                 .map(|(case, id)| {
                     let file = root.join(format!("{id}.{extension}"));
                     std::fs::write(&file, &case.program.text).unwrap();
-                    let mut command = Command::new(interpreter);
-                    command.arg(file);
-                    command
+                    let mut runnable = Runnable::new(interpreter);
+                    runnable.args.push(file.display().to_string());
+                    runnable
                 })
                 .collect()
         }
@@ -470,7 +500,7 @@ fn build(language: Language, cases: &[Case]) -> Vec<Command> {
             }
             let mut go = Command::new("go");
             go.current_dir(&source)
-                .args(["build", "-o"])
+                .args(["build", "-ldflags=-s -w", "-o"])
                 .arg(format!("{}/", bin.display()))
                 .arg("./...")
                 .env("GOCACHE", root.join("cache"))
@@ -480,7 +510,7 @@ fn build(language: Language, cases: &[Case]) -> Vec<Command> {
                 .env("GO111MODULE", "on")
                 .env("GOWORK", "off");
             run_checked(go, "go build");
-            ids.iter().map(|id| Command::new(bin.join(id))).collect()
+            ids.iter().map(|id| Runnable::new(bin.join(id))).collect()
         }
         Language::Java => {
             let source = root.join("src");
@@ -506,9 +536,18 @@ fn build(language: Language, cases: &[Case]) -> Vec<Command> {
             run_checked(javac, "javac");
             ids.iter()
                 .map(|id| {
-                    let mut java = Command::new("java");
-                    java.args(["-cp", &class_path, &format!("{id}.Upload")])
-                        .env("LC_ALL", "C.UTF-8");
+                    let mut java = Runnable::new("java");
+                    // Faster start-up for a short run; the program is unchanged.
+                    java.args = [
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        &class_path,
+                    ]
+                    .map(String::from)
+                    .into();
+                    java.args.push(format!("{id}.Upload"));
+                    java.env.push(("LC_ALL", "C.UTF-8".into()));
                     java
                 })
                 .collect()
@@ -534,7 +573,7 @@ fn build(language: Language, cases: &[Case]) -> Vec<Command> {
                 .env_remove("CARGO_BUILD_TARGET");
             run_checked(cargo, "cargo build of the generated Rust programs");
             ids.iter()
-                .map(|id| Command::new(target.join("debug").join(id)))
+                .map(|id| Runnable::new(target.join("debug").join(id)))
                 .collect()
         }
         Language::Curl => unreachable!("curl has its own round-trip tests"),
@@ -550,6 +589,36 @@ fn okhttp_class_path() -> String {
         );
     }
     jars.join(":")
+}
+
+/// Runs every case's program, one per core at a time (starting an interpreter or a JVM is
+/// what takes the time), each with its own token.
+fn run_all(runnables: &[Runnable], cases: &[Case]) -> Vec<Output> {
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let outputs = std::sync::Mutex::new(vec![None; cases.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if index >= cases.len() {
+                    break;
+                }
+                let output = run(
+                    runnables[index].command(),
+                    cases[index].folder.path(),
+                    Some(&token(index)),
+                );
+                outputs.lock().unwrap()[index] = Some(output);
+            });
+        }
+    });
+    outputs
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .map(|output| output.expect("every program ran"))
+        .collect()
 }
 
 /// Runs a built program in `folder` with `token` (or none) in its environment and no proxy.
@@ -576,7 +645,7 @@ fn run(mut command: Command, folder: &Path, token: Option<&str>) -> Output {
 // ---------------------------------------------------------------------------------------------
 // The checks.
 
-fn check_request(case: &Case, request: &CapturedRequest) {
+fn check_request(case: &Case, request: &CapturedRequest, token: &str) {
     let label = &case.label;
     let r = &case.composition.request;
     assert_eq!(request.method, r.method(), "{label}: method");
@@ -588,7 +657,7 @@ fn check_request(case: &Case, request: &CapturedRequest) {
     );
     assert_eq!(
         request.header("authorization"),
-        Some(format!("Bearer {TOKEN}").as_str()),
+        Some(format!("Bearer {token}").as_str()),
         "{label}: token header"
     );
     assert!(
@@ -656,21 +725,9 @@ fn prove(language: Language) {
 
     let answer = json!({ "success": true, "errors": [], "messages": [], "result": { "id": "ok" } });
     server.respond_with(200, answer.clone());
-    let mut commands = commands.into_iter();
-    let first = commands.next().unwrap();
-    let rerun = || {
-        let mut again = Command::new(first.get_program());
-        again.args(first.get_args());
-        for (key, value) in first.get_envs() {
-            match value {
-                Some(value) => again.env(key, value),
-                None => again.env_remove(key),
-            };
-        }
-        again
-    };
-    for (case, command) in cases.iter().zip(std::iter::once(rerun()).chain(commands)) {
-        let output = run(command, case.folder.path(), Some(TOKEN));
+    let outputs = run_all(&commands, &cases);
+    let requests = server.take_requests();
+    for (index, (case, output)) in cases.iter().zip(&outputs).enumerate() {
         let stdout = String::from_utf8_lossy(&output.stdout);
         assert!(
             output.status.success(),
@@ -680,18 +737,33 @@ fn prove(language: Language) {
             String::from_utf8_lossy(&output.stderr),
             case.program.text
         );
-        let requests = server.take_requests();
-        assert_eq!(requests.len(), 1, "{}: requests sent", case.label);
-        check_request(case, &requests[0]);
+        // The programs ran side by side: each one's request is the one with its token.
+        let token = token(index);
+        let authorization = format!("Bearer {token}");
+        let mine: Vec<&CapturedRequest> = requests
+            .iter()
+            .filter(|r| r.header("authorization") == Some(authorization.as_str()))
+            .collect();
+        assert_eq!(mine.len(), 1, "{}: requests sent", case.label);
+        check_request(case, mine[0], &token);
         let printed: serde_json::Value = serde_json::from_str(stdout.trim_end())
             .unwrap_or_else(|e| panic!("{}: it printed {stdout:?} ({e})", case.label));
         assert_eq!(printed, answer, "{}: the printed answer", case.label);
     }
+    assert_eq!(
+        requests.len(),
+        cases.len(),
+        "{language:?}: one request per program"
+    );
 
     // The API refuses: the program prints the answer and exits non-zero.
     let refusal = json!({ "success": false, "errors": [{ "code": 10021, "message": "could not read content for part metadata" }], "messages": [], "result": null });
     server.respond_with(400, refusal.clone());
-    let output = run(rerun(), cases[0].folder.path(), Some(TOKEN));
+    let output = run(
+        commands[0].command(),
+        cases[0].folder.path(),
+        Some(&token(0)),
+    );
     assert!(
         !output.status.success(),
         "{language:?}: exit status on a refusal"
@@ -702,7 +774,7 @@ fn prove(language: Language) {
     assert_eq!(server.take_requests().len(), 1);
 
     // No token: nothing is sent, the program says why and fails.
-    let output = run(rerun(), cases[0].folder.path(), None);
+    let output = run(commands[0].command(), cases[0].folder.path(), None);
     assert!(
         !output.status.success(),
         "{language:?}: exit status without a token"
