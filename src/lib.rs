@@ -8,6 +8,7 @@
 //! - [`explain`]: plain explanations of the API's error answers;
 //! - [`editor`]: the composer's state machine (actions, reducer, derived view, account
 //!   session), so the app's logic is tested on the host;
+//! - [`import`]: compositions from a wrangler configuration or a curl command;
 //! - `cli`, `clock` and `server` (native only): the `bindery` command, the wall clock, and the
 //!   proxy + sandbox;
 //! - `app` (wasm32 only): the Yew composer running in the browser: rendering and browser calls
@@ -19,6 +20,7 @@ pub mod diff;
 pub mod editor;
 pub mod encode;
 pub mod explain;
+pub mod import;
 pub mod model;
 pub mod rules;
 pub mod send;
