@@ -32,6 +32,7 @@ impl Folder {
     }
 
     /// A smaller per-file cap (tests).
+    #[cfg(test)]
     pub fn with_max_bytes(mut self, max_bytes: u64) -> Folder {
         self.max_bytes = max_bytes;
         self
@@ -92,7 +93,9 @@ impl Files for Folder {
                     continue; // not UTF-8: no part name can hold it
                 };
                 let Ok(child) = rel.join(&name) else { continue };
-                let Ok(kind) = entry.file_type() else { continue };
+                let Ok(kind) = entry.file_type() else {
+                    continue;
+                };
                 if kind.is_dir() {
                     pending.push((entry.path(), child));
                 } else if kind.is_file()

@@ -64,7 +64,7 @@ fn json_reason(error: &serde_json::Error) -> String {
     }
 }
 
-fn describe_io(error: &std::io::Error) -> String {
+pub(super) fn describe_io(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),

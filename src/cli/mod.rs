@@ -1,8 +1,10 @@
-//! The `bindery` command line: `render`, `check`, `send`, `serve`.
+//! The `bindery` command line: `render`, `check`, `send`, `import`, `export`, `serve`.
 
 pub mod api;
 pub mod assets;
 mod deploy;
+mod folder;
+mod import;
 mod load;
 mod many;
 mod secret;
@@ -48,6 +50,10 @@ enum Command {
     Deploy(deploy::DeployArgs),
     /// Put, list, delete or bulk-change a Worker's secrets without uploading its code.
     Secret(secret::SecretArgs),
+    /// Build a composition from a wrangler configuration or a curl command.
+    Import(import::ImportArgs),
+    /// Write a composition in another tool's format (a wrangler.jsonc).
+    Export(import::ExportArgs),
     /// Serve the app and proxy its API requests to Cloudflare (or the built-in sandbox).
     Serve(crate::server::ServeArgs),
 }
@@ -129,6 +135,8 @@ pub fn main() -> ExitCode {
         Command::Send(args) => send::run(args),
         Command::Deploy(args) => deploy::run(args),
         Command::Secret(args) => secret::run(args),
+        Command::Import(args) => import::import(args),
+        Command::Export(args) => import::export(args),
         Command::Serve(args) => crate::server::run(args),
     }
 }

@@ -1,5 +1,5 @@
-//! Encodings of a composition: metadata JSON, multipart body, curl command, and programs in
-//! other languages that send the same request (see [`code`]).
+//! Encodings of a composition: metadata JSON, multipart body, curl command, programs in other
+//! languages that send the same request (see [`code`]), and a wrangler.jsonc ([`wrangler`]).
 //!
 //! Pure functions over [`crate::model::Composition`]: no I/O, the same on the host and in the
 //! browser.
@@ -9,6 +9,7 @@ pub mod curl;
 pub mod json;
 pub mod multipart;
 pub mod preview;
+pub mod wrangler;
 
 pub use curl::{command, CurlCommand, CurlOptions};
 pub use json::{compact, dropped_fields, pretty, wire_metadata};

@@ -104,6 +104,17 @@ pub fn assemble(
     built: Option<&dyn Files>,
 ) -> Result<Assembled, SyntaxError> {
     let raw = config_text::parse(text, format)?;
+    Ok(assemble_config(&raw, options, project, built))
+}
+
+/// [`assemble`] for a configuration already parsed into a JSON object.
+pub fn assemble_config(
+    raw: &Map<String, Value>,
+    options: &WranglerOptions,
+    project: &dyn Files,
+    built: Option<&dyn Files>,
+) -> Assembled {
+    let raw = raw.clone();
     let mut notes = Notes::default();
     for key in raw.keys() {
         let known = env::INHERITABLE.contains(&key.as_str())
@@ -310,13 +321,13 @@ pub fn assemble(
         dispatch_namespace: options.dispatch_namespace.clone().unwrap_or_default(),
         bindings_inherit_strict: true,
     };
-    Ok(Assembled {
+    Assembled {
         metadata,
         request,
         modules,
         sources,
         notes,
-    })
+    }
 }
 
 /// JavaScript truthiness, for wrangler's `...value && { value }`.

@@ -1,0 +1,820 @@
+//! A composition as a `wrangler.jsonc`, so a Worker composed in Bindery can move to wrangler.
+//!
+//! The aim is that `wrangler deploy` with the exported file sends what Bindery sends. Two
+//! choices make that possible:
+//! - **Modules as they are.** The file sets `no_bundle` and `find_additional_modules`, with one
+//!   module rule per kind naming exactly the composition's modules, so wrangler uploads the
+//!   same parts under the same names and types instead of bundling; rules with no globs switch
+//!   off wrangler's default rules, so no stray file of the folder is uploaded.
+//! - **The importer as the oracle.** Each binding and each metadata field is first written as
+//!   wrangler's own key (`kv_namespaces`, `vars`, `placement`, …); the wrangler importer
+//!   ([`crate::import::wrangler`]) then says what wrangler would send for it. Where that is not
+//!   exactly Bindery's value (a binding field wrangler has no key for, a `placement` shape it
+//!   would rewrite, a field it does not know), the value goes through `unsafe.bindings` or
+//!   `unsafe.metadata` instead, which wrangler sends as given.
+//!
+//! What wrangler always does on top is said in the file's header: it keeps the deployed secrets
+//! (`keep_bindings` gets `secret_text`, `secret_key`), sends `compatibility_flags` even when
+//! empty and a Durable Object code update strategy, orders bindings by type, and never reads a
+//! secret's value from its configuration (set those with `wrangler secret put`). Module paths
+//! are read as relative to the folder the file is written to.
+
+use serde_json::{json, Map, Value};
+
+use crate::import::files::NoFiles;
+use crate::import::wrangler::{assemble_config, WranglerOptions};
+use crate::model::{Binding, Composition, Module, ModuleKind, Operation, Target};
+
+/// The exported file and what it could not say exactly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WranglerConfig {
+    /// JSONC text: header comments, then the configuration object; ends with a newline.
+    pub text: String,
+    /// One sentence per difference from the composition, also written in the header.
+    pub notes: Vec<String>,
+}
+
+/// wrangler's rule type for a module kind (`None` for source maps, which wrangler finds itself).
+fn rule_type(kind: ModuleKind) -> Option<&'static str> {
+    Some(match kind {
+        ModuleKind::Esm => "ESModule",
+        ModuleKind::Commonjs => "CommonJS",
+        ModuleKind::Text => "Text",
+        ModuleKind::Data => "Data",
+        ModuleKind::Wasm => "CompiledWasm",
+        ModuleKind::Python => "PythonModule",
+        ModuleKind::PythonRequirement => "PythonRequirement",
+        ModuleKind::SourceMap => return None,
+    })
+}
+
+/// The wrangler section and entry that declare `b`, if wrangler has a key for its type.
+fn native(b: &Binding) -> Option<(&'static str, Value)> {
+    let j = b.to_json();
+    let f = |k: &str| j.get(k).cloned();
+    let mut entry = Map::new();
+    let mut put = |key: &str, value: Option<Value>| {
+        if let Some(value) = value {
+            entry.insert(key.to_string(), value);
+        }
+    };
+    let name = Some(Value::String(b.name.clone()));
+    let section = match b.type_name() {
+        "plain_text" | "json" => return None, // written to `vars` by the caller
+        "kv_namespace" => {
+            put("binding", name);
+            put("id", f("namespace_id"));
+            "kv_namespaces"
+        }
+        "r2_bucket" => {
+            put("binding", name);
+            put("bucket_name", f("bucket_name"));
+            put("jurisdiction", f("jurisdiction"));
+            "r2_buckets"
+        }
+        "d1" => {
+            put("binding", name);
+            put("database_id", f("id").or_else(|| f("database_id")));
+            "d1_databases"
+        }
+        "durable_object_namespace" => {
+            put("name", name);
+            put("class_name", f("class_name"));
+            put("script_name", f("script_name"));
+            put("environment", f("environment"));
+            "durable_objects"
+        }
+        "service" => {
+            put("binding", name);
+            for key in ["service", "environment", "entrypoint", "props"] {
+                put(key, f(key));
+            }
+            "services"
+        }
+        "queue" => {
+            put("binding", name);
+            put("queue", f("queue_name"));
+            put("delivery_delay", f("delivery_delay"));
+            "queues"
+        }
+        "analytics_engine" => {
+            put("binding", name);
+            put("dataset", f("dataset"));
+            "analytics_engine_datasets"
+        }
+        "hyperdrive" => {
+            put("binding", name);
+            put("id", f("id"));
+            "hyperdrive"
+        }
+        "vectorize" => {
+            put("binding", name);
+            put("index_name", f("index_name"));
+            "vectorize"
+        }
+        "mtls_certificate" => {
+            put("binding", name);
+            put("certificate_id", f("certificate_id"));
+            "mtls_certificates"
+        }
+        "dispatch_namespace" => {
+            put("binding", name);
+            put("namespace", f("namespace"));
+            if let Some(outbound) = j.get("outbound") {
+                let mut o = Map::new();
+                if let Some(worker) = outbound.get("worker") {
+                    for key in ["service", "environment"] {
+                        if let Some(v) = worker.get(key) {
+                            o.insert(key.into(), v.clone());
+                        }
+                    }
+                }
+                if let Some(Value::Array(params)) = outbound.get("params") {
+                    let names = params
+                        .iter()
+                        .filter_map(|p| p.get("name").cloned())
+                        .collect();
+                    o.insert("parameters".into(), Value::Array(names));
+                }
+                put("outbound", Some(Value::Object(o)));
+            }
+            "dispatch_namespaces"
+        }
+        "send_email" => {
+            put("name", name);
+            for key in [
+                "destination_address",
+                "allowed_destination_addresses",
+                "allowed_sender_addresses",
+            ] {
+                put(key, f(key));
+            }
+            "send_email"
+        }
+        "workflow" => {
+            put("binding", name);
+            put("name", f("workflow_name"));
+            put("class_name", f("class_name"));
+            put("script_name", f("script_name"));
+            "workflows"
+        }
+        "pipelines" => {
+            put("binding", name);
+            put("pipeline", f("pipeline"));
+            put("stream", f("stream"));
+            "pipelines"
+        }
+        "secrets_store_secret" => {
+            put("binding", name);
+            put("store_id", f("store_id"));
+            put("secret_name", f("secret_name"));
+            "secrets_store_secrets"
+        }
+        "ratelimit" => {
+            put("name", name);
+            put("namespace_id", f("namespace_id"));
+            put("simple", f("simple"));
+            "ratelimits"
+        }
+        "ai_search" => {
+            put("binding", name);
+            put("instance_name", f("instance_name"));
+            "ai_search"
+        }
+        "ai_search_namespace" => {
+            put("binding", name);
+            put("namespace", f("namespace"));
+            "ai_search_namespaces"
+        }
+        "agent_memory" => {
+            put("binding", name);
+            put("namespace", f("namespace"));
+            "agent_memory"
+        }
+        "artifacts" => {
+            put("binding", name);
+            put("namespace", f("namespace"));
+            "artifacts"
+        }
+        "flagship" => {
+            put("binding", name);
+            put("app_id", f("app_id"));
+            "flagship"
+        }
+        "vpc_service" => {
+            put("binding", name);
+            put("service_id", f("service_id"));
+            "vpc_services"
+        }
+        "vpc_network" => {
+            put("binding", name);
+            put("tunnel_id", f("tunnel_id"));
+            put("network_id", f("network_id"));
+            "vpc_networks"
+        }
+        "worker_loader" => {
+            put("binding", name);
+            "worker_loaders"
+        }
+        "logfwdr" => {
+            put("name", name);
+            put("destination", f("destination"));
+            "logfwdr"
+        }
+        "unsafe_hello_world" => {
+            put("binding", name);
+            put("enable_timer", f("enable_timer"));
+            "unsafe_hello_world"
+        }
+        "ai" => {
+            put("binding", name);
+            put("staging", f("staging"));
+            "ai"
+        }
+        "browser" | "images" | "media" | "stream" | "version_metadata" => {
+            put("binding", name);
+            match b.type_name() {
+                "browser" => "browser",
+                "images" => "images",
+                "media" => "media",
+                "stream" => "stream",
+                _ => "version_metadata",
+            }
+        }
+        _ => return None,
+    };
+    Some((section, Value::Object(entry)))
+}
+
+/// Sections holding one binding (an object), not a list.
+const SINGLE: &[&str] = &[
+    "ai",
+    "browser",
+    "images",
+    "media",
+    "stream",
+    "version_metadata",
+];
+
+/// Sections whose list sits under `bindings` / `producers`.
+fn section_list<'a>(config: &'a mut Map<String, Value>, section: &str) -> &'a mut Vec<Value> {
+    let holder = config
+        .entry(section.to_string())
+        .or_insert_with(|| match section {
+            "durable_objects" | "logfwdr" => json!({"bindings": []}),
+            "queues" => json!({"producers": []}),
+            _ => json!([]),
+        });
+    let list = match section {
+        "durable_objects" | "logfwdr" => holder.get_mut("bindings"),
+        "queues" => holder.get_mut("producers"),
+        _ => Some(holder),
+    };
+    match list {
+        Some(Value::Array(items)) => items,
+        _ => unreachable!("created above as an array"),
+    }
+}
+
+/// What wrangler sends for a configuration (the importer, with no files).
+fn wrangler_sends(config: &Map<String, Value>) -> Map<String, Value> {
+    assemble_config(config, &WranglerOptions::default(), &NoFiles, None).metadata
+}
+
+/// Whether wrangler, given only `config`, sends exactly `binding`.
+fn sends_binding(config: &Map<String, Value>, binding: &Value) -> bool {
+    matches!(wrangler_sends(config).get("bindings"), Some(Value::Array(sent)) if sent.len() == 1 && &sent[0] == binding)
+}
+
+/// Builds the configuration for `c`. Module paths are taken as relative to where the file is
+/// written.
+pub fn config(c: &Composition) -> WranglerConfig {
+    let mut notes: Vec<String> = Vec::new();
+    let wire = match crate::encode::json::wire_metadata(c) {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    let mut config = Map::new();
+    let mut unsafe_bindings: Vec<Value> = Vec::new();
+    let mut unsafe_metadata = Map::new();
+
+    config.insert("name".into(), Value::String(c.request.script_name.clone()));
+    if !c.request.account_id.is_empty() {
+        config.insert(
+            "account_id".into(),
+            Value::String(c.request.account_id.clone()),
+        );
+    }
+    match (c.request.target, c.request.operation) {
+        (Target::Dispatch, _) => notes.push(format!(
+            "A Workers for Platforms user Worker: deploy with `wrangler deploy --dispatch-namespace {}`.",
+            c.request.dispatch_namespace
+        )),
+        (_, Operation::Upload) => {}
+        _ => {}
+    }
+    match c.request.operation {
+        Operation::Upload => {}
+        Operation::Version => notes.push("The composition uploads a version: use `wrangler versions upload` with this file.".into()),
+        Operation::Settings => notes.push("The composition is a settings PATCH; `wrangler deploy` makes a full upload with code.".into()),
+        Operation::Content => notes.push("The composition replaces code only; `wrangler deploy` also sends the bindings and settings below.".into()),
+    }
+
+    // Modules.
+    let entry = c.entry_module();
+    let entry_path = entry.map(|m| m.path.clone().unwrap_or_else(|| m.name.clone()));
+    if let (Some(entry), Some(path)) = (entry, &entry_path) {
+        config.insert("main".into(), Value::String(path.clone()));
+        let base = path.rsplit_once('/').map(|(dir, _)| dir.to_string());
+        if path.rsplit('/').next() != Some(entry.name.as_str()) {
+            notes.push(format!(
+                "wrangler names the entry after its file: `{path}` is sent as `{}`, not `{}`; name the file `{}`.",
+                path.rsplit('/').next().unwrap_or(path),
+                entry.name,
+                entry.name
+            ));
+        }
+        module_notes(c, entry, base.as_deref(), &mut notes);
+    } else if !c.modules.is_empty() {
+        notes.push("No module is named as entry (main_module / body_part): set `main` to the entry's file.".into());
+    }
+    if let Some(date) = wire.get("compatibility_date") {
+        config.insert("compatibility_date".into(), date.clone());
+    }
+    if let Some(flags) = wire.get("compatibility_flags") {
+        config.insert("compatibility_flags".into(), flags.clone());
+    }
+    config.insert("no_bundle".into(), Value::Bool(true));
+    config.insert("find_additional_modules".into(), Value::Bool(true));
+    config.insert("rules".into(), rules(c, entry));
+    let has_maps = c.modules.iter().any(|m| m.kind == ModuleKind::SourceMap);
+    config.insert("upload_source_maps".into(), Value::Bool(has_maps));
+    if has_maps {
+        notes.push("Source maps are uploaded by wrangler from each module's `sourceMappingURL` comment, rewritten (their `file` and `sources`), not byte for byte.".into());
+    }
+
+    // Bindings.
+    let mut vars = Map::new();
+    let mut blobs: Vec<(&'static str, String, Value)> = Vec::new();
+    let mut required_secrets: Vec<Value> = Vec::new();
+    for binding in &c.metadata.bindings {
+        let json = Value::Object(binding.to_json());
+        match binding.type_name() {
+            "plain_text" | "json" => {
+                let value = match binding.type_name() {
+                    "plain_text" => json
+                        .get("text")
+                        .cloned()
+                        .unwrap_or(Value::String(String::new())),
+                    _ => json.get("json").cloned().unwrap_or(Value::Null),
+                };
+                let mut probe = Map::new();
+                probe.insert(
+                    "vars".into(),
+                    json!({ binding.name.clone(): value.clone() }),
+                );
+                if sends_binding(&probe, &json) && !vars.contains_key(&binding.name) {
+                    vars.insert(binding.name.clone(), value);
+                    continue;
+                }
+            }
+            "secret_text" | "secret_key" => {
+                required_secrets.push(Value::String(binding.name.clone()));
+                notes.push(format!(
+                    "The secret `{}` is not written to the file: set it with `wrangler secret put {}` (it is listed in `secrets.required`).",
+                    binding.name, binding.name
+                ));
+                continue;
+            }
+            kind @ ("wasm_module" | "text_blob" | "data_blob") => {
+                let part = json.get("part").and_then(Value::as_str).unwrap_or_default();
+                if let Some(module) = c.module(part).filter(|_| part == binding.name) {
+                    let section = match kind {
+                        "wasm_module" => "wasm_modules",
+                        "text_blob" => "text_blobs",
+                        _ => "data_blobs",
+                    };
+                    let path = module.path.clone().unwrap_or_else(|| module.name.clone());
+                    blobs.push((section, binding.name.clone(), Value::String(path)));
+                    continue;
+                }
+            }
+            _ => {
+                if let Some((section, entry)) = native(binding) {
+                    let mut probe = Map::new();
+                    if SINGLE.contains(&section) {
+                        probe.insert(section.into(), entry.clone());
+                    } else {
+                        section_list(&mut probe, section).push(entry.clone());
+                    }
+                    let free = if SINGLE.contains(&section) {
+                        !config.contains_key(section)
+                    } else {
+                        true
+                    };
+                    if free && sends_binding(&probe, &json) {
+                        if SINGLE.contains(&section) {
+                            config.insert(section.into(), entry);
+                        } else {
+                            section_list(&mut config, section).push(entry);
+                        }
+                        continue;
+                    }
+                }
+            }
+        }
+        unsafe_bindings.push(json);
+    }
+    if !vars.is_empty() {
+        config.insert("vars".into(), Value::Object(vars));
+    }
+    for (section, name, path) in blobs {
+        config
+            .entry(section.to_string())
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .expect("an object")
+            .insert(name, path);
+    }
+    if !required_secrets.is_empty() {
+        config.insert("secrets".into(), json!({ "required": required_secrets }));
+    }
+
+    // Top-level fields: wrangler's key when it sends exactly Bindery's value, else unsafe.metadata.
+    let keep: Vec<&str> = c
+        .metadata
+        .keep_bindings
+        .iter()
+        .map(String::as_str)
+        .collect();
+    match keep.as_slice() {
+        ["plain_text", "json", "secret_text", "secret_key"] => {
+            config.insert("keep_vars".into(), Value::Bool(true));
+        }
+        ["secret_text", "secret_key"] => {}
+        [] => {}
+        _ => {
+            unsafe_metadata.insert("keep_bindings".into(), json!(keep));
+        }
+    }
+    if let Some(migrations) = wire.get("migrations") {
+        match migrations_config(migrations) {
+            Some(steps) => {
+                config.insert("migrations".into(), steps);
+                if let Some(old) = migrations.get("old_tag").and_then(Value::as_str) {
+                    notes.push(format!("The migrations start from the deployed tag `{old}`: wrangler reads it from the API and sends only the steps after it."));
+                }
+            }
+            None => {
+                unsafe_metadata.insert("migrations".into(), migrations.clone());
+            }
+        }
+    }
+    for (field, key) in [
+        ("logpush", "logpush"),
+        ("placement", "placement"),
+        ("tail_consumers", "tail_consumers"),
+        ("streaming_tail_consumers", "streaming_tail_consumers"),
+        ("limits", "limits"),
+        ("observability", "observability"),
+        ("cache_options", "cache"),
+    ] {
+        let Some(value) = wire.get(field) else {
+            continue;
+        };
+        let mut probe = Map::new();
+        probe.insert(key.into(), value.clone());
+        if wrangler_sends(&probe).get(field) == Some(value) {
+            config.insert(key.into(), value.clone());
+        } else {
+            unsafe_metadata.insert(field.into(), value.clone());
+        }
+    }
+    const HANDLED: &[&str] = &[
+        "main_module",
+        "body_part",
+        "bindings",
+        "compatibility_date",
+        "compatibility_flags",
+        "keep_bindings",
+        "migrations",
+        "logpush",
+        "placement",
+        "tail_consumers",
+        "streaming_tail_consumers",
+        "limits",
+        "observability",
+        "cache_options",
+    ];
+    for (field, value) in &wire {
+        if !HANDLED.contains(&field.as_str()) {
+            unsafe_metadata.insert(field.clone(), value.clone());
+        }
+    }
+    if !unsafe_bindings.is_empty() || !unsafe_metadata.is_empty() {
+        let mut section = Map::new();
+        if !unsafe_bindings.is_empty() {
+            let list = unsafe_bindings
+                .into_iter()
+                .map(|b| {
+                    // wrangler's unsafe bindings are `{name, type, …fields}`.
+                    let mut m = Map::new();
+                    if let Value::Object(fields) = b {
+                        m.insert(
+                            "name".into(),
+                            fields.get("name").cloned().unwrap_or_default(),
+                        );
+                        m.insert(
+                            "type".into(),
+                            fields.get("type").cloned().unwrap_or_default(),
+                        );
+                        for (k, v) in fields {
+                            if k != "name" && k != "type" {
+                                m.insert(k, v);
+                            }
+                        }
+                    }
+                    Value::Object(m)
+                })
+                .collect();
+            section.insert("bindings".into(), Value::Array(list));
+        }
+        if !unsafe_metadata.is_empty() {
+            section.insert("metadata".into(), Value::Object(unsafe_metadata));
+        }
+        config.insert("unsafe".into(), Value::Object(section));
+    }
+
+    notes.push("wrangler also sends, whatever this file says: keep_bindings with secret_text and secret_key (deployed secrets are kept), compatibility_flags even when empty, and a Durable Object code update strategy; it lists bindings grouped by type.".into());
+    let mut text = String::from("// wrangler.jsonc written by Bindery.\n");
+    text.push_str("// Modules are uploaded as they are (no_bundle), one module rule per kind naming each file.\n");
+    for note in &notes {
+        text.push_str("// ");
+        text.push_str(&comment_safe(note));
+        text.push('\n');
+    }
+    text.push_str(&serde_json::to_string_pretty(&Value::Object(config)).unwrap_or_default());
+    text.push('\n');
+    WranglerConfig { text, notes }
+}
+
+/// Notes in `//` comments: one line, no control characters.
+fn comment_safe(note: &str) -> String {
+    note.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// One rule per module kind naming the composition's modules, and empty rules for wrangler's
+/// default types so no other file of the folder is picked up.
+fn rules(c: &Composition, entry: Option<&Module>) -> Value {
+    let mut by_type: Vec<(&'static str, Vec<Value>)> = Vec::new();
+    for module in &c.modules {
+        if Some(module.name.as_str()) == entry.map(|e| e.name.as_str()) {
+            continue;
+        }
+        let Some(rule) = rule_type(module.kind) else {
+            continue;
+        };
+        match by_type.iter_mut().find(|(t, _)| *t == rule) {
+            Some((_, globs)) => globs.push(Value::String(module.name.clone())),
+            None => by_type.push((rule, vec![Value::String(module.name.clone())])),
+        }
+    }
+    for default in ["Text", "Data", "CompiledWasm"] {
+        if !by_type.iter().any(|(t, _)| *t == default) {
+            by_type.push((default, Vec::new()));
+        }
+    }
+    Value::Array(
+        by_type
+            .into_iter()
+            .map(|(t, globs)| json!({"type": t, "globs": globs, "fallthrough": false}))
+            .collect(),
+    )
+}
+
+/// Notes for modules wrangler would name differently from the composition.
+fn module_notes(c: &Composition, entry: &Module, base: Option<&str>, notes: &mut Vec<String>) {
+    for module in &c.modules {
+        if module.name == entry.name || module.kind == ModuleKind::SourceMap {
+            continue;
+        }
+        let expected = match base {
+            Some(base) => format!("{base}/{}", module.name),
+            None => module.name.clone(),
+        };
+        let path = module.path.clone().unwrap_or_else(|| module.name.clone());
+        if path != expected {
+            notes.push(format!(
+                "wrangler names a module by its path below the entry's folder: put `{path}` at `{expected}` to send it as `{}`.",
+                module.name
+            ));
+        }
+        if module.path.is_none() {
+            notes.push(format!(
+                "The module `{}` is inline in the composition: write it to `{expected}`.",
+                module.name
+            ));
+        }
+    }
+}
+
+/// Bindery's migrations as wrangler's tagged steps, when that says the same thing.
+fn migrations_config(migrations: &Value) -> Option<Value> {
+    let new_tag = migrations.get("new_tag")?.as_str()?.to_string();
+    let steps: Vec<Value> = match migrations.get("steps") {
+        Some(Value::Array(steps)) => steps.clone(),
+        Some(_) => return None,
+        None => {
+            // The single-step form: the class lists at the top level.
+            let mut step = migrations.as_object()?.clone();
+            step.remove("old_tag");
+            step.remove("new_tag");
+            vec![Value::Object(step)]
+        }
+    };
+    if steps.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    if let Some(old) = migrations.get("old_tag").and_then(Value::as_str) {
+        out.push(json!({ "tag": old }));
+    }
+    let last = steps.len() - 1;
+    for (i, step) in steps.into_iter().enumerate() {
+        let mut step = step.as_object()?.clone();
+        let tag = if i == last {
+            new_tag.clone()
+        } else {
+            format!("{new_tag}-step-{}", i + 1)
+        };
+        let mut tagged = Map::new();
+        tagged.insert("tag".into(), Value::String(tag));
+        tagged.append(&mut step);
+        out.push(Value::Object(tagged));
+    }
+    Some(Value::Array(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::config_text::ConfigFormat;
+    use crate::import::files::MemFiles;
+    use crate::model::BindingKind;
+
+    fn seed() -> Composition {
+        let mut c = Composition::default();
+        c.request.account_id = "acc".into();
+        c.request.script_name = "visit-counter".into();
+        c.metadata.main_module = Some("worker.js".into());
+        c.metadata.compatibility_date = Some("2024-06-01".into());
+        c.metadata.bindings.push(Binding::new(
+            "USER_KV",
+            BindingKind::KvNamespace {
+                namespace_id: "ns".into(),
+            },
+        ));
+        c.modules.push(Module {
+            path: Some("worker.js".into()),
+            ..Module::inline("worker.js", "export default {}")
+        });
+        c
+    }
+
+    fn reimport(c: &Composition, text: &str) -> Composition {
+        let mut files = MemFiles::new();
+        for m in &c.modules {
+            files
+                .insert(m.path.as_deref().unwrap_or(&m.name), m.bytes.clone())
+                .unwrap();
+        }
+        let options = WranglerOptions {
+            migration_tag: c
+                .metadata
+                .migrations
+                .as_ref()
+                .and_then(|m| m.old_tag.clone()),
+            ..Default::default()
+        };
+        crate::import::wrangler::import(text, ConfigFormat::Jsonc, &options, &files, None)
+            .unwrap()
+            .composition
+    }
+
+    #[test]
+    fn the_seed_exports_to_plain_wrangler_keys() {
+        let exported = config(&seed());
+        let body: String = exported
+            .text
+            .lines()
+            .filter(|l| !l.starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let value: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(value["main"], "worker.js");
+        assert_eq!(
+            value["kv_namespaces"],
+            json!([{"binding": "USER_KV", "id": "ns"}])
+        );
+        assert!(value.get("unsafe").is_none(), "{}", exported.text);
+        let back = reimport(&seed(), &exported.text);
+        assert_eq!(back.metadata.bindings, seed().metadata.bindings);
+        assert_eq!(back.modules, seed().modules);
+        assert_eq!(back.request.script_name, "visit-counter");
+    }
+
+    #[test]
+    fn what_wrangler_has_no_key_for_goes_through_unsafe() {
+        let mut c = seed();
+        c.metadata.bindings.push(Binding::new(
+            "LEGACY",
+            BindingKind::Inherit {
+                old_name: Some("OLD".into()),
+                version_id: None,
+            },
+        ));
+        c.metadata.bindings.push(Binding::new(
+            "S",
+            BindingKind::Json {
+                json: Value::String("a string".into()),
+            },
+        ));
+        c.metadata.tags = vec!["team:a".into()];
+        c.metadata.keep_bindings = vec!["kv_namespace".into()];
+        c.metadata.placement = Some(crate::model::Placement {
+            region: Some("aws:us-east-1".into()),
+            ..Default::default()
+        });
+        let exported = config(&c);
+        let back = reimport(&c, &exported.text);
+        let sorted = |c: &Composition| {
+            let mut v: Vec<String> = c
+                .metadata
+                .bindings
+                .iter()
+                .map(|b| serde_json::to_string(b).unwrap())
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(sorted(&back), sorted(&c), "{}", exported.text);
+        assert_eq!(back.metadata.tags, c.metadata.tags);
+        assert_eq!(back.metadata.keep_bindings, c.metadata.keep_bindings);
+        assert_eq!(back.metadata.placement, c.metadata.placement);
+    }
+
+    #[test]
+    fn secrets_are_never_written() {
+        let mut c = seed();
+        c.metadata.bindings.push(Binding::new(
+            "API_KEY",
+            BindingKind::SecretText {
+                text: "s3cret-value".into(),
+            },
+        ));
+        let exported = config(&c);
+        assert!(!exported.text.contains("s3cret-value"));
+        assert!(exported.text.contains("\"required\""));
+        assert!(exported
+            .notes
+            .iter()
+            .any(|n| n.contains("wrangler secret put API_KEY")));
+    }
+
+    #[test]
+    fn hostile_names_stay_inside_json_strings_and_comments_stay_one_line() {
+        let mut c = seed();
+        c.request.script_name = "x\"\n// injected\n*/".into();
+        c.request.dispatch_namespace = "ns\nmain = \"evil\"".into();
+        c.request.target = Target::Dispatch;
+        let exported = config(&c);
+        for line in exported.text.lines() {
+            assert!(!line.starts_with("main") && line != "// injected", "{line}");
+        }
+        let body: String = exported
+            .text
+            .lines()
+            .filter(|l| !l.starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let value: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(value["name"], "x\"\n// injected\n*/");
+    }
+
+    #[test]
+    fn migrations_become_tagged_steps() {
+        let m = json!({"old_tag": "v1", "new_tag": "v3", "steps": [{"new_classes": ["A"]}, {"deleted_classes": ["B"]}]});
+        assert_eq!(
+            migrations_config(&m).unwrap(),
+            json!([{"tag": "v1"}, {"tag": "v3-step-1", "new_classes": ["A"]}, {"tag": "v3", "deleted_classes": ["B"]}])
+        );
+        let single = json!({"new_tag": "v1", "new_sqlite_classes": ["Room"]});
+        assert_eq!(
+            migrations_config(&single).unwrap(),
+            json!([{"tag": "v1", "new_sqlite_classes": ["Room"]}])
+        );
+        assert_eq!(migrations_config(&json!({"steps": []})), None);
+    }
+}
