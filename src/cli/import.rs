@@ -144,6 +144,10 @@ fn run_import(args: &ImportArgs) -> Result<ExitCode, String> {
             env: args.env.clone(),
             dispatch_namespace: args.dispatch_namespace.clone(),
             migration_tag: args.migration_tag.clone(),
+            locations: built.as_ref().map(|b| import::wrangler::Locations {
+                project: project.root().to_string_lossy().replace('\\', "/"),
+                built: b.root().to_string_lossy().replace('\\', "/"),
+            }),
         };
         let imported = import::wrangler::import(
             &text,

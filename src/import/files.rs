@@ -58,17 +58,25 @@ impl RelPath {
     }
 
     /// `path` resolved against this directory: `.` dropped, `..` going up, never above the
-    /// folder. Backslashes count as separators (a Windows path in a shared configuration).
+    /// folder. A path that would leave the folder read as a Windows path (`..\\x`, `C:\\x`) is
+    /// refused as well; otherwise a backslash stays a character of the name.
     pub fn join(&self, path: &str) -> Result<RelPath, PathError> {
         if path.contains('\0') {
             return Err(PathError::Nul);
         }
-        let path = path.replace('\\', "/");
-        let bytes = path.as_bytes();
+        // Read as a Windows path too (`\` as separator): refused if that would leave the folder.
+        let windows = path.replace('\\', "/");
+        let bytes = windows.as_bytes();
         let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
-        if path.starts_with('/') || drive {
+        if windows.starts_with('/') || drive {
             return Err(PathError::Absolute);
         }
+        self.resolve(&windows)?;
+        // Kept as written: a backslash is a character of a file name here.
+        self.resolve(path)
+    }
+
+    fn resolve(&self, path: &str) -> Result<RelPath, PathError> {
         let mut segments: Vec<&str> = self.segments().collect();
         for segment in path.split('/') {
             match segment {
@@ -244,9 +252,10 @@ mod tests {
             RelPath::parse("src/../lib/a.js").unwrap().as_str(),
             "lib/a.js"
         );
+        // On this side a backslash is part of a name (it cannot climb out).
         assert_eq!(
             RelPath::parse("src\\win\\a.js").unwrap().as_str(),
-            "src/win/a.js"
+            "src\\win\\a.js"
         );
         let src = RelPath::parse("src").unwrap();
         assert_eq!(src.join("../x.wasm").unwrap().as_str(), "x.wasm");

@@ -477,11 +477,17 @@ impl Builder<'_> {
         if !base.ends_with(expected_base) && !base.is_empty() {
             self.notes.warning("curl-api-base", "import.curl", format!("The command targets `{base}`, not the Cloudflare API; Bindery sends through its proxy to the upstream it was started with."));
         }
-        let segments: Vec<String> = path[accounts + "/accounts/".len()..]
+        let raw: Vec<&str> = path[accounts + "/accounts/".len()..]
             .split('/')
             .filter(|s| !s.is_empty())
-            .map(percent_decode)
             .collect();
+        // A placeholder is seen in the text as typed (`<id>`, `$NAME`); `%24` is a real `$`.
+        let placeholders: Vec<String> = raw
+            .iter()
+            .filter(|s| placeholder_like(s))
+            .map(|s| percent_decode(s))
+            .collect();
+        let segments: Vec<String> = raw.iter().map(|s| percent_decode(s)).collect();
         let seg = |i: usize| segments.get(i).map(String::as_str);
         let (rest_at, target) = match (seg(1), seg(2), seg(3), seg(5)) {
             (Some("workers"), Some("scripts"), _, _) => (3, Target::Account),
@@ -515,7 +521,7 @@ impl Builder<'_> {
             ("script_name", &request.script_name),
             ("dispatch_namespace", &request.dispatch_namespace),
         ] {
-            if placeholder_like(value) {
+            if !value.is_empty() && placeholders.contains(value) {
                 self.notes.error(
                     "curl-placeholder",
                     format!("request.{field}"),

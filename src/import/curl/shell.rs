@@ -57,8 +57,20 @@ fn start_line(lines: &[&str]) -> Option<usize> {
     })
 }
 
-/// Scans from `start` to the newline that ends the command (quote-aware), dropping
-/// line continuations. Returns the command text and the byte index after its last line.
+/// Shell operators, passed to `shlex` as words of their own: a NUL (which no shell text holds)
+/// around the operator, so a quoted `>` or `|` inside an argument is never mistaken for one.
+const HERE_STRING: &str = "\0<<<\0";
+const HERE_DOC: &str = "\0<<\0";
+const HERE_DOC_QUOTED: &str = "\0<<q\0";
+const HERE_DOC_TABS: &str = "\0<<-\0";
+const HERE_DOC_TABS_QUOTED: &str = "\0<<-q\0";
+const INPUT: &str = "\0<\0";
+const OUTPUT: &str = "\0>\0";
+const CONTROL: &str = "\0|\0";
+
+/// Scans from `start` to the newline that ends the command (quote-aware), dropping line
+/// continuations and marking shell operators (see [`CONTROL`]). Returns the command text and
+/// the byte index after its last line.
 fn command_text(text: &str, start: usize) -> Result<(String, usize), CurlError> {
     #[derive(PartialEq)]
     enum State {
@@ -66,14 +78,20 @@ fn command_text(text: &str, start: usize) -> Result<(String, usize), CurlError> 
         Single,
         Double,
     }
-    let bytes: Vec<char> = text[start..].chars().collect();
+    let chars: Vec<char> = text[start..].chars().collect();
     let mut out = String::new();
     let mut state = State::Plain;
     let mut i = 0;
     let mut consumed = 0usize; // bytes of text consumed
-    while i < bytes.len() {
-        let c = bytes[i];
-        let next = bytes.get(i + 1).copied();
+    let operator = |out: &mut String, op: &str| {
+        out.push(' ');
+        out.push_str(op);
+        out.push(' ');
+    };
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        let mut step = 1;
         match state {
             State::Plain => match c {
                 '\'' => {
@@ -84,28 +102,63 @@ fn command_text(text: &str, start: usize) -> Result<(String, usize), CurlError> 
                     state = State::Double;
                     out.push(c);
                 }
-                '\\' if next == Some('\n') => {
-                    i += 2;
-                    consumed += 2;
-                    continue;
-                }
+                // Line continuations, LF or CRLF (`^` is a Windows `cmd` continuation).
+                '\\' | '^' if next == Some('\n') => step = 2,
+                '\\' | '^' if next == Some('\r') && chars.get(i + 2) == Some(&'\n') => step = 3,
                 '\\' => {
                     out.push(c);
                     if let Some(n) = next {
                         out.push(n);
-                        i += 2;
-                        consumed += 1 + n.len_utf8();
-                        continue;
+                        step = 2;
                     }
                 }
-                // A Windows `cmd` continuation.
-                '^' if next == Some('\n') => {
-                    i += 2;
-                    consumed += 2;
-                    continue;
+                '\r' if next == Some('\n') => return Ok((out, start + consumed + 2)),
+                '\n' => return Ok((out, start + consumed + 1)),
+                '<' if next == Some('<') && chars.get(i + 2) == Some(&'<') => {
+                    operator(&mut out, HERE_STRING);
+                    step = 3;
                 }
-                '\n' => {
-                    return Ok((out, start + consumed + 1));
+                '<' if next == Some('<') => {
+                    let tabs = chars.get(i + 2) == Some(&'-');
+                    let mut after = i + 2 + usize::from(tabs);
+                    while chars.get(after).is_some_and(|c| *c == ' ' || *c == '\t') {
+                        after += 1;
+                    }
+                    let quoted = matches!(chars.get(after), Some('\'' | '"' | '\\'));
+                    let op = match (tabs, quoted) {
+                        (false, false) => HERE_DOC,
+                        (false, true) => HERE_DOC_QUOTED,
+                        (true, false) => HERE_DOC_TABS,
+                        (true, true) => HERE_DOC_TABS_QUOTED,
+                    };
+                    operator(&mut out, op);
+                    step = 2 + usize::from(tabs);
+                }
+                '<' if next != Some('(') => operator(&mut out, INPUT),
+                '>' | '&' if c == '>' || next == Some('>') => {
+                    // `2>`, `1>`: the descriptor is part of the operator.
+                    let mut chars_out: Vec<char> = out.chars().collect();
+                    if c == '>'
+                        && chars_out.last().is_some_and(char::is_ascii_digit)
+                        && chars_out
+                            .len()
+                            .checked_sub(2)
+                            .is_none_or(|p| chars_out[p].is_whitespace())
+                    {
+                        chars_out.pop();
+                        out = chars_out.into_iter().collect();
+                    }
+                    operator(&mut out, OUTPUT);
+                    // `>>`, `>&`, `>|`, `&>`.
+                    if matches!(next, Some('>' | '&' | '|')) {
+                        step = 2;
+                    }
+                }
+                '|' | ';' | '&' => {
+                    operator(&mut out, CONTROL);
+                    if matches!((c, next), ('|', Some('|' | '&')) | ('&', Some('&'))) {
+                        step = 2;
+                    }
                 }
                 _ => out.push(c),
             },
@@ -116,18 +169,12 @@ fn command_text(text: &str, start: usize) -> Result<(String, usize), CurlError> 
                 out.push(c);
             }
             State::Double => match c {
-                '\\' if next == Some('\n') => {
-                    i += 2;
-                    consumed += 2;
-                    continue;
-                }
+                '\\' if next == Some('\n') => step = 2,
                 '\\' => {
                     out.push(c);
                     if let Some(n) = next {
                         out.push(n);
-                        i += 2;
-                        consumed += 1 + n.len_utf8();
-                        continue;
+                        step = 2;
                     }
                 }
                 '"' => {
@@ -137,8 +184,11 @@ fn command_text(text: &str, start: usize) -> Result<(String, usize), CurlError> 
                 _ => out.push(c),
             },
         }
-        consumed += c.len_utf8();
-        i += 1;
+        consumed += chars[i..(i + step).min(chars.len())]
+            .iter()
+            .map(|c| c.len_utf8())
+            .sum::<usize>();
+        i += step;
     }
     if state != State::Plain {
         return Err(CurlError::UnclosedQuote);
@@ -146,14 +196,13 @@ fn command_text(text: &str, start: usize) -> Result<(String, usize), CurlError> 
     Ok((out, text.len()))
 }
 
-/// Words that end the command (`| jq .`, `; echo`, `&& …`).
-fn is_control(word: &str) -> bool {
-    matches!(word, "|" | "||" | "&&" | ";" | "&" | "|&")
-}
-
 /// Extracts the curl command from pasted text.
 pub fn extract(text: &str) -> Result<Extracted, CurlError> {
-    let text = text.replace("\r\n", "\n");
+    // No shell text holds a NUL (bash drops it); the operator marks use it.
+    let text = text.replace('\0', "");
+    let text = text.as_str();
+    // Line ends may be CRLF (a paste from Windows): a CR before a newline is part of the line
+    // end outside quotes, and of the text inside them.
     let lines: Vec<&str> = text.split('\n').collect();
     let start = start_line(&lines).ok_or(CurlError::NoCommand)?;
     let mut out = Extracted::default();
@@ -183,7 +232,7 @@ pub fn extract(text: &str) -> Result<Extracted, CurlError> {
         }
     }
     let offset: usize = lines[..start].iter().map(|l| l.len() + 1).sum();
-    let (command, end) = command_text(&text, offset)?;
+    let (command, end) = command_text(text, offset)?;
     let words = shlex::split(&command).ok_or(CurlError::UnclosedQuote)?;
     let at = words
         .iter()
@@ -195,7 +244,7 @@ pub fn extract(text: &str) -> Result<Extracted, CurlError> {
     let before = before
         .strip_prefix(&["$".to_string()][..])
         .unwrap_or(before);
-    if let Some(pipe) = before.iter().rposition(|w| w == "|") {
+    if let Some(pipe) = before.iter().rposition(|w| w == CONTROL) {
         match &before[..pipe] {
             [cat, file] if cat == "cat" => out.stdin = Some(Stdin::File(file.clone())),
             [echo, rest @ ..] if echo == "echo" => {
@@ -207,61 +256,45 @@ pub fn extract(text: &str) -> Result<Extracted, CurlError> {
         }
     }
 
-    let quoted_delimiter = |delimiter: &str| {
-        ["'", "\"", "\\"].iter().any(|q| {
-            command.contains(&format!("<<{q}{delimiter}"))
-                || command.contains(&format!("<<-{q}{delimiter}"))
-                || command.contains(&format!("<< {q}{delimiter}"))
-        })
-    };
-    let mut heredocs: Vec<(String, bool, bool)> = Vec::new(); // delimiter, strip tabs, quoted
-    let mut words = words[at + 1..].iter().peekable();
+    let mut heredocs: Vec<(String, bool, bool, bool)> = Vec::new(); // delimiter, tabs, quoted, ours
+    let mut ended = false; // after `|`, `;`, `&&`: another command's words
+    let mut words = words[at + 1..].iter();
+    let mut after: Vec<&str> = Vec::new();
     while let Some(word) = words.next() {
-        if is_control(word) {
-            let rest: Vec<&str> = words.map(String::as_str).collect();
-            out.ignored
-                .push(format!("`{} {}` after the command", word, rest.join(" ")));
-            break;
-        }
-        if let Some(rest) = word.strip_prefix("<<<") {
-            let value = if rest.is_empty() {
-                words.next().cloned().unwrap_or_default()
-            } else {
-                rest.to_string()
-            };
-            out.stdin = Some(Stdin::HereString(value));
-        } else if let Some(rest) = word.strip_prefix("<<") {
-            let (strip_tabs, rest) = match rest.strip_prefix('-') {
-                Some(r) => (true, r),
-                None => (false, rest),
-            };
-            let delimiter = if rest.is_empty() {
-                words.next().cloned().unwrap_or_default()
-            } else {
-                rest.to_string()
-            };
-            let quoted = quoted_delimiter(&delimiter);
-            heredocs.push((delimiter, strip_tabs, quoted));
-        } else if word == "<" {
-            if let Some(file) = words.next() {
-                out.stdin = Some(Stdin::File(file.clone()));
+        match word.as_str() {
+            HERE_DOC | HERE_DOC_QUOTED | HERE_DOC_TABS | HERE_DOC_TABS_QUOTED => {
+                let delimiter = words.next().cloned().unwrap_or_default();
+                let tabs = matches!(word.as_str(), HERE_DOC_TABS | HERE_DOC_TABS_QUOTED);
+                let quoted = matches!(word.as_str(), HERE_DOC_QUOTED | HERE_DOC_TABS_QUOTED);
+                heredocs.push((delimiter, tabs, quoted, !ended));
             }
-        } else if let (Some(file), false) = (word.strip_prefix('<'), word.starts_with("<(")) {
-            out.stdin = Some(Stdin::File(file.to_string()));
-        } else if matches!(word.as_str(), ">" | ">>" | "2>" | "2>>" | "&>" | "1>") {
-            let target = words.next().cloned().unwrap_or_default();
-            out.ignored
-                .push(format!("the redirection `{word} {target}`"));
-        } else if word.starts_with('>') || word.starts_with("2>") || word.starts_with("1>") {
-            out.ignored.push(format!("the redirection `{word}`"));
-        } else {
-            out.args.push(word.clone());
+            _ if ended => after.push(word),
+            HERE_STRING => {
+                out.stdin = Some(Stdin::HereString(words.next().cloned().unwrap_or_default()))
+            }
+            INPUT => {
+                if let Some(file) = words.next() {
+                    out.stdin = Some(Stdin::File(file.clone()));
+                }
+            }
+            OUTPUT => {
+                let target = words.next().cloned().unwrap_or_default();
+                out.ignored
+                    .push(format!("the output redirection to `{target}`"));
+            }
+            CONTROL => ended = true,
+            _ => out.args.push(word.clone()),
         }
+    }
+    if ended {
+        let shown: Vec<String> = after.iter().map(|w| w.replace('\0', "")).collect();
+        out.ignored
+            .push(format!("`{}` after the command", shown.join(" ")));
     }
 
     // Here-document bodies follow the command line, in order.
     let mut rest = text.get(end..).unwrap_or("").split('\n').peekable();
-    for (delimiter, strip_tabs, quoted) in heredocs {
+    for (delimiter, strip_tabs, quoted, ours) in heredocs {
         let mut body = String::new();
         let mut closed = false;
         for line in rest.by_ref() {
@@ -270,7 +303,7 @@ pub fn extract(text: &str) -> Result<Extracted, CurlError> {
             } else {
                 line
             };
-            if candidate == delimiter {
+            if candidate == delimiter || candidate.strip_suffix('\r') == Some(&delimiter) {
                 closed = true;
                 break;
             }
@@ -290,7 +323,9 @@ pub fn extract(text: &str) -> Result<Extracted, CurlError> {
         if !quoted {
             body = unescape_heredoc(&body);
         }
-        out.stdin = Some(Stdin::HereDocument { body, expanded });
+        if ours {
+            out.stdin = Some(Stdin::HereDocument { body, expanded });
+        }
     }
     let trailing: Vec<&str> = rest.filter(|l| !l.trim().is_empty()).collect();
     if !trailing.is_empty() {
@@ -413,6 +448,29 @@ mod tests {
         assert_eq!(e.stdin, Some(Stdin::File("worker.js".into())));
         let e = extract("curl u -F m=<- <<< '{\"a\":1}'").unwrap();
         assert_eq!(e.stdin, Some(Stdin::HereString("{\"a\":1}".into())));
+    }
+
+    #[test]
+    fn only_unquoted_operators_are_operators() {
+        let e = extract(
+            "curl -F '1>=@a|b;c&d<e' -F \"x>y\" u 2>/dev/null | jq . ; echo <<EOF\n{}\nEOF\n",
+        )
+        .unwrap();
+        assert_eq!(e.args, ["-F", "1>=@a|b;c&d<e", "-F", "x>y", "u"]);
+        // The here-document belongs to `echo`, after the pipe: not curl's input.
+        assert_eq!(e.stdin, None);
+        assert!(
+            e.ignored.iter().any(|i| i.contains("/dev/null")),
+            "{:?}",
+            e.ignored
+        );
+        assert!(
+            e.ignored.iter().any(|i| i.contains("jq .")),
+            "{:?}",
+            e.ignored
+        );
+        let e = extract("curl u&&echo ok").unwrap();
+        assert_eq!(e.args, ["u"]);
     }
 
     #[test]

@@ -41,6 +41,20 @@ pub struct WranglerOptions {
     pub dispatch_namespace: Option<String>,
     /// `--migration-tag TAG`: the migration tag the deployed Worker already has.
     pub migration_tag: Option<String>,
+    /// Where the configuration's folder and the built Worker's folder (`--modules DIR`) are.
+    /// wrangler rewrites the paths inside a source map against them when it uploads it, and so
+    /// does the import; unknown, the map is sent as it is.
+    pub locations: Option<Locations>,
+}
+
+/// Two folders as absolute, `/`-separated paths (in any common frame: only their relation
+/// matters).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Locations {
+    /// The configuration's folder (wrangler's project root, and the folder it ran in).
+    pub project: String,
+    /// The built Worker's folder.
+    pub built: String,
 }
 
 /// Imports a configuration from text alone (format sniffed, default options, no files): the
@@ -136,16 +150,25 @@ pub fn assemble_config(
     let emitted = bindings::emit(&object, &mut notes);
 
     // Modules.
-    let rules = modules::parse_rules(&config, &mut notes);
+    let mut rules = modules::parse_rules(&config, &mut notes);
     let str_of = |key: &str| config.get(key).and_then(Value::as_str);
     let bool_of = |key: &str| config.get(key).and_then(Value::as_bool);
+    // A Python entry: wrangler uploads it unbundled, with every `.py` file as a module.
+    let python = str_of("main").is_some_and(modules::is_python);
+    if python && !rules.iter().any(|r| r.kind == ModuleKind::Python) {
+        rules.push(modules::Rule {
+            kind: ModuleKind::Python,
+            globs: vec![super::glob::Glob::new("**/*.py")],
+        });
+    }
     let settings = modules::Settings {
         main: str_of("main"),
         base_dir: str_of("base_dir"),
-        no_bundle: bool_of("no_bundle") == Some(true),
+        no_bundle: python || bool_of("no_bundle") == Some(true),
         find_additional_modules: bool_of("find_additional_modules"),
         upload_source_maps: bool_of("upload_source_maps"),
         rules: &rules,
+        locations: options.locations.as_ref(),
     };
     let collected = modules::collect(&settings, project, built, &mut notes);
 

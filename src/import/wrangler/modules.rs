@@ -169,6 +169,8 @@ pub struct Settings<'a> {
     pub find_additional_modules: Option<bool>,
     pub upload_source_maps: Option<bool>,
     pub rules: &'a [Rule],
+    /// Where the project and the built folder are (for source maps).
+    pub locations: Option<&'a super::Locations>,
 }
 
 impl Settings<'_> {
@@ -182,6 +184,22 @@ impl Settings<'_> {
 
     fn kind_of(&self, path: &str) -> ModuleKind {
         rule_kind_of(self.rules, path).unwrap_or_else(|| fallback_kind(path))
+    }
+}
+
+/// A Python Worker's entry (`main = "src/entry.py"`).
+pub fn is_python(main: &str) -> bool {
+    main.to_ascii_lowercase().ends_with(".py")
+}
+
+/// The entry's kind: Python, a service-worker script, or an ES module.
+fn entry_kind(python: bool, service_worker: bool) -> ModuleKind {
+    if python {
+        ModuleKind::Python
+    } else if service_worker {
+        ModuleKind::Commonjs
+    } else {
+        ModuleKind::Esm
     }
 }
 
@@ -206,13 +224,6 @@ pub fn collect(
         );
         return Collected::default();
     };
-    if main.to_ascii_lowercase().ends_with(".py") {
-        notes.error(
-            "wrangler-python",
-            "modules[0]",
-            format!("`main` is a Python module (`{main}`). Python Workers are built and vendored by pywrangler; build the Worker with `wrangler deploy --dry-run --outdir dist`, then import with `--modules dist`."),
-        );
-    }
     match built {
         Some(built) => from_build(settings, main, built, notes),
         None if project.available() => from_source(settings, main, project, notes),
@@ -311,13 +322,13 @@ fn from_build(settings: &Settings, main: &str, built: &dyn Files, notes: &mut No
             return collected;
         }
     };
-    let scan = text.as_deref().map(js_scan::scan).unwrap_or_default();
-    collected.service_worker = !scan.has_exports;
-    let main_kind = if collected.service_worker {
-        ModuleKind::Commonjs
-    } else {
-        ModuleKind::Esm
+    let python = is_python(entry.as_str());
+    let scan = match (&text, python) {
+        (Some(text), false) => js_scan::scan(text),
+        _ => js_scan::ModuleScan::default(),
     };
+    collected.service_worker = !python && !scan.has_exports;
+    let main_kind = entry_kind(python, collected.service_worker);
     collected.push(
         Module {
             name: entry.as_str().to_string(),
@@ -417,6 +428,24 @@ fn from_build(settings: &Settings, main: &str, built: &dyn Files, notes: &mut No
                     ModuleKind::SourceMap,
                     notes,
                 );
+                let index = collected.modules.len() - 1;
+                match settings.locations {
+                    Some(locations) => {
+                        let module = &mut collected.modules[index].0;
+                        if let Some(rewritten) =
+                            rewrite_source_map(&module.bytes, entry.as_str(), locations)
+                        {
+                            module.bytes = rewritten;
+                            module.path = None;
+                            collected.modules[index].1 = ModuleSource::Inline;
+                        }
+                    }
+                    None => notes.warning(
+                        "wrangler-source-map",
+                        format!("modules[{index}]"),
+                        "wrangler rewrites a source map's `file` and `sources` against where the built folder is when it uploads it; not knowing that, the map is sent as it is.",
+                    ),
+                }
             }
         }
     }
@@ -424,6 +453,64 @@ fn from_build(settings: &Settings, main: &str, built: &dyn Files, notes: &mut No
         blobs_from_modules(&mut collected);
     }
     collected
+}
+
+/// The source map as wrangler uploads it: `file` set to the module's name, `sourceRoot` (read
+/// from the folder wrangler ran in, the project) made relative to the built folder, and
+/// `sources` (relative to the built folder) made relative to the project; written back compact
+/// with its keys in place. `None` when it is not a JSON object.
+fn rewrite_source_map(bytes: &[u8], module: &str, at: &super::Locations) -> Option<Vec<u8>> {
+    let Value::Object(mut map) = serde_json::from_slice::<Value>(bytes).ok()? else {
+        return None;
+    };
+    map.insert("file".into(), Value::String(module.to_string()));
+    if let Some(Value::String(root)) = map.get("sourceRoot") {
+        if !root.is_empty() {
+            let relative = relative_lexical(&at.built, &resolve_lexical(&at.project, root));
+            map.insert("sourceRoot".into(), Value::String(relative));
+        }
+    }
+    if let Some(Value::Array(sources)) = map.get_mut("sources") {
+        for source in sources.iter_mut() {
+            if let Value::String(s) = source {
+                *s = relative_lexical(&at.project, &resolve_lexical(&at.built, s));
+            }
+        }
+    }
+    serde_json::to_vec(&Value::Object(map)).ok()
+}
+
+/// `path` read from folder `from` (kept when absolute).
+fn resolve_lexical(from: &str, path: &str) -> String {
+    if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{from}/{path}")
+    }
+}
+
+/// Lexical normal form of a path: `.` dropped, `..` folded (leading `..` kept).
+fn normalize_lexical(path: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for segment in path.split(['/', '\\']) {
+        match segment {
+            "" | "." => {}
+            ".." if out.last().is_some_and(|s| *s != "..") => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `to` relative to `from`, as Node's `path.relative` gives it (`""` for the same folder).
+fn relative_lexical(from: &str, to: &str) -> String {
+    let (from, to) = (normalize_lexical(from), normalize_lexical(to));
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from.len() - common];
+    parts.extend(&to[common..]);
+    parts.join("/")
 }
 
 /// A service worker cannot import: wrangler sends its other modules as parts bound by
@@ -547,17 +634,17 @@ fn from_source(
         None => main_path.parent(),
     };
     let name = main_path.file_name().to_string();
-    let scan = text.as_deref().map(js_scan::scan).unwrap_or_default();
+    let python = is_python(main);
+    let scan = match (&text, python) {
+        (Some(text), false) => js_scan::scan(text),
+        _ => js_scan::ModuleScan::default(),
+    };
     let mut collected = Collected {
         main: Some(name.clone()),
-        service_worker: !scan.has_exports,
+        service_worker: !python && !scan.has_exports,
         ..Collected::default()
     };
-    let main_kind = if collected.service_worker {
-        ModuleKind::Commonjs
-    } else {
-        ModuleKind::Esm
-    };
+    let main_kind = entry_kind(python, collected.service_worker);
     collected.push(
         Module {
             name,
@@ -735,7 +822,34 @@ mod tests {
             find_additional_modules: None,
             upload_source_maps: None,
             rules,
+            locations: None,
         }
+    }
+
+    #[test]
+    fn source_maps_are_rewritten_as_wrangler_uploads_them() {
+        let map = br#"{
+  "version": 3,
+  "sources": ["../src/index.js"],
+  "sourceRoot": "out",
+  "mappings": ";AAAA",
+  "names": []
+}"#;
+        let at = super::super::Locations {
+            project: "/work/app".into(),
+            built: "/work/app/out".into(),
+        };
+        let rewritten = rewrite_source_map(map, "index.js", &at).unwrap();
+        assert_eq!(
+            String::from_utf8(rewritten).unwrap(),
+            r#"{"version":3,"sources":["src/index.js"],"sourceRoot":"","mappings":";AAAA","names":[],"file":"index.js"}"#
+        );
+        assert_eq!(relative_lexical("/t/built", "/t/built"), "");
+        assert_eq!(
+            relative_lexical("/t/app", "/t/built/../app/src/a.js"),
+            "src/a.js"
+        );
+        assert_eq!(relative_lexical("/a/b", "/a/c/d"), "../c/d");
     }
 
     fn names(c: &Collected) -> Vec<(&str, ModuleKind)> {
@@ -768,12 +882,13 @@ mod tests {
             .with("index.js.map", "{}")
             .with("README.md", "This folder contains the built output assets for the worker \"x\"");
         let mut notes = Notes::default();
-        let c = collect(
-            &settings("src/index.ts", &r),
-            &NoFiles,
-            Some(&built),
-            &mut notes,
-        );
+        let mut s = settings("src/index.ts", &r);
+        let at = super::super::Locations {
+            project: "/p".into(),
+            built: "/p/dist".into(),
+        };
+        s.locations = Some(&at);
+        let c = collect(&s, &NoFiles, Some(&built), &mut notes);
         assert_eq!(c.main.as_deref(), Some("index.js"));
         assert_eq!(
             names(&c),
