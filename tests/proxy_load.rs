@@ -68,7 +68,7 @@ async fn two_hundred_concurrent_uploads_arrive_intact() {
             .iter()
             .find(|s| s.name == format!("load-{i:03}"))
             .unwrap();
-        let code = &script.latest().code;
+        let code = &script.latest().unwrap().code;
         assert_eq!(&code.etag(), etag, "upload {i}");
         assert_eq!(
             code.entry_module().unwrap().data,

@@ -483,7 +483,7 @@ async fn names_versions_and_inherit() {
         json!([])
     );
 
-    // Migrations on PUT: old_tag must match.
+    // Migrations on PUT: old_tag must be the current tag (10079, as the API answers).
     assert_ok(&put(&api, "w", &migrations).await);
     let stale = upload_parts(
         json!({"main_module": "index.js", "migrations": {"old_tag": "v0", "new_tag": "v2"}}),
@@ -492,9 +492,11 @@ async fn names_versions_and_inherit() {
     assert_api_error(
         &put(&api, "w", &stale).await,
         400,
-        10021,
-        "does not match the Worker's current migration tag (\"v1\")",
+        10079,
+        "Migration tag precondition failed; current tag is v1",
     );
+    // Sending the first migration again (no old_tag) once the Worker has a tag: the same.
+    assert_api_error(&put(&api, "w", &migrations).await, 400, 10079, "current tag is v1");
 }
 
 #[tokio::test]
@@ -588,5 +590,5 @@ async fn content_upload_headers_work_against_the_sandbox_directly() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    assert_eq!(sandbox.snapshot().scripts[0].latest().code.entry, "next.js");
+    assert_eq!(sandbox.snapshot().scripts[0].latest().unwrap().code.entry, "next.js");
 }

@@ -205,8 +205,8 @@ async fn wfp_seed_upload_with_kv_then_add_r2_keeping_kv() {
     assert_api_error(
         &api.get(&format!("{script_path}/settings")).await,
         404,
-        10007,
-        "does not exist",
+        10092,
+        "does not exist in the dispatch namespace production",
     );
 }
 
@@ -260,7 +260,7 @@ fn secret_of(api: &Api, script: &str, name: &str) -> Option<String> {
     let script = state.scripts.iter().find(|s| s.name == script)?;
     let binding = script
         .latest()
-        .bindings
+        .unwrap().bindings
         .iter()
         .find(|b| b["name"] == name)?;
     binding["text"].as_str().map(String::from)
@@ -410,7 +410,7 @@ async fn versions_inherit_and_content_uploads() {
     let settings = assert_ok(&api.get(&format!("{path}/settings")).await);
     assert_eq!(binding_names(&settings["bindings"]), ["STORE"]);
     let state = api.sandbox.snapshot();
-    assert_eq!(state.scripts[0].latest().code.entry, "worker.js");
+    assert_eq!(state.scripts[0].latest().unwrap().code.entry, "worker.js");
 }
 
 #[tokio::test]
@@ -514,7 +514,7 @@ async fn the_service_worker_fixture_with_blob_parts_is_accepted() {
     assert_eq!(script["has_modules"], false);
     assert_eq!(script["handlers"], json!(["fetch"]));
     let stored = api.sandbox.snapshot();
-    let code = &stored.scripts[0].latest().code;
+    let code = &stored.scripts[0].latest().unwrap().code;
     assert_eq!(code.entry, "script");
     assert_eq!(
         code.modules.len(),

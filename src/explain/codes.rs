@@ -62,7 +62,7 @@ pub fn explain(code: i64, message: &str, composition: &Composition) -> (String, 
                 .into(),
             Some(At::request("script_name")),
         ),
-        10007 | 10090 => (
+        10007 | 10090 | 10092 => (
             "No Worker of that name exists here: check the script name (settings and content \
              uploads need an existing Worker)."
                 .into(),

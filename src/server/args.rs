@@ -27,6 +27,10 @@ pub struct ServeArgs {
     /// With `--upstream sandbox`: JSON file the sandbox loads at start and saves after each change.
     #[arg(long)]
     pub sandbox_state: Option<PathBuf>,
+    /// With `--upstream sandbox`: answer 429 with Retry-After past N requests per token within
+    /// SECONDS (N/SECONDS, e.g. 1200/300 as the real API); off by default.
+    #[arg(long, value_name = "N/SECONDS")]
+    pub sandbox_rate_limit: Option<String>,
 }
 
 impl ServeArgs {
@@ -42,6 +46,12 @@ impl ServeArgs {
             return Err("--max-body-mib must be at least 1".to_string());
         }
         let upstream = parse_upstream(&self.upstream, self.sandbox_state.as_deref())?;
+        if let Some(text) = &self.sandbox_rate_limit {
+            let Upstream::Sandbox(sandbox) = &upstream else {
+                return Err("--sandbox-rate-limit only applies with --upstream sandbox".to_string());
+            };
+            sandbox.set_rate_limit(text.parse()?);
+        }
         let mut config = ServerConfig::new(addr, upstream);
         config.dist = self.dist.clone();
         config.max_body_bytes = self.max_body_mib.saturating_mul(1024 * 1024);
@@ -124,6 +134,7 @@ mod tests {
             allow_remote: false,
             max_body_mib: 100,
             sandbox_state: None,
+            sandbox_rate_limit: None,
         }
     }
 
@@ -166,6 +177,18 @@ mod tests {
             assert!(parse_upstream(bad, None).is_err(), "{bad}");
         }
         assert!(parse_upstream("cloudflare", Some(std::path::Path::new("s.json"))).is_err());
+    }
+
+    #[test]
+    fn the_rate_limit_is_for_the_sandbox_only() {
+        let mut a = args("127.0.0.1:0", "sandbox");
+        a.sandbox_rate_limit = Some("1200/300".into());
+        assert!(a.to_config().is_ok());
+        a.sandbox_rate_limit = Some("1200".into());
+        assert!(a.to_config().unwrap_err().contains("N/SECONDS"));
+        let mut b = args("127.0.0.1:0", "cloudflare");
+        b.sandbox_rate_limit = Some("10/1".into());
+        assert!(b.to_config().unwrap_err().contains("only applies"));
     }
 
     #[test]

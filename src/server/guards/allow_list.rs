@@ -1,5 +1,7 @@
 //! The API areas the proxy forwards: what Bindery needs to verify a token, pick resources for
-//! bindings and upload Workers. Everything else (DNS, zones, token creation...) is refused.
+//! bindings and upload Workers, and what wrangler and the SDK need to deploy one (the service
+//! lookup, the newer Workers API, the workers.dev subdomain, static assets uploads, lookups of
+//! resources by name). Everything else (DNS, zones, token creation...) is refused.
 
 use axum::http::StatusCode;
 
@@ -33,6 +35,26 @@ const AREAS: &[Area] = &[
         tail: true,
     },
     Area {
+        pattern: &["accounts", "*", "workers", "services", "*"],
+        tail: false,
+    },
+    Area {
+        pattern: &["accounts", "*", "workers", "workers", "*"],
+        tail: false,
+    },
+    Area {
+        pattern: &["accounts", "*", "workers", "subdomain"],
+        tail: false,
+    },
+    Area {
+        pattern: &["accounts", "*", "workers", "domains"],
+        tail: false,
+    },
+    Area {
+        pattern: &["accounts", "*", "workers", "assets", "upload"],
+        tail: false,
+    },
+    Area {
         pattern: &["accounts", "*", "storage", "kv", "namespaces"],
         tail: false,
     },
@@ -41,7 +63,19 @@ const AREAS: &[Area] = &[
         tail: false,
     },
     Area {
+        pattern: &["accounts", "*", "r2", "buckets", "*"],
+        tail: false,
+    },
+    Area {
         pattern: &["accounts", "*", "d1", "database"],
+        tail: false,
+    },
+    Area {
+        pattern: &["accounts", "*", "d1", "database", "*"],
+        tail: false,
+    },
+    Area {
+        pattern: &["accounts", "*", "workflows", "*"],
         tail: false,
     },
     Area {
@@ -80,9 +114,9 @@ pub fn is_allowed(segments: &[String]) -> bool {
     })
 }
 
-/// Is this the R2 bucket list (the one place `cf-r2-jurisdiction` is forwarded)?
+/// Is this the R2 bucket list or one bucket (the places `cf-r2-jurisdiction` is forwarded)?
 pub fn is_r2_buckets(segments: &[String]) -> bool {
-    segments.len() == 4
+    (4..=5).contains(&segments.len())
         && segments[0] == "accounts"
         && segments[2] == "r2"
         && segments[3] == "buckets"
@@ -97,8 +131,8 @@ pub fn check_allowed(segments: &[String]) -> Result<(), Refusal> {
             StatusCode::FORBIDDEN,
             format!(
                 "/client/v4/{} is outside the API areas this proxy forwards (accounts, token verify, \
-                 Workers scripts and dispatch namespaces, KV, R2, D1, queues, Hyperdrive, Vectorize, \
-                 mTLS certificates)",
+                 Workers scripts, services, subdomains, domains, assets uploads and dispatch \
+                 namespaces, KV, R2, D1, queues, workflows, Hyperdrive, Vectorize, mTLS certificates)",
                 segments.join("/")
             ),
         ))
@@ -136,6 +170,17 @@ mod tests {
             "accounts/abc/hyperdrive/configs",
             "accounts/abc/vectorize/v2/indexes",
             "accounts/abc/mtls_certificates",
+            "accounts/abc/workers/scripts/w/deployments",
+            "accounts/abc/workers/scripts/w/secrets/KEY",
+            "accounts/abc/workers/scripts/w/assets-upload-session",
+            "accounts/abc/workers/services/w",
+            "accounts/abc/workers/workers/w",
+            "accounts/abc/workers/subdomain",
+            "accounts/abc/workers/domains",
+            "accounts/abc/workers/assets/upload",
+            "accounts/abc/r2/buckets/b",
+            "accounts/abc/d1/database/db",
+            "accounts/abc/workflows/flow",
         ] {
             assert!(is_allowed(&segs(path)), "{path}");
         }
@@ -159,6 +204,16 @@ mod tests {
             "accounts/abc/members",
             "@evil.com",
             "accounts/abc/workers/scriptsX",
+            "accounts/abc/workers/services",
+            "accounts/abc/workers/services/w/environments/production",
+            "accounts/abc/workers/workers",
+            "accounts/abc/workers/workers/w/versions",
+            "accounts/abc/workers/subdomain/edge-preview",
+            "accounts/abc/workers/assets/upload/abcdef",
+            "accounts/abc/workers/durable_objects/namespaces",
+            "accounts/abc/workflows",
+            "accounts/abc/workflows/flow/instances",
+            "accounts/abc/r2/buckets/b/cors",
         ] {
             assert!(!is_allowed(&segs(path)), "{path}");
             assert_eq!(
@@ -167,6 +222,7 @@ mod tests {
             );
         }
         assert!(is_r2_buckets(&segs("accounts/abc/r2/buckets")));
+        assert!(is_r2_buckets(&segs("accounts/abc/r2/buckets/b")));
         assert!(!is_r2_buckets(&segs("accounts/abc/d1/database")));
     }
 }

@@ -4,8 +4,9 @@
 use axum::http::StatusCode;
 use serde_json::{Map, Value};
 
+use super::code::exported_names;
 use super::reply::ApiError;
-use super::state::{State, Version};
+use super::state::{Code, State, Syntax, Version};
 
 /// Every binding type the API knows (reference section c).
 const KNOWN_TYPES: &[&str] = &[
@@ -299,6 +300,58 @@ pub fn patched_bindings(
     Ok(out)
 }
 
+/// A Durable Object binding to a class of this Worker (no other `script_name`) needs that class
+/// exported by the Worker's code: 10061 otherwise.
+pub fn check_durable_object_classes(
+    bindings: &[Value],
+    code: &Code,
+    script_name: &str,
+) -> Result<(), ApiError> {
+    if code.syntax != Syntax::Module {
+        return Ok(());
+    }
+    let mut exported: Option<Vec<String>> = None;
+    for binding in bindings {
+        if binding.get("type").and_then(Value::as_str) != Some("durable_object_namespace") {
+            continue;
+        }
+        let other_script = binding
+            .get("script_name")
+            .and_then(Value::as_str)
+            .is_some_and(|s| s != script_name);
+        let Some(class) = binding.get("class_name").and_then(Value::as_str) else {
+            continue;
+        };
+        if other_script {
+            continue;
+        }
+        let names = exported.get_or_insert_with(|| {
+            code.modules
+                .iter()
+                .filter(|m| {
+                    !matches!(
+                        m.content_type.split(';').next().map(str::trim),
+                        Some("text/plain" | "application/octet-stream" | "application/wasm")
+                    )
+                })
+                .flat_map(|m| exported_names(&String::from_utf8_lossy(&m.data)))
+                .collect()
+        });
+        if !names.iter().any(|n| n == class) {
+            let name = binding.get("name").and_then(Value::as_str).unwrap_or("");
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                10061,
+                format!(
+                    "Cannot create binding {name} for class '{class}' because it is not exported by \
+                     the script {script_name}"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// A binding as the API shows it: write-only values left out.
 pub fn redacted(binding: &Value) -> Value {
     let mut shown = binding.clone();
@@ -349,7 +402,7 @@ pub fn keep_bindings_field(metadata: &Map<String, Value>) -> Result<Vec<String>,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::sandbox::state::{Code, KvNamespace, Syntax};
+    use crate::server::sandbox::state::{KvNamespace, Module};
     use serde_json::json;
 
     fn state() -> State {
@@ -373,6 +426,7 @@ mod tests {
             },
             bindings,
             settings: Map::new(),
+            assets: None,
         }
     }
 
@@ -479,6 +533,33 @@ mod tests {
                 .code,
             10021
         );
+    }
+
+    #[test]
+    fn durable_object_classes_must_be_exported_by_the_worker() {
+        let code = Code {
+            entry: "index.js".into(),
+            syntax: Syntax::Module,
+            modules: vec![Module {
+                name: "index.js".into(),
+                content_type: "application/javascript+module".into(),
+                data: bytes::Bytes::from_static(b"export class Counter {}\nexport default {}"),
+            }],
+        };
+        let binding = |class: &str, script: Option<&str>| {
+            let mut b = json!({"type": "durable_object_namespace", "name": "DO", "class_name": class});
+            if let Some(script) = script {
+                b["script_name"] = json!(script);
+            }
+            b
+        };
+        assert!(check_durable_object_classes(&[binding("Counter", None)], &code, "w").is_ok());
+        assert!(check_durable_object_classes(&[binding("Room", Some("other"))], &code, "w").is_ok());
+        for missing in [binding("Room", None), binding("Room", Some("w"))] {
+            let error = check_durable_object_classes(&[missing], &code, "w").unwrap_err();
+            assert_eq!(error.code, 10061);
+            assert!(error.message.contains("'Room'"), "{}", error.message);
+        }
     }
 
     #[test]

@@ -60,7 +60,7 @@ fn stored(part: &Part) -> Module {
             .content_type
             .clone()
             .unwrap_or_else(|| "application/octet-stream".to_string()),
-        data: part.data.to_vec(),
+        data: part.data.clone(),
     }
 }
 
@@ -122,7 +122,7 @@ pub fn raw_script(data: &[u8], content_type: &str) -> Result<Code, ApiError> {
         modules: vec![Module {
             name: "script".to_string(),
             content_type: content_type.to_string(),
-            data: data.to_vec(),
+            data: bytes::Bytes::copy_from_slice(data),
         }],
     })
 }
@@ -182,6 +182,63 @@ pub fn first_module_statement(text: &str) -> Option<(&'static str, usize)> {
         }
     }
     None
+}
+
+/// The names an ES module exports (`export class X`, `export const x`, `export function f`,
+/// `export { a, b as c }`): a text scan, good for the usual layout of bundled code.
+pub fn exported_names(text: &str) -> Vec<String> {
+    let identifier = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '$')
+            .collect()
+    };
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("export") {
+        let before_ok = at == 0
+            || !rest[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$' || c == '.');
+        rest = &rest[at + "export".len()..];
+        if !before_ok {
+            continue;
+        }
+        let after = rest.trim_start();
+        if let Some(list) = after.strip_prefix('{') {
+            let Some(end) = list.find('}') else { continue };
+            for item in list[..end].split(',') {
+                let words: Vec<&str> = item.split_whitespace().collect();
+                let exported = match words.as_slice() {
+                    [_, "as", alias] => alias,
+                    [name] => name,
+                    _ => continue,
+                };
+                let name = identifier(exported);
+                if !name.is_empty() {
+                    names.push(name);
+                }
+            }
+            continue;
+        }
+        let mut words = after;
+        for keyword in ["async ", "function*", "function ", "class ", "const ", "let ", "var "] {
+            if let Some(next) = words.strip_prefix(keyword) {
+                words = next.trim_start();
+                if keyword == "async " {
+                    if let Some(next) = words.strip_prefix("function") {
+                        words = next.trim_start_matches('*').trim_start();
+                    }
+                }
+                let name = identifier(words);
+                if !name.is_empty() {
+                    names.push(name);
+                }
+                break;
+            }
+        }
+    }
+    names
 }
 
 /// Every relative import (`./x`, `../x`) of an ES module must name an uploaded module.
@@ -416,6 +473,17 @@ mod tests {
             Some(("import", 1))
         );
         assert_eq!(first_module_statement("exports.a = 1\nimportant()"), None);
+    }
+
+    #[test]
+    fn exported_names_are_found() {
+        let text = "export class Counter extends DurableObject {}\nexport default { fetch() {} }\n\
+                    class Room {}\nexport { Room, Helper as Chat };\nexport const x = 1;\n\
+                    export async function go() {}\nconst exported = 1; // not an export";
+        assert_eq!(
+            exported_names(text),
+            ["Counter", "Room", "Chat", "x", "go"]
+        );
     }
 
     #[test]

@@ -29,6 +29,13 @@ pub fn now() -> String {
     crate::clock::now_rfc3339()
 }
 
+/// Now, in whole seconds since the Unix epoch (token expiry).
+pub fn unix_seconds() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,7 @@ use serde_json::{json, Map, Value};
 use super::auth::bearer_token;
 use super::ids::{hex_id, now, uuid};
 use super::paging::Page;
+use super::place::Place;
 use super::reply::{ApiError, Reply, Success};
 use super::state::{D1Database, DispatchNamespace, KvNamespace, Queue, R2Bucket};
 use super::{Sandbox, ACCOUNT_ID, ACCOUNT_NAME};
@@ -19,7 +20,7 @@ use super::{Sandbox, ACCOUNT_ID, ACCOUNT_NAME};
 type Params = Query<HashMap<String, String>>;
 
 /// A page of `items` with its `result_info`.
-fn listed(items: Vec<Value>, query: &HashMap<String, String>, default_per_page: usize) -> Reply {
+pub(super) fn listed(items: Vec<Value>, query: &HashMap<String, String>, default_per_page: usize) -> Reply {
     let (page, info) = Page::from_query(query, default_per_page)?.slice(items);
     Ok(Success {
         result_info: Some(info),
@@ -28,7 +29,7 @@ fn listed(items: Vec<Value>, query: &HashMap<String, String>, default_per_page: 
 }
 
 /// A JSON object request body.
-fn json_body(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
+pub(super) fn json_body(body: &Bytes) -> Result<Map<String, Value>, ApiError> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => Ok(map),
         _ => Err(ApiError::validation(
@@ -182,6 +183,30 @@ pub async fn list_r2(
     })
 }
 
+/// `GET …/r2/buckets/{bucket}` (in the jurisdiction of `cf-r2-jurisdiction`); 10006 when
+/// there is none.
+pub async fn get_r2(
+    State(sandbox): State<Sandbox>,
+    headers: HeaderMap,
+    axum::extract::Path(params): axum::extract::Path<HashMap<String, String>>,
+) -> Reply {
+    let wanted = jurisdiction(&headers)?;
+    let name = params.get("bucket").cloned().unwrap_or_default();
+    sandbox.read(|s| {
+        s.r2_buckets
+            .iter()
+            .find(|b| b.name == name && b.jurisdiction == wanted)
+            .map(|b| Success::new(r2_json(b)))
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    10006,
+                    format!("The specified bucket does not exist: {name}"),
+                )
+            })
+    })
+}
+
 pub async fn create_r2(State(sandbox): State<Sandbox>, headers: HeaderMap, body: Bytes) -> Reply {
     let where_ = jurisdiction(&headers)?;
     let body = json_body(&body)?;
@@ -251,6 +276,27 @@ pub async fn list_d1(State(sandbox): State<Sandbox>, Query(query): Params) -> Re
     listed(items, &query, 100)
 }
 
+/// `GET …/d1/database/{database}`: by uuid or by name; 7404 when there is none.
+pub async fn get_d1(
+    State(sandbox): State<Sandbox>,
+    axum::extract::Path(params): axum::extract::Path<HashMap<String, String>>,
+) -> Reply {
+    let wanted = params.get("database").cloned().unwrap_or_default();
+    sandbox.read(|s| {
+        s.d1_databases
+            .iter()
+            .find(|d| d.uuid == wanted || d.name == wanted)
+            .map(|d| Success::new(d1_json(d)))
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    7404,
+                    format!("Not Found: there is no D1 database {wanted}"),
+                )
+            })
+    })
+}
+
 pub async fn create_d1(State(sandbox): State<Sandbox>, body: Bytes) -> Reply {
     let body = json_body(&body)?;
     let name = required(&body, "name")?.to_string();
@@ -288,8 +334,16 @@ fn queue_json(q: &Queue) -> Value {
     })
 }
 
+/// `GET …/queues` (`?name=` finds one queue by its exact name, as wrangler looks queues up).
 pub async fn list_queues(State(sandbox): State<Sandbox>, Query(query): Params) -> Reply {
-    let items = sandbox.read(|s| s.queues.iter().map(queue_json).collect());
+    let name = query.get("name").cloned();
+    let items = sandbox.read(|s| {
+        s.queues
+            .iter()
+            .filter(|q| name.as_deref().is_none_or(|n| q.queue_name == n))
+            .map(queue_json)
+            .collect()
+    });
     listed(items, &query, 100)
 }
 
@@ -354,10 +408,9 @@ pub async fn list_dispatch(State(sandbox): State<Sandbox>, Query(query): Params)
     listed(items, &query, 100)
 }
 
-pub async fn get_dispatch(
-    State(sandbox): State<Sandbox>,
-    axum::extract::Path((_account, name)): axum::extract::Path<(String, String)>,
-) -> Reply {
+/// `GET …/dispatch/namespaces/{namespace}`: one namespace by name.
+pub async fn get_dispatch(State(sandbox): State<Sandbox>, place: Place) -> Reply {
+    let name = place.namespace.unwrap_or_default();
     sandbox.read(|s| {
         s.dispatch_namespaces
             .iter()

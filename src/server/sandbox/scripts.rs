@@ -2,43 +2,40 @@
 //! settings GET/PATCH, bindings GET, content PUT/GET, list, delete.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 
+use super::assets::consume_completion_token;
 use super::bindings::{
-    bindings_field, keep_bindings_field, patched_bindings, redacted_all, upload_bindings,
-    InheritMode,
+    bindings_field, check_durable_object_classes, keep_bindings_field, patched_bindings,
+    redacted_all, upload_bindings, InheritMode,
 };
 use super::code::{code_of, entry_of, raw_script, Entry};
+use super::fields::{check_fields, SCRIPT_SETTINGS, VERSIONED_SETTINGS};
 use super::form::{read_multipart, read_upload, UploadBody};
-use super::ids::{now, uuid};
+use super::ids::{hex_id, now, uuid};
 use super::paging::Page;
 use super::place::{Place, ScriptRef};
 use super::reply::{ApiError, Reply, Success};
 use super::resources::namespace_not_found;
-use super::state::{Code, Script, State as SandboxState, Syntax, Version};
+use super::state::{
+    Code, DeployedVersion, Deployment, Manifest, Script, State as SandboxState, Syntax, Version,
+    WorkerSubdomain,
+};
 use super::{Sandbox, ACCOUNT_ID};
 
-/// Settings carried by a version (replaced by each upload).
-const VERSIONED_SETTINGS: &[&str] = &[
-    "compatibility_date",
-    "compatibility_flags",
-    "usage_model",
-    "placement",
-    "limits",
-    "annotations",
-    "assets",
-    "exports",
-    "cache_options",
-];
-/// Script-level settings (kept by an upload that does not give them).
-const SCRIPT_SETTINGS: &[&str] = &["logpush", "tail_consumers", "observability", "tags"];
-/// How many versions a script keeps (older ones can no longer be inherited from).
-const KEPT_VERSIONS: usize = 50;
+/// How many versions a Worker keeps besides the deployed ones (older ones can no longer be
+/// inherited from or deployed).
+const KEPT_VERSIONS: usize = 100;
+/// How many deployments a Worker's history keeps (the API lists the last ten).
+const KEPT_DEPLOYMENTS: usize = 10;
+/// Who the sandbox says made every version and deployment.
+pub const AUTHOR_EMAIL: &str = "sandbox@bindery.invalid";
 
 /// Worker names: lowercase letters, digits, `-` and `_`, 1 to 63 long, no dash at either end.
 pub fn check_script_name(name: &str) -> Result<(), ApiError> {
@@ -62,27 +59,39 @@ pub fn check_script_name(name: &str) -> Result<(), ApiError> {
     }
 }
 
-fn find_index(state: &SandboxState, r: &ScriptRef) -> Option<usize> {
+pub(super) fn find_index(state: &SandboxState, r: &ScriptRef) -> Option<usize> {
     state
         .scripts
         .iter()
         .position(|s| s.namespace == r.namespace && s.name == r.name)
 }
 
-fn not_found(r: &ScriptRef) -> ApiError {
-    let place = match &r.namespace {
-        Some(ns) => format!("in dispatch namespace {ns}"),
-        None => "on your account".to_string(),
-    };
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        10007,
-        format!("This Worker ({}) does not exist {place}.", r.name),
-    )
+/// A Worker that is not there: 10007 on the account; in a dispatch namespace 10092, the
+/// "environment not found" code wrangler 4 expects before a first `--dispatch-namespace` deploy.
+pub(super) fn not_found(r: &ScriptRef) -> ApiError {
+    match &r.namespace {
+        Some(ns) => ApiError::new(
+            StatusCode::NOT_FOUND,
+            10092,
+            format!(
+                "workers.api.error.environment_not_found: This Worker does not exist in the \
+                 dispatch namespace {ns}. ({})",
+                r.name
+            ),
+        ),
+        None => ApiError::new(
+            StatusCode::NOT_FOUND,
+            10007,
+            format!("This Worker does not exist on your account. ({})", r.name),
+        ),
+    }
 }
 
 /// A dispatch namespace that does not exist is 100119, whatever is asked of it.
-fn require_namespace(state: &SandboxState, namespace: Option<&str>) -> Result<(), ApiError> {
+pub(super) fn require_namespace(
+    state: &SandboxState,
+    namespace: Option<&str>,
+) -> Result<(), ApiError> {
     match namespace {
         Some(ns)
             if !state
@@ -97,71 +106,107 @@ fn require_namespace(state: &SandboxState, namespace: Option<&str>) -> Result<()
 }
 
 /// The index of an existing script, or 100119 / 10007.
-fn existing(state: &SandboxState, r: &ScriptRef) -> Result<usize, ApiError> {
+pub(super) fn existing(state: &SandboxState, r: &ScriptRef) -> Result<usize, ApiError> {
     require_namespace(state, r.namespace.as_deref())?;
     find_index(state, r).ok_or_else(|| not_found(r))
+}
+
+/// The script itself, for reading.
+pub(super) fn script_of<'a>(
+    state: &'a SandboxState,
+    r: &ScriptRef,
+) -> Result<&'a Script, ApiError> {
+    Ok(&state.scripts[existing(state, r)?])
 }
 
 fn setting<'a>(version: &'a Version, key: &str) -> Option<&'a Value> {
     version.settings.get(key)
 }
 
-fn script_json(script: &Script) -> Value {
-    let latest = script.latest();
+fn setting_or(version: &Version, key: &str, default: Value) -> Value {
+    setting(version, key).cloned().unwrap_or(default)
+}
+
+/// The Worker as the scripts list and uploads describe it (its deployed version).
+pub(super) fn script_json(script: &Script) -> Result<Value, ApiError> {
+    let deployed = script.deployed()?;
     let mut value = json!({
         "id": script.name,
-        "etag": latest.code.etag(),
-        "handlers": latest.code.handlers(),
+        "tag": script.tag,
+        "etag": deployed.code.etag(),
+        "handlers": deployed.code.handlers(),
         "created_on": script.created_on,
         "modified_on": script.modified_on,
-        "compatibility_date": setting(latest, "compatibility_date"),
-        "compatibility_flags": setting(latest, "compatibility_flags").cloned().unwrap_or(json!([])),
-        "usage_model": setting(latest, "usage_model").cloned().unwrap_or(json!("standard")),
-        "has_modules": latest.code.syntax == Syntax::Module,
-        "has_assets": false,
-        "logpush": setting(latest, "logpush").cloned().unwrap_or(json!(false)),
-        "tail_consumers": setting(latest, "tail_consumers"),
+        "compatibility_date": setting(deployed, "compatibility_date"),
+        "compatibility_flags": setting_or(deployed, "compatibility_flags", json!([])),
+        "usage_model": setting_or(deployed, "usage_model", json!("standard")),
+        "has_modules": deployed.code.syntax == Syntax::Module,
+        "has_assets": deployed.assets.is_some(),
+        "logpush": script.settings.get("logpush").cloned().unwrap_or(json!(false)),
+        "tail_consumers": script.settings.get("tail_consumers"),
+        "tags": script.settings.get("tags").cloned().unwrap_or(json!([])),
+        "observability": script.settings.get("observability"),
+        "last_deployed_from": "api",
         "startup_time_ms": 1,
     });
+    if let Some(mode) = setting(deployed, "placement").and_then(|p| p.get("mode")) {
+        value["placement_mode"] = mode.clone();
+    }
     if let Some(tag) = &script.migration_tag {
         value["migration_tag"] = json!(tag);
     }
     if let Some(ns) = &script.namespace {
         value["dispatch_namespace"] = json!(ns);
     }
-    value
+    Ok(value)
 }
 
-fn version_json(version: &Version) -> Value {
+/// A version as the versions endpoints show it.
+pub(super) fn version_json(script: &Script, version: &Version) -> Value {
+    let mut runtime = json!({
+        "compatibility_date": setting(version, "compatibility_date"),
+        "compatibility_flags": setting_or(version, "compatibility_flags", json!([])),
+        "usage_model": setting_or(version, "usage_model", json!("standard")),
+    });
+    for key in ["limits", "placement"] {
+        if let Some(value) = setting(version, key) {
+            runtime[key] = value.clone();
+        }
+    }
+    if let Some(tag) = &script.migration_tag {
+        runtime["migration_tag"] = json!(tag);
+    }
     json!({
         "id": version.id,
         "number": version.number,
         "metadata": {
             "author_id": ACCOUNT_ID,
-            "author_email": "sandbox@bindery.invalid",
+            "author_email": AUTHOR_EMAIL,
             "created_on": version.created_on,
             "modified_on": version.created_on,
             "source": "api",
+            "hasPreview": false,
             "has_preview": false,
         },
-        "annotations": setting(version, "annotations"),
+        "annotations": setting_or(version, "annotations", json!({})),
         "resources": {
             "bindings": redacted_all(&version.bindings),
-            "script": {"etag": version.code.etag(), "handlers": version.code.handlers()},
-            "script_runtime": {
-                "compatibility_date": setting(version, "compatibility_date"),
-                "compatibility_flags": setting(version, "compatibility_flags").cloned().unwrap_or(json!([])),
-                "usage_model": setting(version, "usage_model").cloned().unwrap_or(json!("standard")),
+            "script": {
+                "etag": version.code.etag(),
+                "handlers": version.code.handlers(),
+                "last_deployed_from": "api",
             },
+            "script_runtime": runtime,
         },
         "startup_time_ms": 1,
     })
 }
 
-fn settings_json(script: &Script) -> Value {
-    let latest = script.latest();
+/// The settings endpoint's answer: the deployed version's settings and the Worker's own.
+pub(super) fn settings_json(script: &Script) -> Result<Value, ApiError> {
+    let deployed = script.deployed()?;
     let mut value = json!({
-        "bindings": redacted_all(&latest.bindings),
+        "bindings": redacted_all(&deployed.bindings),
         "compatibility_flags": [],
         "usage_model": "standard",
         "logpush": false,
@@ -169,35 +214,59 @@ fn settings_json(script: &Script) -> Value {
         "placement": {},
         "tags": [],
     });
-    for (key, setting) in &latest.settings {
+    for (key, setting) in deployed.settings.iter().chain(&script.settings) {
         value[key] = setting.clone();
     }
     if let Some(tag) = &script.migration_tag {
         value["migrations"] = json!({"tag": tag});
     }
-    value
+    Ok(value)
 }
 
-/// Settings of a new version: versioned ones from the metadata, script-level ones kept unless given.
-fn upload_settings(
-    metadata: &Map<String, Value>,
-    previous: Option<&Version>,
-) -> Map<String, Value> {
+/// The versioned settings of a new version, from the metadata (an upload replaces them all).
+fn versioned_settings(metadata: &Map<String, Value>) -> Map<String, Value> {
     let mut out = Map::new();
-    for key in VERSIONED_SETTINGS.iter().chain(SCRIPT_SETTINGS) {
-        let given = metadata.get(*key).filter(|v| !v.is_null());
-        let kept = SCRIPT_SETTINGS
-            .contains(key)
-            .then(|| previous.and_then(|v| v.settings.get(*key)))
-            .flatten();
-        if let Some(value) = given.or(kept) {
+    for key in VERSIONED_SETTINGS {
+        if let Some(value) = metadata.get(*key).filter(|v| !v.is_null()) {
             out.insert(key.to_string(), value.clone());
         }
+    }
+    // The completion token is spent by this upload: only the configuration is kept.
+    if let Some(assets) = out.get_mut("assets").and_then(Value::as_object_mut) {
+        assets.remove("jwt");
     }
     out
 }
 
-/// The migration tag after an upload: `old_tag` must match the current one; `new_tag` replaces it.
+/// Script-level settings given in metadata or a PATCH replace the Worker's own (null clears).
+pub(super) fn apply_script_settings(script: &mut Script, given: &Map<String, Value>) {
+    for key in SCRIPT_SETTINGS {
+        match given.get(*key) {
+            Some(Value::Null) => {
+                script.settings.remove(*key);
+            }
+            Some(value) => {
+                script.settings.insert(key.to_string(), value.clone());
+            }
+            None => {}
+        }
+    }
+}
+
+/// 10079: an upload's migrations must start from the Worker's current migration tag.
+fn migration_precondition_failed(current: Option<&String>) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        10079,
+        format!(
+            "Migration tag precondition failed; current tag is {}",
+            current.map_or("(none)", String::as_str)
+        ),
+    )
+}
+
+/// The migration tag after an upload: `old_tag` must be the current one (both absent for a
+/// Worker without a tag); `new_tag` replaces it.
 fn migrated_tag(
     metadata: &Map<String, Value>,
     current: Option<&String>,
@@ -205,13 +274,9 @@ fn migrated_tag(
     let Some(migrations) = metadata.get("migrations").and_then(Value::as_object) else {
         return Ok(current.cloned());
     };
-    if let Some(old) = migrations.get("old_tag").and_then(Value::as_str) {
-        if current.map(String::as_str) != Some(old) {
-            return Err(ApiError::validation(format!(
-                "migrations old_tag {old:?} does not match the Worker's current migration tag ({})",
-                current.map_or("none".to_string(), |t| format!("{t:?}"))
-            )));
-        }
+    let old = migrations.get("old_tag").and_then(Value::as_str);
+    if old != current.map(String::as_str) {
+        return Err(migration_precondition_failed(current));
     }
     Ok(migrations
         .get("new_tag")
@@ -220,42 +285,133 @@ fn migrated_tag(
         .or_else(|| current.cloned()))
 }
 
-/// Adds a version to the script (index `i`, created if `None`) and returns its index.
-fn store_version(
+/// What a new version of a Worker is made of.
+pub(super) struct NewVersion {
+    pub code: Code,
+    pub bindings: Vec<Value>,
+    pub settings: Map<String, Value>,
+    pub assets: Option<Manifest>,
+    /// `workers/triggered_by` of the version and its deployment: `upload` or `secret` (the
+    /// values wrangler knows besides `rollback` and `promotion`).
+    pub triggered_by: &'static str,
+}
+
+/// Adds a version to the script at `index` (a new script when `None`) and, with `deploy`,
+/// deploys it alone at 100 %. Returns the script's index.
+pub(super) fn add_version(
     state: &mut SandboxState,
     r: &ScriptRef,
     index: Option<usize>,
-    build: impl FnOnce(u32) -> Version,
-    migration_tag: Option<String>,
-) -> usize {
+    new: NewVersion,
+    deploy: bool,
+) -> Result<usize, ApiError> {
     let stamp = now();
-    let i = index.unwrap_or_else(|| {
-        state.scripts.push(Script {
-            namespace: r.namespace.clone(),
-            name: r.name.clone(),
-            created_on: stamp.clone(),
-            modified_on: stamp.clone(),
-            migration_tag: None,
-            versions: Vec::new(),
-        });
-        state.scripts.len() - 1
+    let i = match index {
+        Some(i) => i,
+        None => {
+            state.scripts.push(Arc::new(Script {
+                namespace: r.namespace.clone(),
+                name: r.name.clone(),
+                tag: hex_id(),
+                created_on: stamp.clone(),
+                modified_on: stamp.clone(),
+                migration_tag: None,
+                settings: Map::new(),
+                subdomain: WorkerSubdomain::default(),
+                versions: Vec::new(),
+                deployments: Vec::new(),
+            }));
+            state.scripts.len() - 1
+        }
+    };
+    let script = Arc::make_mut(&mut state.scripts[i]);
+    let number = match script.versions.last() {
+        None => 1,
+        Some(last) => last.number.checked_add(1).ok_or_else(|| {
+            ApiError::validation(format!(
+                "the Worker {} has reached the highest version number ({}): delete it and upload it again",
+                r.name, last.number
+            ))
+        })?,
+    };
+    let mut settings = new.settings;
+    let annotations = settings
+        .entry("annotations")
+        .or_insert_with(|| json!({}));
+    if let Some(map) = annotations.as_object_mut() {
+        map.insert("workers/triggered_by".into(), json!(new.triggered_by));
+    }
+    let id = uuid();
+    script.versions.push(Version {
+        id: id.clone(),
+        number,
+        created_on: stamp.clone(),
+        code: new.code,
+        bindings: new.bindings,
+        settings,
+        assets: new.assets,
     });
-    let script = &mut state.scripts[i];
-    let number = script.versions.last().map_or(1, |v| v.number + 1);
-    script.versions.push(build(number));
-    if script.versions.len() > KEPT_VERSIONS {
-        script.versions.remove(0);
+    if deploy {
+        push_deployment(
+            script,
+            vec![DeployedVersion {
+                version_id: id,
+                percentage: 100.0,
+            }],
+            Map::from_iter([("workers/triggered_by".to_string(), json!(new.triggered_by))]),
+        );
     }
     script.modified_on = stamp;
-    script.migration_tag = migration_tag;
-    i
+    trim_versions(script);
+    Ok(i)
+}
+
+/// Records a deployment (the newest becomes the current one) and forgets the oldest ones.
+pub(super) fn push_deployment(
+    script: &mut Script,
+    versions: Vec<DeployedVersion>,
+    annotations: Map<String, Value>,
+) -> &Deployment {
+    script.deployments.push(Deployment {
+        id: uuid(),
+        created_on: now(),
+        source: "api".to_string(),
+        strategy: "percentage".to_string(),
+        versions,
+        annotations,
+    });
+    if script.deployments.len() > KEPT_DEPLOYMENTS {
+        let excess = script.deployments.len() - KEPT_DEPLOYMENTS;
+        script.deployments.drain(..excess);
+    }
+    trim_versions(script);
+    let last = script.deployments.len() - 1;
+    &script.deployments[last]
+}
+
+/// Keeps the newest versions and every version a kept deployment names.
+fn trim_versions(script: &mut Script) {
+    if script.versions.len() <= KEPT_VERSIONS {
+        return;
+    }
+    let cut = script.versions.len() - KEPT_VERSIONS;
+    let named: std::collections::HashSet<String> = script
+        .deployments
+        .iter()
+        .flat_map(|d| d.versions.iter().map(|v| v.version_id.clone()))
+        .collect();
+    let mut index = 0;
+    script.versions.retain(|version| {
+        index += 1;
+        index > cut || named.contains(&version.id)
+    });
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum UploadKind {
     /// PUT script: deploys at once.
     Script,
-    /// POST versions: module syntax only, no migrations.
+    /// POST versions: module syntax only, no migrations, not deployed.
     Version,
 }
 
@@ -285,6 +441,7 @@ async fn upload(
         }
         UploadBody::Multipart(form) => {
             let metadata = form.json_object("metadata")?;
+            check_fields(&metadata, "metadata")?;
             let entry = entry_of(&metadata)?;
             if kind == UploadKind::Version {
                 if !matches!(entry, Entry::MainModule(_)) {
@@ -307,28 +464,77 @@ async fn upload(
     let mode = InheritMode {
         strict: query.get("bindings_inherit").is_some_and(|v| v == "strict"),
     };
+    let assets_jwt = metadata
+        .get("assets")
+        .and_then(|a| a.get("jwt"))
+        .and_then(Value::as_str)
+        .map(String::from);
+    let keep_assets = metadata.get("keep_assets") == Some(&Value::Bool(true));
     sandbox.change(|state| {
         require_namespace(state, r.namespace.as_deref())?;
         let index = find_index(state, &r);
+        if kind == UploadKind::Version && index.is_none() {
+            return Err(not_found(&r));
+        }
+        let previous = match index {
+            Some(i) => Some(state.scripts[i].latest()?.clone()),
+            None => None,
+        };
         let versions: &[Version] = index.map_or(&[], |i| &state.scripts[i].versions);
         let bindings = upload_bindings(&given, &keep, versions, mode, state)?;
         let code = match code {
             Some(code) => code,
-            None => versions.last().map(|v| v.code.clone()).ok_or_else(|| {
+            None => previous.as_ref().map(|v| v.code.clone()).ok_or_else(|| {
                 ApiError::validation(
                     "no main_module or body_part and no module parts: only an existing Worker can be \
                      updated without code",
                 )
             })?,
         };
-        let settings = upload_settings(&metadata, versions.last());
-        let tag = migrated_tag(&metadata, index.and_then(|i| state.scripts[i].migration_tag.as_ref()))?;
-        let build = |number| Version { id: uuid(), number, created_on: now(), code, bindings, settings };
-        let i = store_version(state, &r, index, build, tag);
+        check_durable_object_classes(&bindings, &code, &r.name)?;
+        let tag = migrated_tag(
+            &metadata,
+            index.and_then(|i| state.scripts[i].migration_tag.as_ref()),
+        )?;
+        let mut settings = versioned_settings(&metadata);
+        let assets = match &assets_jwt {
+            Some(jwt) => Some(consume_completion_token(state, &r, jwt)?),
+            None if keep_assets => {
+                if let (None, Some(kept)) = (
+                    settings.get("assets"),
+                    previous.as_ref().and_then(|p| p.settings.get("assets")),
+                ) {
+                    settings.insert("assets".into(), kept.clone());
+                }
+                previous.as_ref().and_then(|p| p.assets.clone())
+            }
+            None => None,
+        };
+        let new = NewVersion {
+            code,
+            bindings,
+            settings,
+            assets,
+            triggered_by: match kind {
+                UploadKind::Script => "upload",
+                UploadKind::Version => "upload",
+            },
+        };
+        let i = add_version(state, &r, index, new, kind == UploadKind::Script)?;
+        let script = Arc::make_mut(&mut state.scripts[i]);
+        script.migration_tag = tag;
+        if kind == UploadKind::Script {
+            apply_script_settings(script, &metadata);
+        }
         let script = &state.scripts[i];
+        let latest = script.latest()?;
         Ok(Success::new(match kind {
-            UploadKind::Script => script_json(script),
-            UploadKind::Version => version_json(script.latest()),
+            UploadKind::Script => {
+                let mut value = script_json(script)?;
+                value["deployment_id"] = json!(latest.id);
+                value
+            }
+            UploadKind::Version => version_json(script, latest),
         }))
     })
 }
@@ -350,7 +556,11 @@ async fn put_content(sandbox: Sandbox, r: ScriptRef, headers: HeaderMap, body: B
     let form = read_multipart(&headers, body).await?;
     let entry = match entry_from_headers(&headers) {
         Some(entry) => entry,
-        None => entry_of(&form.json_object("metadata")?)?,
+        None => {
+            let metadata = form.json_object("metadata")?;
+            check_fields(&metadata, "metadata")?;
+            entry_of(&metadata)?
+        }
     };
     if entry == Entry::None {
         return Err(ApiError::validation(
@@ -361,80 +571,103 @@ async fn put_content(sandbox: Sandbox, r: ScriptRef, headers: HeaderMap, body: B
         .ok_or_else(|| ApiError::validation("the upload has no code parts"))?;
     sandbox.change(|state| {
         let i = existing(state, &r)?;
-        let latest = state.scripts[i].latest().clone();
-        let tag = state.scripts[i].migration_tag.clone();
-        let build = |number| Version {
-            id: uuid(),
-            number,
-            created_on: now(),
+        let deployed = state.scripts[i].deployed()?.clone();
+        check_durable_object_classes(&deployed.bindings, &code, &r.name)?;
+        let new = NewVersion {
             code,
-            ..latest
+            bindings: deployed.bindings,
+            settings: deployed.settings,
+            assets: deployed.assets,
+            triggered_by: "upload",
         };
-        let i = store_version(state, &r, Some(i), build, tag);
-        Ok(Success::new(script_json(&state.scripts[i])))
+        let i = add_version(state, &r, Some(i), new, true)?;
+        Ok(Success::new(script_json(&state.scripts[i])?))
     })
+}
+
+/// 10214: settings change only when the newest version is the one deployed.
+pub(super) fn latest_not_deployed(code: u32, what: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        code,
+        format!(
+            "{what} refused: the latest version of this Worker is not the one deployed at 100%. \
+             Deploy it first (versions deploy), or make the change as a new version."
+        ),
+    )
 }
 
 async fn patch_settings(sandbox: Sandbox, r: ScriptRef, headers: HeaderMap, body: Body) -> Reply {
     let form = read_multipart(&headers, body).await?;
     let given = form.json_object("settings")?;
+    check_fields(&given, "settings")?;
     let bindings = bindings_field(&given)?;
     sandbox.change(|state| {
         let i = existing(state, &r)?;
-        let latest = state.scripts[i].latest().clone();
+        let script = &state.scripts[i];
+        if !script.latest_is_deployed()? {
+            return Err(latest_not_deployed(10214, "Settings change"));
+        }
+        let latest = script.latest()?.clone();
         let bindings = match &bindings {
             Some(list) => patched_bindings(list, &latest.bindings, state)?,
             None => latest.bindings.clone(),
         };
+        check_durable_object_classes(&bindings, &latest.code, &r.name)?;
         let mut settings = latest.settings.clone();
-        for key in VERSIONED_SETTINGS.iter().chain(SCRIPT_SETTINGS) {
+        // Annotations describe one version: a PATCH does not carry the previous ones over.
+        settings.remove("annotations");
+        for key in VERSIONED_SETTINGS {
             if let Some(value) = given.get(*key) {
                 settings.insert(key.to_string(), value.clone());
             }
         }
         let tag = migrated_tag(&given, state.scripts[i].migration_tag.as_ref())?;
-        let build = |number| Version {
-            id: uuid(),
-            number,
-            created_on: now(),
+        let new = NewVersion {
+            code: latest.code,
             bindings,
             settings,
-            ..latest
+            assets: latest.assets,
+            triggered_by: "upload",
         };
-        let i = store_version(state, &r, Some(i), build, tag);
-        Ok(Success::new(settings_json(&state.scripts[i])))
+        let i = add_version(state, &r, Some(i), new, true)?;
+        let script = Arc::make_mut(&mut state.scripts[i]);
+        script.migration_tag = tag;
+        apply_script_settings(script, &given);
+        Ok(Success::new(settings_json(&state.scripts[i])?))
     })
 }
 
 fn get_settings(sandbox: &Sandbox, r: &ScriptRef) -> Reply {
-    sandbox.read(|state| {
-        Ok(Success::new(settings_json(
-            &state.scripts[existing(state, r)?],
-        )))
+    sandbox.read(|state| Ok(Success::new(settings_json(script_of(state, r)?)?)))
+}
+
+/// A header value the sandbox made from stored text, or an enveloped error.
+fn header_value(text: &str) -> Result<HeaderValue, ApiError> {
+    HeaderValue::from_str(text).map_err(|_| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            10001,
+            format!("sandbox: the stored value {text:?} cannot be sent as a header"),
+        )
     })
 }
 
 /// The entry module's bytes, as the content endpoints return them.
 fn download(sandbox: &Sandbox, r: &ScriptRef) -> Result<Response, ApiError> {
     sandbox.read(|state| {
-        let script = &state.scripts[existing(state, r)?];
-        let code = &script.latest().code;
+        let script = script_of(state, r)?;
+        let code = &script.deployed()?.code;
         let entry = code.entry_module().ok_or_else(|| not_found(r))?;
-        Ok((
-            [
-                (header::CONTENT_TYPE, entry.content_type.clone()),
-                (
-                    header::HeaderName::from_static("cf-entrypoint"),
-                    entry.name.clone(),
-                ),
-            ],
-            entry.data.clone(),
-        )
-            .into_response())
+        let mut response = entry.data.clone().into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, header_value(&entry.content_type)?);
+        headers.insert("cf-entrypoint", header_value(&entry.name)?);
+        Ok(response)
     })
 }
 
-fn delete(sandbox: &Sandbox, r: &ScriptRef) -> Reply {
+pub(super) fn delete(sandbox: &Sandbox, r: &ScriptRef) -> Reply {
     sandbox.change(|state| {
         let i = existing(state, r)?;
         state.scripts.remove(i);
@@ -446,14 +679,12 @@ fn list(sandbox: &Sandbox, namespace: Option<String>, query: &HashMap<String, St
     let page = Page::from_query(query, 1000)?;
     let items = sandbox.read(|state| {
         require_namespace(state, namespace.as_deref())?;
-        Ok::<_, ApiError>(
-            state
-                .scripts
-                .iter()
-                .filter(|s| s.namespace == namespace)
-                .map(script_json)
-                .collect::<Vec<_>>(),
-        )
+        state
+            .scripts
+            .iter()
+            .filter(|s| s.namespace == namespace)
+            .map(|s| script_json(s))
+            .collect::<Result<Vec<_>, ApiError>>()
     })?;
     let (items, info) = page.slice(items);
     Ok(Success {
@@ -538,9 +769,9 @@ pub async fn list_scripts(
 /// `GET …/dispatch/namespaces/{namespace}/scripts/{script}`: the user Worker's details.
 pub async fn get_user_script(State(sandbox): State<Sandbox>, r: ScriptRef) -> Reply {
     sandbox.read(|state| {
-        let script = &state.scripts[existing(state, &r)?];
+        let script = script_of(state, &r)?;
         Ok(Success::new(json!({
-            "script": script_json(script),
+            "script": script_json(script)?,
             "created_on": script.created_on,
             "modified_on": script.modified_on,
             "dispatch_namespace": r.namespace,
@@ -551,9 +782,9 @@ pub async fn get_user_script(State(sandbox): State<Sandbox>, r: ScriptRef) -> Re
 /// `GET …/dispatch/namespaces/{namespace}/scripts/{script}/bindings`.
 pub async fn get_bindings(State(sandbox): State<Sandbox>, r: ScriptRef) -> Reply {
     sandbox.read(|state| {
-        let script = &state.scripts[existing(state, &r)?];
+        let script = script_of(state, &r)?;
         Ok(Success::new(Value::Array(redacted_all(
-            &script.latest().bindings,
+            &script.deployed()?.bindings,
         ))))
     })
 }
@@ -573,45 +804,48 @@ mod tests {
     }
 
     #[test]
-    fn migration_tags() {
+    fn migration_tags_must_start_from_the_current_one() {
         let map = |v: Value| v.as_object().unwrap().clone();
         assert_eq!(migrated_tag(&map(json!({})), None).unwrap(), None);
         let first = map(json!({"migrations": {"new_tag": "v1"}}));
         assert_eq!(migrated_tag(&first, None).unwrap().as_deref(), Some("v1"));
+        let v1 = Some("v1".to_string());
         let next = map(json!({"migrations": {"old_tag": "v1", "new_tag": "v2"}}));
         assert_eq!(
-            migrated_tag(&next, Some(&"v1".to_string()))
-                .unwrap()
-                .as_deref(),
+            migrated_tag(&next, v1.as_ref()).unwrap().as_deref(),
             Some("v2")
         );
-        assert!(migrated_tag(&next, Some(&"v0".to_string())).is_err());
+        for (metadata, current) in [
+            (&next, Some("v0".to_string())),
+            (&next, None),
+            (&first, v1.clone()),
+        ] {
+            let error = migrated_tag(metadata, current.as_ref()).unwrap_err();
+            assert_eq!(error.code, 10079);
+            assert!(error
+                .message
+                .starts_with("Migration tag precondition failed; current tag is"));
+        }
     }
 
     #[test]
-    fn uploads_keep_script_level_settings() {
+    fn uploads_take_versioned_settings_and_drop_the_spent_assets_token() {
         let map = |v: Value| v.as_object().unwrap().clone();
-        let previous = Version {
-            id: "v".into(),
-            number: 1,
-            created_on: String::new(),
-            code: Code {
-                entry: "a".into(),
-                syntax: Syntax::Module,
-                modules: vec![],
-            },
-            bindings: vec![],
-            settings: map(json!({"logpush": true, "compatibility_date": "2024-01-01"})),
-        };
-        let settings = upload_settings(
-            &map(json!({"compatibility_flags": ["nodejs_compat"]})),
-            Some(&previous),
-        );
-        assert_eq!(settings.get("logpush"), Some(&json!(true)));
-        assert_eq!(settings.get("compatibility_date"), None);
+        let settings = versioned_settings(&map(json!({
+            "compatibility_flags": ["nodejs_compat"],
+            "logpush": true,
+            "usage_model": null,
+            "assets": {"jwt": "a.b.c", "config": {"html_handling": "none"}},
+        })));
+        assert_eq!(settings.get("logpush"), None);
+        assert_eq!(settings.get("usage_model"), None);
         assert_eq!(
             settings.get("compatibility_flags"),
             Some(&json!(["nodejs_compat"]))
+        );
+        assert_eq!(
+            settings.get("assets"),
+            Some(&json!({"config": {"html_handling": "none"}}))
         );
     }
 }
