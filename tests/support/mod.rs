@@ -3,4 +3,5 @@
 
 pub mod http_capture;
 pub mod peers;
+pub mod sandbox_server;
 pub mod wrangler_capture;
