@@ -154,7 +154,7 @@ async fn the_body_must_be_multipart_with_one_json_metadata_part() {
         &raw,
         400,
         10021,
-        "Uncaught SyntaxError: Unexpected token 'export' at script:1",
+        "Uncaught SyntaxError: Unexpected token 'export' at worker.js:1",
     );
     let raw_ok = api
         .send(

@@ -113,18 +113,46 @@ pub fn code_of(entry: &Entry, form: &Form, metadata_part: &str) -> Result<Option
     }
 }
 
-/// A raw `application/javascript` upload: one service-worker script called `script`.
-pub fn raw_script(data: &[u8], content_type: &str) -> Result<Code, ApiError> {
-    check_script_syntax("script", &String::from_utf8_lossy(data))?;
+/// The name the API gives the script of a raw `application/javascript` upload (its syntax
+/// errors point at `worker.js:LINE`).
+pub const RAW_SCRIPT_NAME: &str = "worker.js";
+
+/// A raw `application/javascript` upload: one service-worker script called `worker.js`.
+pub fn raw_script(data: &bytes::Bytes, content_type: &str) -> Result<Code, ApiError> {
+    let text = String::from_utf8_lossy(data);
+    check_raw_body(&text)?;
+    check_script_syntax(RAW_SCRIPT_NAME, &text)?;
     Ok(Code {
-        entry: "script".to_string(),
+        entry: RAW_SCRIPT_NAME.to_string(),
         syntax: Syntax::ServiceWorker,
         modules: vec![Module {
-            name: "script".to_string(),
+            name: RAW_SCRIPT_NAME.to_string(),
             content_type: content_type.to_string(),
-            data: bytes::Bytes::copy_from_slice(data),
+            data: data.clone(),
         }],
     })
+}
+
+/// Two bodies that are not scripts, sent typed as one, and the parse errors the runtime gives
+/// them: a multipart body (a client that set `Content-Type: application/javascript` over its
+/// form, as the official SDK's script upload does) starts with `--boundary`, a prefix
+/// decrement of nothing; a JSON object (the metadata sent as the script) is a block whose
+/// first statement is a string followed by `:`.
+fn check_raw_body(text: &str) -> Result<(), ApiError> {
+    let first = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if first.starts_with("--") && first.lines().nth(1).is_some_and(|l| {
+        l.to_ascii_lowercase().starts_with("content-disposition")
+    }) {
+        return Err(ApiError::validation(format!(
+            "Uncaught SyntaxError: Invalid left-hand side expression in prefix operation at {RAW_SCRIPT_NAME}:1"
+        )));
+    }
+    if first.starts_with('{') && matches!(serde_json::from_str::<Value>(first), Ok(Value::Object(m)) if !m.is_empty()) {
+        return Err(ApiError::validation(format!(
+            "Uncaught SyntaxError: Unexpected token ':' at {RAW_SCRIPT_NAME}:1"
+        )));
+    }
+    Ok(())
 }
 
 /// A script parsed as CommonJS / service worker must not use `export` or `import` statements.
@@ -452,10 +480,22 @@ mod tests {
             )],
         };
         assert!(code_of(&Entry::BodyPart("script".into()), &good_sw, "metadata").is_ok());
-        assert!(raw_script(b"import x from 'y'", "application/javascript")
-            .unwrap_err()
-            .message
-            .contains("import"));
+        let raw = |text: &'static str| {
+            raw_script(&Bytes::from_static(text.as_bytes()), "application/javascript")
+        };
+        assert!(raw("import x from 'y'").unwrap_err().message.contains("import"));
+        assert_eq!(raw("addEventListener('fetch', e => {})").unwrap().entry, "worker.js");
+        assert_eq!(
+            raw("------formdata-undici-0\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n{}")
+                .unwrap_err()
+                .message,
+            "Uncaught SyntaxError: Invalid left-hand side expression in prefix operation at worker.js:1"
+        );
+        assert_eq!(
+            raw("{ \"bindings\": [] }").unwrap_err().message,
+            "Uncaught SyntaxError: Unexpected token ':' at worker.js:1"
+        );
+        assert!(raw("{ let x = 1 }").is_ok(), "a block is a script");
     }
 
     #[test]
