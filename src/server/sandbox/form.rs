@@ -95,7 +95,13 @@ pub async fn read_multipart(headers: &HeaderMap, body: Body) -> Result<Form, Api
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         let name = field.name().unwrap_or("").to_string();
         let filename = field.file_name().map(str::to_string);
-        let content_type = field.content_type().map(|m| m.to_string());
+        // The part's Content-Type exactly as sent (the parsed media type would normalise it).
+        let content_type = field
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .or_else(|| field.content_type().map(|m| m.to_string()));
         let data = field.bytes().await.map_err(unreadable)?;
         form.parts.push(Part {
             name,
