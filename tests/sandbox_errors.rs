@@ -496,7 +496,12 @@ async fn names_versions_and_inherit() {
         "Migration tag precondition failed; current tag is v1",
     );
     // Sending the first migration again (no old_tag) once the Worker has a tag: the same.
-    assert_api_error(&put(&api, "w", &migrations).await, 400, 10079, "current tag is v1");
+    assert_api_error(
+        &put(&api, "w", &migrations).await,
+        400,
+        10079,
+        "current tag is v1",
+    );
 }
 
 #[tokio::test]
@@ -590,5 +595,452 @@ async fn content_upload_headers_work_against_the_sandbox_directly() {
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
-    assert_eq!(sandbox.snapshot().scripts[0].latest().unwrap().code.entry, "next.js");
+    assert_eq!(
+        sandbox.snapshot().scripts[0].latest().unwrap().code.entry,
+        "next.js"
+    );
+}
+
+#[tokio::test]
+async fn settings_the_real_api_refuses_are_refused_naming_the_field() {
+    let api = Api::start().await;
+    for (metadata, field) in [
+        (
+            json!({"main_module": "index.js", "compatibility_flags": "nodejs_compat\r\nX-Injected: 1"}),
+            "compatibility_flags",
+        ),
+        (
+            json!({"main_module": "index.js", "placement": "x"}),
+            "placement",
+        ),
+        (
+            json!({"main_module": "index.js", "limits": 3.7e307}),
+            "limits",
+        ),
+        (
+            json!({"main_module": "index.js", "usage_model": "free"}),
+            "usage_model",
+        ),
+        (json!({"main_module": ""}), "main_module"),
+    ] {
+        let parts = upload_parts(
+            metadata.clone(),
+            vec![Part {
+                name: String::new(),
+                filename: Some(String::new()),
+                content_type: Some(ESM.into()),
+                body: GOOD.as_bytes().to_vec(),
+            }],
+        );
+        assert_api_error(
+            &put(&api, "w", &parts).await,
+            400,
+            10021,
+            &format!("metadata: `{field}` must be"),
+        );
+    }
+    assert!(api.sandbox.snapshot().scripts.is_empty());
+    // The same judgement on a settings PATCH.
+    assert_ok(
+        &put(
+            &api,
+            "w",
+            &upload_parts(
+                json!({"main_module": "index.js"}),
+                vec![module("index.js", ESM, GOOD)],
+            ),
+        )
+        .await,
+    );
+    let patch = api
+        .multipart(
+            "PATCH",
+            &acct("/workers/scripts/w/settings"),
+            &[json_part(
+                "settings",
+                &json!({"placement": {"mode": "fastest"}}),
+            )],
+        )
+        .await;
+    assert_api_error(&patch, 400, 10021, "settings: `placement` must be");
+}
+
+#[tokio::test]
+async fn deployment_mistakes() {
+    let api = Api::start().await;
+    let good = upload_parts(
+        json!({"main_module": "index.js"}),
+        vec![module("index.js", ESM, GOOD)],
+    );
+    let first = assert_ok(&put(&api, "w", &good).await)["deployment_id"].clone();
+    let second = assert_ok(
+        &api.multipart("POST", &acct("/workers/scripts/w/versions"), &good)
+            .await,
+    )["id"]
+        .clone();
+    let deploy = |versions: serde_json::Value| {
+        let api = &api;
+        async move {
+            api.post_json(
+                &acct("/workers/scripts/w/deployments"),
+                json!({"strategy": "percentage", "versions": versions}),
+            )
+            .await
+        }
+    };
+    assert_api_error(
+        &deploy(json!([{"version_id": "0000", "percentage": 100}])).await,
+        404,
+        10021,
+        "version_id: the Worker w has no version \"0000\"",
+    );
+    assert_api_error(
+        &deploy(json!([{"version_id": first, "percentage": 50}, {"version_id": second, "percentage": 40}])).await,
+        400,
+        10021,
+        "add up to 100, not 90",
+    );
+    assert_api_error(
+        &deploy(json!([
+            {"version_id": first, "percentage": 50},
+            {"version_id": second, "percentage": 25},
+            {"version_id": first, "percentage": 25},
+        ]))
+        .await,
+        400,
+        10021,
+        "one or two versions, not 3",
+    );
+    assert_api_error(
+        &api.post_json(
+            &acct("/workers/scripts/w/deployments"),
+            json!({"strategy": "immediate", "versions": [{"version_id": first, "percentage": 100}]}),
+        )
+        .await,
+        400,
+        10021,
+        "strategy",
+    );
+    let split = assert_ok(
+        &deploy(json!([{"version_id": first, "percentage": 10}, {"version_id": second, "percentage": 90}])).await,
+    );
+    assert_eq!(split["versions"][1]["percentage"], 90);
+    // The current deployment cannot be deleted; an older one can.
+    let listed = assert_ok(&api.get(&acct("/workers/scripts/w/deployments")).await);
+    let deployments = listed["deployments"].as_array().unwrap();
+    assert_eq!(deployments[0]["id"], split["id"], "newest first");
+    assert_api_error(
+        &api.send(
+            "DELETE",
+            &acct(&format!(
+                "/workers/scripts/w/deployments/{}",
+                split["id"].as_str().unwrap()
+            )),
+            None,
+            vec![],
+        )
+        .await,
+        400,
+        10021,
+        "current deployment cannot be deleted",
+    );
+    let older = deployments[1]["id"].as_str().unwrap();
+    assert_ok(
+        &api.send(
+            "DELETE",
+            &acct(&format!("/workers/scripts/w/deployments/{older}")),
+            None,
+            vec![],
+        )
+        .await,
+    );
+    // While two versions share the traffic, secret and settings changes wait (10215 / 10214).
+    assert_api_error(
+        &api.send(
+            "PUT",
+            &acct("/workers/scripts/w/secrets"),
+            Some("application/json"),
+            json!({"name": "S", "text": "v", "type": "secret_text"})
+                .to_string()
+                .into_bytes(),
+        )
+        .await,
+        400,
+        10215,
+        "latest version",
+    );
+}
+
+#[tokio::test]
+async fn secret_mistakes() {
+    let api = Api::start().await;
+    let good = upload_parts(
+        json!({"main_module": "index.js", "bindings": [{"type": "plain_text", "name": "MODE", "text": "x"}]}),
+        vec![module("index.js", ESM, GOOD)],
+    );
+    assert_ok(&put(&api, "w", &good).await);
+    let put_secret = |body: serde_json::Value| {
+        let api = &api;
+        async move {
+            api.send(
+                "PUT",
+                &acct("/workers/scripts/w/secrets"),
+                Some("application/json"),
+                body.to_string().into_bytes(),
+            )
+            .await
+        }
+    };
+    for name in ["", "two\nlines"] {
+        assert_api_error(
+            &put_secret(json!({"name": name, "text": "v", "type": "secret_text"})).await,
+            400,
+            10021,
+            "is not a valid secret name",
+        );
+    }
+    assert_api_error(
+        &put_secret(json!({"name": "MODE", "text": "v", "type": "secret_text"})).await,
+        400,
+        10053,
+        "Binding name 'MODE' already in use.",
+    );
+    assert_api_error(
+        &put_secret(json!({"name": "S", "type": "secret_text"})).await,
+        400,
+        10021,
+        "must have a `text` value",
+    );
+    assert_api_error(
+        &api.send(
+            "DELETE",
+            &acct("/workers/scripts/w/secrets/NOPE"),
+            None,
+            vec![],
+        )
+        .await,
+        404,
+        10056,
+        "Binding 'NOPE' not found.",
+    );
+    assert_api_error(
+        &api.send(
+            "PUT",
+            &acct("/workers/scripts/nope/secrets"),
+            Some("application/json"),
+            json!({"name": "S", "text": "v", "type": "secret_text"})
+                .to_string()
+                .into_bytes(),
+        )
+        .await,
+        404,
+        10007,
+        "does not exist",
+    );
+    assert_eq!(api.sandbox.snapshot().scripts[0].versions.len(), 1);
+}
+
+#[tokio::test]
+async fn a_durable_object_class_the_worker_does_not_export() {
+    let api = Api::start().await;
+    let parts = upload_parts(
+        json!({
+            "main_module": "index.js",
+            "bindings": [{"type": "durable_object_namespace", "name": "ROOMS", "class_name": "Room"}],
+            "migrations": {"new_tag": "v1", "new_sqlite_classes": ["Room"]},
+        }),
+        vec![module(
+            "index.js",
+            ESM,
+            "export class Counter {}\nexport default {}",
+        )],
+    );
+    assert_api_error(
+        &put(&api, "w", &parts).await,
+        400,
+        10061,
+        "class 'Room' because it is not exported",
+    );
+    // A class of another Worker is that Worker's business.
+    let other = upload_parts(
+        json!({"main_module": "index.js", "bindings": [{"type": "durable_object_namespace", "name": "ROOMS", "class_name": "Room", "script_name": "rooms"}]}),
+        vec![module("index.js", ESM, GOOD)],
+    );
+    assert_ok(&put(&api, "w", &other).await);
+}
+
+/// Opens an assets upload session for `script` with `files` (path, bytes): the session answer.
+async fn session(api: &Api, script: &str, files: &[(&str, &[u8])]) -> Value {
+    let manifest: serde_json::Map<String, Value> = files
+        .iter()
+        .map(|(path, bytes)| {
+            (
+                path.to_string(),
+                json!({"hash": hash(bytes), "size": bytes.len()}),
+            )
+        })
+        .collect();
+    assert_ok(
+        &api.post_json(
+            &acct(&format!("/workers/scripts/{script}/assets-upload-session")),
+            json!({ "manifest": manifest }),
+        )
+        .await,
+    )
+}
+
+/// A stand-in content hash (the sandbox stores what it is given under the client's hash).
+fn hash(bytes: &[u8]) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    format!("{:016x}{:016x}", hasher.finish(), bytes.len())
+}
+
+/// `POST /workers/assets/upload?base64=true` with `jwt`; status and envelope.
+async fn upload_assets(api: &Api, jwt: &str, files: &[&[u8]]) -> (u16, Value) {
+    use base64::Engine;
+    let parts: Vec<Part> = files
+        .iter()
+        .map(|bytes| Part {
+            name: hash(bytes),
+            filename: Some(hash(bytes)),
+            content_type: Some("text/plain".into()),
+            body: base64::engine::general_purpose::STANDARD
+                .encode(bytes)
+                .into_bytes(),
+        })
+        .collect();
+    let (content_type, body) = multipart(&parts);
+    let response = client()
+        .post(format!(
+            "http://{}/client/v4{}",
+            api.addr,
+            acct("/workers/assets/upload?base64=true")
+        ))
+        .header("authorization", format!("Bearer {jwt}"))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), json_of(response).await)
+}
+
+fn with_assets(jwt: &str) -> Vec<Part> {
+    upload_parts(
+        json!({"main_module": "index.js", "assets": {"jwt": jwt, "config": {"html_handling": "none"}}}),
+        vec![module("index.js", ESM, GOOD)],
+    )
+}
+
+#[tokio::test]
+async fn assets_tokens_that_are_wrong_expired_reused_or_incomplete() {
+    let api = Api::start().await;
+    let files: [(&str, &[u8]); 2] = [("/index.html", b"<h1>hi</h1>"), ("/a.bin", &[0, 1, 2])];
+    let opened = session(&api, "site", &files).await;
+    let upload_jwt = opened["jwt"].as_str().unwrap().to_string();
+    // Missing hashes in manifest (path) order, in one bucket.
+    assert_eq!(
+        opened["buckets"],
+        json!([[hash(files[1].1), hash(files[0].1)]])
+    );
+
+    // The session token is not a completion token, and its files were never uploaded.
+    assert_api_error(
+        &put(&api, "site", &with_assets(&upload_jwt)).await,
+        400,
+        10021,
+        "files were never uploaded",
+    );
+    // A token the API did not issue, or an altered one.
+    let mut forged = upload_jwt.clone();
+    forged.push('x');
+    assert_api_error(
+        &put(&api, "site", &with_assets(&forged)).await,
+        400,
+        10021,
+        "metadata.assets.jwt",
+    );
+    assert_api_error(
+        &upload_assets(&api, &forged, &[files[0].1]).await,
+        401,
+        10021,
+        "Authorization",
+    );
+    // A hash outside the session's manifest.
+    assert_api_error(
+        &upload_assets(&api, &upload_jwt, &[b"not in the manifest"]).await,
+        400,
+        10021,
+        "not in the session's manifest",
+    );
+    // One bucket: no completion token yet; the second: the completion token.
+    let partial = upload_assets(&api, &upload_jwt, &[files[0].1]).await;
+    assert_eq!(partial.0, 202, "{}", partial.1);
+    assert!(partial.1["result"].get("jwt").is_none());
+    let done = upload_assets(&api, &upload_jwt, &[files[1].1]).await;
+    assert_eq!(done.0, 201, "{}", done.1);
+    let completion = done.1["result"]["jwt"].as_str().unwrap().to_string();
+
+    // Spent once; reused, refused. The upload records the manifest.
+    let uploaded = assert_ok(&put(&api, "site", &with_assets(&completion)).await);
+    assert_eq!(uploaded["has_assets"], true);
+    assert_api_error(
+        &put(&api, "site", &with_assets(&completion)).await,
+        400,
+        10021,
+        "already used",
+    );
+    // Nothing new to upload: the session answers a completion token at once; an expired one
+    // is refused.
+    let again = session(&api, "site", &files).await;
+    assert_eq!(again["buckets"], json!([]));
+    let fresh = again["jwt"].as_str().unwrap().to_string();
+    api.sandbox
+        .change(|state| {
+            let store = std::sync::Arc::make_mut(&mut state.assets);
+            for token in &mut store.tokens {
+                token.expires_at = 1;
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert_api_error(
+        &put(&api, "site", &with_assets(&fresh)).await,
+        400,
+        10021,
+        "Expired JWT",
+    );
+    // keep_assets carries the previous version's assets over without a token.
+    let kept = upload_parts(
+        json!({"main_module": "index.js", "keep_assets": true}),
+        vec![module("index.js", ESM, GOOD)],
+    );
+    assert_eq!(
+        assert_ok(&put(&api, "site", &kept).await)["has_assets"],
+        true
+    );
+    let state = api.sandbox.snapshot();
+    let deployed = state.scripts[0].deployed().unwrap();
+    assert_eq!(deployed.assets.as_ref().unwrap().len(), 2);
+    assert_eq!(
+        deployed.settings["assets"],
+        json!({"config": {"html_handling": "none"}})
+    );
+}
+
+#[tokio::test]
+async fn every_answer_is_in_the_envelope() {
+    let api = Api::start().await;
+    // A query the extractors cannot read, a path with invalid percent-encoding: still JSON.
+    for path in [
+        acct("/workers/scripts?page=%ZZ"),
+        acct("/workers/scripts/%FF%FE/settings"),
+    ] {
+        let (status, body) = api.get(&path).await;
+        assert!(status >= 400, "{path}: {status}");
+        assert_eq!(body["success"], false, "{path}: {body}");
+        assert!(body["errors"][0]["code"].is_u64(), "{path}: {body}");
+    }
 }

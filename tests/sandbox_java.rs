@@ -95,7 +95,11 @@ fn the_forum_java_client_uploads_and_its_known_mistakes_get_the_real_errors() {
 
     // Stored as sent: the script part without filename, its type, its bytes; the secret's value.
     let state = server.sandbox.snapshot();
-    let script = state.scripts.iter().find(|s| s.name == "forum-worker").unwrap();
+    let script = state
+        .scripts
+        .iter()
+        .find(|s| s.name == "forum-worker")
+        .unwrap();
     let code = &script.deployed().unwrap().code;
     assert_eq!(code.entry, "script");
     assert_eq!(code.modules.len(), 1);
@@ -105,5 +109,9 @@ fn the_forum_java_client_uploads_and_its_known_mistakes_get_the_real_errors() {
         .starts_with("addEventListener('fetch', event => {\n"));
     let secret = script.deployed().unwrap().bindings[1].clone();
     assert_eq!(secret["text"], "s3cr3t \"quoted\"");
-    assert_eq!(script.versions.len(), 1, "the refused uploads stored nothing");
+    assert_eq!(
+        script.versions.len(),
+        1,
+        "the refused uploads stored nothing"
+    );
 }

@@ -260,7 +260,8 @@ fn secret_of(api: &Api, script: &str, name: &str) -> Option<String> {
     let script = state.scripts.iter().find(|s| s.name == script)?;
     let binding = script
         .latest()
-        .unwrap().bindings
+        .unwrap()
+        .bindings
         .iter()
         .find(|b| b["name"] == name)?;
     binding["text"].as_str().map(String::from)

@@ -60,8 +60,14 @@ fn the_sdk_uploads_versions_deploys_edits_settings_and_manages_secrets() {
     assert_eq!(version["number"], 2);
     assert_eq!(version["annotations"]["workers/message"], "from the SDK");
     assert_eq!(version["annotations"]["workers/tag"], "sdk");
-    assert_eq!(names(&version["resources"]["bindings"]), ["STORE", "GREETING"]);
-    assert_eq!(version["resources"]["bindings"][0]["namespace_id"], kv_id, "inherited");
+    assert_eq!(
+        names(&version["resources"]["bindings"]),
+        ["STORE", "GREETING"]
+    );
+    assert_eq!(
+        version["resources"]["bindings"][0]["namespace_id"], kv_id,
+        "inherited"
+    );
     let listed: Vec<i64> = out["versions"]
         .as_array()
         .unwrap()
@@ -90,7 +96,10 @@ fn the_sdk_uploads_versions_deploys_edits_settings_and_manages_secrets() {
     for settings in [&out["settings_edit"], &out["settings_after"]] {
         assert_eq!(settings["compatibility_flags"], json!(["nodejs_compat"]));
         assert_eq!(settings["logpush"], true);
-        assert_eq!(settings["bindings"][0]["namespace_id"], kv_id, "kept by name and type");
+        assert_eq!(
+            settings["bindings"][0]["namespace_id"], kv_id,
+            "kept by name and type"
+        );
         assert_eq!(settings["bindings"][1]["text"], "edited");
     }
     assert_eq!(out["script_settings"]["tags"], json!(["sdk"]));
@@ -132,7 +141,11 @@ fn the_sdk_uploads_versions_deploys_edits_settings_and_manages_secrets() {
 
     // What the sandbox stored: the secret's value went in and out again.
     let state = server.sandbox.snapshot();
-    let script = state.scripts.iter().find(|s| s.name == "sdk-worker").unwrap();
+    let script = state
+        .scripts
+        .iter()
+        .find(|s| s.name == "sdk-worker")
+        .unwrap();
     assert!(script
         .deployed()
         .unwrap()
@@ -160,9 +173,11 @@ fn raw_verify(addr: SocketAddr) -> (u16, Option<String>, Value) {
     stream.read_to_string(&mut response).unwrap();
     let (head, body) = response.split_once("\r\n\r\n").unwrap();
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    let retry = head
-        .lines()
-        .find_map(|l| l.to_ascii_lowercase().strip_prefix("retry-after: ").map(String::from));
+    let retry = head.lines().find_map(|l| {
+        l.to_ascii_lowercase()
+            .strip_prefix("retry-after: ")
+            .map(String::from)
+    });
     // The body may be chunked: take the JSON object inside.
     let json = &body[body.find('{').unwrap()..=body.rfind('}').unwrap()];
     (status, retry, serde_json::from_str(json).unwrap())

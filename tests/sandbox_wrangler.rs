@@ -48,7 +48,8 @@ fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-const WORKER: &[u8] = b"export default { async fetch(request, env) { return new Response(env.MODE) } };\n";
+const WORKER: &[u8] =
+    b"export default { async fetch(request, env) { return new Response(env.MODE) } };\n";
 
 /// Creates a KV namespace with wrangler and returns its id, read back from `kv namespace list`.
 fn kv_namespace(dir: &Path, title: &str) -> String {
@@ -94,7 +95,10 @@ fn deploy_twice_then_versions_upload_list_deploy_split_deployments_and_rollback(
     });
     let dir = project(config.clone(), &[("index.js", WORKER)]);
     let first = stdout(&wr(dir.path(), &["deploy"]));
-    assert!(first.contains("https://hello.bindery-sandbox.workers.dev"), "{first}");
+    assert!(
+        first.contains("https://hello.bindery-sandbox.workers.dev"),
+        "{first}"
+    );
 
     // The second deploy takes wrangler's versions-and-deployments path.
     let mut second_config = config.clone();
@@ -104,7 +108,14 @@ fn deploy_twice_then_versions_upload_list_deploy_split_deployments_and_rollback(
 
     wr(
         dir.path(),
-        &["versions", "upload", "--tag", "v3-tag", "--message", "third"],
+        &[
+            "versions",
+            "upload",
+            "--tag",
+            "v3-tag",
+            "--message",
+            "third",
+        ],
     );
     let versions = wr_json(dir.path(), &["versions", "list", "--json"]);
     let versions = versions.as_array().unwrap();
@@ -200,7 +211,13 @@ fn deploy_twice_then_versions_upload_list_deploy_split_deployments_and_rollback(
 fn secrets_put_list_bulk_and_delete_and_a_deploy_keeps_them() {
     let dir = project(
         json!({"name": "secretive", "main": "index.js", "compatibility_date": "2025-01-01", "vars": {"MODE": "x"}}),
-        &[("index.js", WORKER), ("bulk.json", br#"{"BULK_A": "a-value", "BULK_B": "b-value"}"#)],
+        &[
+            ("index.js", WORKER),
+            (
+                "bulk.json",
+                br#"{"BULK_A": "a-value", "BULK_B": "b-value"}"#,
+            ),
+        ],
     );
     wr(dir.path(), &["deploy"]);
     run_ok_with_input(
@@ -232,9 +249,19 @@ fn secrets_put_list_bulk_and_delete_and_a_deploy_keeps_them() {
 
     // The values arrived as sent (only the sandbox's state holds them).
     let state = server().sandbox.snapshot();
-    let script = state.scripts.iter().find(|s| s.name == "secretive").unwrap();
+    let script = state
+        .scripts
+        .iter()
+        .find(|s| s.name == "secretive")
+        .unwrap();
     let text = |name: &str| {
-        script.deployed().unwrap().bindings.iter().find(|b| b["name"] == name).unwrap()["text"]
+        script
+            .deployed()
+            .unwrap()
+            .bindings
+            .iter()
+            .find(|b| b["name"] == name)
+            .unwrap()["text"]
             .clone()
     };
     assert_eq!(text("API_KEY"), "hunter2");
@@ -297,7 +324,10 @@ fn durable_object_migrations_first_second_and_a_new_step() {
     assert_eq!(
         names_and_types(&view["resources"]["bindings"]),
         [
-            ("COUNTER".to_string(), "durable_object_namespace".to_string()),
+            (
+                "COUNTER".to_string(),
+                "durable_object_namespace".to_string()
+            ),
             ("ROOM".to_string(), "durable_object_namespace".to_string())
         ]
     );
@@ -313,7 +343,10 @@ fn dispatch_namespace_create_list_and_deploy_a_user_worker_twice() {
     let listed = stdout(&wr(dir.path(), &["dispatch-namespace", "list"]));
     assert!(listed.contains("namespace_name: 'tenants'"), "{listed}");
     for _ in 0..2 {
-        let out = stdout(&wr(dir.path(), &["deploy", "--dispatch-namespace", "tenants"]));
+        let out = stdout(&wr(
+            dir.path(),
+            &["deploy", "--dispatch-namespace", "tenants"],
+        ));
         assert!(out.contains("Dispatch Namespace: tenants"), "{out}");
     }
     let listed = stdout(&wr(dir.path(), &["dispatch-namespace", "get", "tenants"]));
@@ -338,7 +371,10 @@ fn resources_are_created_and_listed_with_wrangler() {
     kv_namespace(dir.path(), "listed-kv");
     wr(dir.path(), &["r2", "bucket", "create", "listed-bucket"]);
     let buckets = stdout(&wr(dir.path(), &["r2", "bucket", "list"]));
-    assert!(buckets.contains("name:           listed-bucket"), "{buckets}");
+    assert!(
+        buckets.contains("name:           listed-bucket"),
+        "{buckets}"
+    );
     wr(dir.path(), &["d1", "create", "listed-db"]);
     let databases = wr_json(dir.path(), &["d1", "list", "--json"]);
     assert!(
@@ -354,7 +390,10 @@ fn resources_are_created_and_listed_with_wrangler() {
     assert!(queues.contains("listed-queue"), "{queues}");
     wr(dir.path(), &["dispatch-namespace", "create", "listed-ns"]);
     let namespaces = stdout(&wr(dir.path(), &["dispatch-namespace", "list"]));
-    assert!(namespaces.contains("namespace_name: 'listed-ns'"), "{namespaces}");
+    assert!(
+        namespaces.contains("namespace_name: 'listed-ns'"),
+        "{namespaces}"
+    );
 }
 
 #[test]
@@ -369,7 +408,10 @@ fn static_assets_are_uploaded_once_and_served_by_the_deployed_version() {
             "assets": {"directory": "./public", "binding": "ASSETS", "not_found_handling": "single-page-application"},
         }),
         &[
-            ("index.js", b"export default { fetch(request, env) { return env.ASSETS.fetch(request) } };\n"),
+            (
+                "index.js",
+                b"export default { fetch(request, env) { return env.ASSETS.fetch(request) } };\n",
+            ),
             ("public/index.html", index),
             ("public/img/logo.bin", binary),
         ],
@@ -377,7 +419,10 @@ fn static_assets_are_uploaded_once_and_served_by_the_deployed_version() {
     let first = stdout(&wr(dir.path(), &["deploy"]));
     assert!(first.contains("Uploaded 2 files"), "{first}");
     let again = stdout(&wr(dir.path(), &["deploy"]));
-    assert!(again.contains("No updated asset files to upload"), "{again}");
+    assert!(
+        again.contains("No updated asset files to upload"),
+        "{again}"
+    );
 
     let state = server().sandbox.snapshot();
     let script = state.scripts.iter().find(|s| s.name == "site").unwrap();
@@ -393,7 +438,10 @@ fn static_assets_are_uploaded_once_and_served_by_the_deployed_version() {
         settings["assets"]["config"]["not_found_handling"],
         "single-page-application"
     );
-    assert!(settings["assets"].get("jwt").is_none(), "the spent token is not kept");
+    assert!(
+        settings["assets"].get("jwt").is_none(),
+        "the spent token is not kept"
+    );
 }
 
 #[test]

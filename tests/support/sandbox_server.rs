@@ -22,7 +22,9 @@ impl SandboxServer {
     /// Starts a server in front of `sandbox`; it runs until the test process ends.
     pub fn start(sandbox: Sandbox) -> SandboxServer {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
-        listener.set_nonblocking(true).expect("non-blocking listener");
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
         let addr = listener.local_addr().expect("local address");
         let mut config = ServerConfig::new(addr, Upstream::Sandbox(sandbox.clone()));
         config.dist = std::path::PathBuf::from("no-such-dist-folder");

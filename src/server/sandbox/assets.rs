@@ -11,7 +11,7 @@
 //!    instead of the completion token is refused) and spent.
 //!
 //! The tokens are JWT-shaped (wrangler reads their payload's `exp`), and only the sandbox can
-//! tell a valid one: the signature part is a random secret it recorded when it issued the token.
+//! tell a valid one: the signature part is random and the sandbox records each token it issues.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -44,7 +44,7 @@ fn b64url(bytes: &[u8]) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// `header.payload.signature` for a recorded token.
+/// `header.payload.signature` for a token being issued (the signature part is random).
 fn encode_token(token: &AssetToken) -> String {
     let header = json!({"alg": "HS256", "typ": "JWT"});
     let payload = json!({
@@ -61,7 +61,7 @@ fn encode_token(token: &AssetToken) -> String {
         "{}.{}.{}",
         b64url(header.to_string().as_bytes()),
         b64url(payload.to_string().as_bytes()),
-        token.secret
+        b64url(&rand::random::<[u8; 32]>())
     )
 }
 
@@ -82,7 +82,7 @@ fn find_token(state: &SandboxState, jwt: &str) -> Option<usize> {
         .assets
         .tokens
         .iter()
-        .position(|t| t.id == id && t.secret == signature && encode_token(t) == jwt)
+        .position(|t| t.id == id && t.jwt == jwt && !signature.is_empty())
 }
 
 /// Records a new token and returns its JWT.
@@ -93,9 +93,9 @@ fn issue(
     manifest: Manifest,
 ) -> String {
     let now = unix_seconds();
-    let token = AssetToken {
+    let mut token = AssetToken {
         id: hex_id(),
-        secret: b64url(&rand::random::<[u8; 32]>()),
+        jwt: String::new(),
         purpose,
         namespace: r.namespace.clone(),
         script: r.name.clone(),
@@ -104,6 +104,7 @@ fn issue(
         used: false,
     };
     let jwt = encode_token(&token);
+    token.jwt = jwt.clone();
     let store = Arc::make_mut(&mut state.assets);
     store.tokens.retain(|t| t.expires_at > now && !t.used);
     store.tokens.push(token);
@@ -133,7 +134,9 @@ fn read_manifest(value: Option<&Value>) -> Result<Manifest, ApiError> {
         let hash = entry
             .get("hash")
             .and_then(Value::as_str)
-            .filter(|h| !h.is_empty() && h.len() <= 64 && h.bytes().all(|b| b.is_ascii_alphanumeric()))
+            .filter(|h| {
+                !h.is_empty() && h.len() <= 64 && h.bytes().all(|b| b.is_ascii_alphanumeric())
+            })
             .ok_or_else(|| ApiError::validation(format!("{field}.hash: must be a hex digest")))?;
         let size = entry
             .get("size")
@@ -180,7 +183,10 @@ pub async fn upload_session(State(sandbox): State<Sandbox>, r: ScriptRef, body: 
             TokenPurpose::Upload
         };
         let jwt = issue(state, purpose, &r, manifest);
-        let buckets: Vec<Vec<String>> = missing.chunks(BUCKET_SIZE).map(<[String]>::to_vec).collect();
+        let buckets: Vec<Vec<String>> = missing
+            .chunks(BUCKET_SIZE)
+            .map(<[String]>::to_vec)
+            .collect();
         Ok(Success::new(json!({"jwt": jwt, "buckets": buckets})))
     })
 }
@@ -298,7 +304,9 @@ pub fn consume_completion_token(
         });
     }
     if token.used {
-        return Err(bad("this completion token was already used by an upload; start a new upload session"));
+        return Err(bad(
+            "this completion token was already used by an upload; start a new upload session",
+        ));
     }
     if token.expires_at <= unix_seconds() {
         return Err(bad("Expired JWT: start a new upload session"));
@@ -369,7 +377,8 @@ mod tests {
         let again = consume_completion_token(&mut state, &r, &jwt).unwrap_err();
         assert!(again.message.contains("already used"), "{}", again.message);
         let other = issue(&mut state, TokenPurpose::Completion, &r, Manifest::new());
-        let error = consume_completion_token(&mut state, &ScriptRef::account("x"), &other).unwrap_err();
+        let error =
+            consume_completion_token(&mut state, &ScriptRef::account("x"), &other).unwrap_err();
         assert!(error.message.contains("issued for the Worker site"));
     }
 
@@ -381,7 +390,11 @@ mod tests {
         let jwt = issue(&mut state, TokenPurpose::Upload, &r, m);
         let error = consume_completion_token(&mut state, &r, &jwt).unwrap_err();
         assert_eq!(error.code, 10021);
-        assert!(error.message.contains("never uploaded: aaaa"), "{}", error.message);
+        assert!(
+            error.message.contains("never uploaded: aaaa"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

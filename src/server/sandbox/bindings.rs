@@ -547,14 +547,17 @@ mod tests {
             }],
         };
         let binding = |class: &str, script: Option<&str>| {
-            let mut b = json!({"type": "durable_object_namespace", "name": "DO", "class_name": class});
+            let mut b =
+                json!({"type": "durable_object_namespace", "name": "DO", "class_name": class});
             if let Some(script) = script {
                 b["script_name"] = json!(script);
             }
             b
         };
         assert!(check_durable_object_classes(&[binding("Counter", None)], &code, "w").is_ok());
-        assert!(check_durable_object_classes(&[binding("Room", Some("other"))], &code, "w").is_ok());
+        assert!(
+            check_durable_object_classes(&[binding("Room", Some("other"))], &code, "w").is_ok()
+        );
         for missing in [binding("Room", None), binding("Room", Some("w"))] {
             let error = check_durable_object_classes(&[missing], &code, "w").unwrap_err();
             assert_eq!(error.code, 10061);

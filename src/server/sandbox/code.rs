@@ -140,14 +140,19 @@ pub fn raw_script(data: &bytes::Bytes, content_type: &str) -> Result<Code, ApiEr
 /// first statement is a string followed by `:`.
 fn check_raw_body(text: &str) -> Result<(), ApiError> {
     let first = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
-    if first.starts_with("--") && first.lines().nth(1).is_some_and(|l| {
-        l.to_ascii_lowercase().starts_with("content-disposition")
-    }) {
+    if first.starts_with("--")
+        && first
+            .lines()
+            .nth(1)
+            .is_some_and(|l| l.to_ascii_lowercase().starts_with("content-disposition"))
+    {
         return Err(ApiError::validation(format!(
             "Uncaught SyntaxError: Invalid left-hand side expression in prefix operation at {RAW_SCRIPT_NAME}:1"
         )));
     }
-    if first.starts_with('{') && matches!(serde_json::from_str::<Value>(first), Ok(Value::Object(m)) if !m.is_empty()) {
+    if first.starts_with('{')
+        && matches!(serde_json::from_str::<Value>(first), Ok(Value::Object(m)) if !m.is_empty())
+    {
         return Err(ApiError::validation(format!(
             "Uncaught SyntaxError: Unexpected token ':' at {RAW_SCRIPT_NAME}:1"
         )));
@@ -250,7 +255,15 @@ pub fn exported_names(text: &str) -> Vec<String> {
             continue;
         }
         let mut words = after;
-        for keyword in ["async ", "function*", "function ", "class ", "const ", "let ", "var "] {
+        for keyword in [
+            "async ",
+            "function*",
+            "function ",
+            "class ",
+            "const ",
+            "let ",
+            "var ",
+        ] {
             if let Some(next) = words.strip_prefix(keyword) {
                 words = next.trim_start();
                 if keyword == "async " {
@@ -481,10 +494,19 @@ mod tests {
         };
         assert!(code_of(&Entry::BodyPart("script".into()), &good_sw, "metadata").is_ok());
         let raw = |text: &'static str| {
-            raw_script(&Bytes::from_static(text.as_bytes()), "application/javascript")
+            raw_script(
+                &Bytes::from_static(text.as_bytes()),
+                "application/javascript",
+            )
         };
-        assert!(raw("import x from 'y'").unwrap_err().message.contains("import"));
-        assert_eq!(raw("addEventListener('fetch', e => {})").unwrap().entry, "worker.js");
+        assert!(raw("import x from 'y'")
+            .unwrap_err()
+            .message
+            .contains("import"));
+        assert_eq!(
+            raw("addEventListener('fetch', e => {})").unwrap().entry,
+            "worker.js"
+        );
         assert_eq!(
             raw("------formdata-undici-0\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n{}")
                 .unwrap_err()
@@ -520,10 +542,7 @@ mod tests {
         let text = "export class Counter extends DurableObject {}\nexport default { fetch() {} }\n\
                     class Room {}\nexport { Room, Helper as Chat };\nexport const x = 1;\n\
                     export async function go() {}\nconst exported = 1; // not an export";
-        assert_eq!(
-            exported_names(text),
-            ["Counter", "Room", "Chat", "x", "go"]
-        );
+        assert_eq!(exported_names(text), ["Counter", "Room", "Chat", "x", "go"]);
     }
 
     #[test]

@@ -49,15 +49,13 @@ fn check_field(key: &str, value: &Value) -> Result<(), &'static str> {
         }
         "compatibility_flags" => strings(value, is_flag)
             .ok_or("an array of flag names (strings without spaces or control characters)"),
-        "keep_bindings" => strings(value, |s| !s.is_empty())
-            .ok_or("an array of binding type names"),
+        "keep_bindings" => {
+            strings(value, |s| !s.is_empty()).ok_or("an array of binding type names")
+        }
         "usage_model" => matches!(value.as_str(), Some("standard" | "bundled" | "unbound"))
             .then_some(())
             .ok_or("one of \"standard\", \"bundled\", \"unbound\""),
-        "logpush" | "keep_assets" => value
-            .is_boolean()
-            .then_some(())
-            .ok_or("true or false"),
+        "logpush" | "keep_assets" => value.is_boolean().then_some(()).ok_or("true or false"),
         "tags" => nullable(value, |v| {
             strings(v, |_| true).ok_or("an array of strings or null")
         }),
@@ -65,15 +63,13 @@ fn check_field(key: &str, value: &Value) -> Result<(), &'static str> {
             objects(v, |o| o.get("service").is_some_and(Value::is_string))
                 .ok_or("an array of {\"service\": \"worker-name\"} objects or null")
         }),
-        "placement" => placement(value).ok_or(
-            "an object such as {\"mode\":\"smart\"} or {\"region\":\"aws:us-east-1\"}",
-        ),
+        "placement" => placement(value)
+            .ok_or("an object such as {\"mode\":\"smart\"} or {\"region\":\"aws:us-east-1\"}"),
         "limits" => limits(value)
             .ok_or("an object such as {\"cpu_ms\": 50} (whole numbers from 0 to 4294967295)"),
         "observability" => nullable(value, |v| {
-            observability(v).ok_or(
-                "an object such as {\"enabled\": true, \"head_sampling_rate\": 1} or null",
-            )
+            observability(v)
+                .ok_or("an object such as {\"enabled\": true, \"head_sampling_rate\": 1} or null")
         }),
         "annotations" => value
             .as_object()
@@ -81,9 +77,8 @@ fn check_field(key: &str, value: &Value) -> Result<(), &'static str> {
             .map(|_| ())
             .ok_or("an object of string annotations such as {\"workers/message\": \"…\"}"),
         "migrations" => nullable(value, |v| {
-            migrations(v).ok_or(
-                "an object with old_tag/new_tag strings and class lists (or steps of them)",
-            )
+            migrations(v)
+                .ok_or("an object with old_tag/new_tag strings and class lists (or steps of them)")
         }),
         "assets" => value
             .as_object()
@@ -93,9 +88,9 @@ fn check_field(key: &str, value: &Value) -> Result<(), &'static str> {
             })
             .map(|_| ())
             .ok_or("an object {\"jwt\": \"…\", \"config\": {…}}"),
-        "exports" | "cache_options" => nullable(value, |v| {
-            v.is_object().then_some(()).ok_or("an object")
-        }),
+        "exports" | "cache_options" => {
+            nullable(value, |v| v.is_object().then_some(()).ok_or("an object"))
+        }
         _ => Ok(()),
     }
 }
@@ -132,10 +127,7 @@ fn objects(value: &Value, each: impl Fn(&Map<String, Value>) -> bool) -> Option<
 }
 
 fn is_flag(flag: &str) -> bool {
-    !flag.is_empty()
-        && !flag
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control())
+    !flag.is_empty() && !flag.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 /// `YYYY-MM-DD` with a month of 1–12 and a day of 1–31.
@@ -190,25 +182,34 @@ fn observability(value: &Value) -> Option<()> {
     };
     let flag_ok = |o: &Map<String, Value>, key: &str| o.get(key).is_none_or(Value::is_boolean);
     let nested_ok = ["logs", "traces"].iter().all(|key| {
-        object
-            .get(*key)
-            .is_none_or(|n| n.as_object().is_some_and(|n| rate_ok(n) && flag_ok(n, "enabled")))
+        object.get(*key).is_none_or(|n| {
+            n.as_object()
+                .is_some_and(|n| rate_ok(n) && flag_ok(n, "enabled"))
+        })
     });
     (flag_ok(object, "enabled") && rate_ok(object) && nested_ok).then_some(())
 }
 
 fn migrations(value: &Value) -> Option<()> {
     let object = value.as_object()?;
-    let tags_ok = ["old_tag", "new_tag"]
-        .iter()
-        .all(|key| object.get(*key).is_none_or(|t| t.is_string() || t.is_null()));
+    let tags_ok = ["old_tag", "new_tag"].iter().all(|key| {
+        object
+            .get(*key)
+            .is_none_or(|t| t.is_string() || t.is_null())
+    });
     let step_ok = |step: &Map<String, Value>| {
         ["new_classes", "new_sqlite_classes", "deleted_classes"]
             .iter()
-            .all(|key| step.get(*key).is_none_or(|l| strings(l, |_| true).is_some()))
+            .all(|key| {
+                step.get(*key)
+                    .is_none_or(|l| strings(l, |_| true).is_some())
+            })
             && ["renamed_classes", "transferred_classes"]
                 .iter()
-                .all(|key| step.get(*key).is_none_or(|l| objects(l, |_| true).is_some()))
+                .all(|key| {
+                    step.get(*key)
+                        .is_none_or(|l| objects(l, |_| true).is_some())
+                })
     };
     let steps_ok = object
         .get("steps")
@@ -251,8 +252,14 @@ mod tests {
     #[test]
     fn settings_the_api_refuses_are_refused_naming_the_field() {
         for (metadata, field) in [
-            (json!({"compatibility_flags": "nodejs_compat\r\nx"}), "compatibility_flags"),
-            (json!({"compatibility_flags": ["a b"]}), "compatibility_flags"),
+            (
+                json!({"compatibility_flags": "nodejs_compat\r\nx"}),
+                "compatibility_flags",
+            ),
+            (
+                json!({"compatibility_flags": ["a b"]}),
+                "compatibility_flags",
+            ),
             (json!({"placement": "x"}), "placement"),
             (json!({"placement": {"mode": "fast"}}), "placement"),
             (json!({"limits": 3.7e307}), "limits"),
@@ -260,14 +267,26 @@ mod tests {
             (json!({"limits": {"cpu_ms": -1}}), "limits"),
             (json!({"main_module": ""}), "main_module"),
             (json!({"body_part": 3}), "body_part"),
-            (json!({"compatibility_date": "2024-13-01"}), "compatibility_date"),
-            (json!({"compatibility_date": "tomorrow"}), "compatibility_date"),
+            (
+                json!({"compatibility_date": "2024-13-01"}),
+                "compatibility_date",
+            ),
+            (
+                json!({"compatibility_date": "tomorrow"}),
+                "compatibility_date",
+            ),
             (json!({"usage_model": "free"}), "usage_model"),
             (json!({"logpush": "yes"}), "logpush"),
             (json!({"tags": "a"}), "tags"),
             (json!({"tail_consumers": [{"name": "x"}]}), "tail_consumers"),
-            (json!({"observability": {"head_sampling_rate": 2}}), "observability"),
-            (json!({"annotations": {"workers/message": 1}}), "annotations"),
+            (
+                json!({"observability": {"head_sampling_rate": 2}}),
+                "observability",
+            ),
+            (
+                json!({"annotations": {"workers/message": 1}}),
+                "annotations",
+            ),
             (json!({"migrations": {"new_classes": "A"}}), "migrations"),
             (json!({"assets": {"jwt": 1}}), "assets"),
         ] {
@@ -275,7 +294,9 @@ mod tests {
             assert_eq!(error.code, 10021, "{metadata}");
             assert_eq!(error.status, 400);
             assert!(
-                error.message.starts_with(&format!("metadata: `{field}` must be")),
+                error
+                    .message
+                    .starts_with(&format!("metadata: `{field}` must be")),
                 "{metadata}: {}",
                 error.message
             );

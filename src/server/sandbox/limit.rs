@@ -99,7 +99,11 @@ pub fn too_many_requests(wait: Duration) -> Response {
 }
 
 /// Middleware: admits or refuses by the request's bearer token.
-pub async fn rate_limit(State(limiter): State<Arc<Limiter>>, request: Request, next: Next) -> Response {
+pub async fn rate_limit(
+    State(limiter): State<Arc<Limiter>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let token = request
         .headers()
         .get(header::AUTHORIZATION)
@@ -140,7 +144,10 @@ mod tests {
             limiter.admit("a", start + Duration::from_secs(5)),
             Err(Duration::from_secs(5))
         );
-        assert!(limiter.admit("b", start + Duration::from_secs(5)).is_ok(), "per token");
+        assert!(
+            limiter.admit("b", start + Duration::from_secs(5)).is_ok(),
+            "per token"
+        );
         assert!(limiter.admit("a", start + Duration::from_secs(10)).is_ok());
     }
 
@@ -149,7 +156,9 @@ mod tests {
         let response = too_many_requests(Duration::from_millis(1500));
         assert_eq!(response.status(), 429);
         assert_eq!(response.headers()[header::RETRY_AFTER], "2");
-        let body = axum::body::to_bytes(response.into_body(), 1 << 12).await.unwrap();
+        let body = axum::body::to_bytes(response.into_body(), 1 << 12)
+            .await
+            .unwrap();
         let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(value["errors"][0]["code"], 971);
         assert_eq!(value["success"], false);

@@ -192,7 +192,11 @@ async fn enveloped(request: Request, next: Next) -> Response {
         .await
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
-    let code = if status.is_server_error() { 10001 } else { 10021 };
+    let code = if status.is_server_error() {
+        10001
+    } else {
+        10021
+    };
     let message = if text.trim().is_empty() {
         status.canonical_reason().unwrap_or("error").to_string()
     } else {
@@ -241,7 +245,10 @@ pub fn router(sandbox: Sandbox) -> Router {
             &format!("{account}/d1/database"),
             get(r::list_d1).post(r::create_d1),
         )
-        .route(&format!("{account}/d1/database/{{database}}"), get(r::get_d1))
+        .route(
+            &format!("{account}/d1/database/{{database}}"),
+            get(r::get_d1),
+        )
         .route(
             &format!("{account}/queues"),
             get(r::list_queues).post(r::create_queue),
@@ -265,7 +272,10 @@ pub fn router(sandbox: Sandbox) -> Router {
             &format!("{workers}/services/{{service}}"),
             get(svc::get_service).delete(svc::delete_service),
         )
-        .route(&format!("{workers}/workers/{{worker}}"), get(svc::get_worker))
+        .route(
+            &format!("{workers}/workers/{{worker}}"),
+            get(svc::get_worker),
+        )
         .route(
             &format!("{workers}/subdomain"),
             get(svc::get_account_subdomain).put(svc::put_account_subdomain),

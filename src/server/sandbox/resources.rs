@@ -20,7 +20,11 @@ use super::{Sandbox, ACCOUNT_ID, ACCOUNT_NAME};
 type Params = Query<HashMap<String, String>>;
 
 /// A page of `items` with its `result_info`.
-pub(super) fn listed(items: Vec<Value>, query: &HashMap<String, String>, default_per_page: usize) -> Reply {
+pub(super) fn listed(
+    items: Vec<Value>,
+    query: &HashMap<String, String>,
+    default_per_page: usize,
+) -> Reply {
     let (page, info) = Page::from_query(query, default_per_page)?.slice(items);
     Ok(Success {
         result_info: Some(info),

@@ -335,9 +335,7 @@ pub(super) fn add_version(
         })?,
     };
     let mut settings = new.settings;
-    let annotations = settings
-        .entry("annotations")
-        .or_insert_with(|| json!({}));
+    let annotations = settings.entry("annotations").or_insert_with(|| json!({}));
     if let Some(map) = annotations.as_object_mut() {
         map.insert("workers/triggered_by".into(), json!(new.triggered_by));
     }

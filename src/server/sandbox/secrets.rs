@@ -57,7 +57,10 @@ fn secret_binding(value: &Value, field: &str, state: &SandboxState) -> Result<Va
         .ok_or_else(|| ApiError::validation(format!("{field}: must be a secret object")))?;
     let name = object.get("name").and_then(Value::as_str).unwrap_or("");
     check_secret_name(name, &format!("{field}.name"))?;
-    let kind = object.get("type").and_then(Value::as_str).unwrap_or("secret_text");
+    let kind = object
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("secret_text");
     if !SECRET_TYPES.contains(&kind) {
         return Err(ApiError::validation(format!(
             "{field}.type: {kind:?} is not secret_text or secret_key"
@@ -101,7 +104,9 @@ fn change_secrets(
     let latest = script.latest()?.clone();
     let mut bindings = latest.bindings.clone();
     for (name, secret) in changes {
-        let at = bindings.iter().position(|b| name_of(b) == Some(name.as_str()));
+        let at = bindings
+            .iter()
+            .position(|b| name_of(b) == Some(name.as_str()));
         match (secret, at) {
             (Some(_), Some(at)) if !is_secret(&bindings[at]) => return Err(name_in_use(&name)),
             (Some(secret), Some(at)) => bindings[at] = secret,

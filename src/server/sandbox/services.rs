@@ -27,7 +27,9 @@ fn service_not_found(name: &str) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         10090,
-        format!("workers.api.error.service_not_found: there is no Worker named {name} on your account"),
+        format!(
+            "workers.api.error.service_not_found: there is no Worker named {name} on your account"
+        ),
     )
 }
 
@@ -243,7 +245,11 @@ pub async fn post_script_subdomain(
     let previews_enabled = match body.get("previews_enabled") {
         None | Some(Value::Null) => enabled,
         Some(Value::Bool(b)) => *b,
-        Some(_) => return Err(ApiError::validation("previews_enabled: must be true or false")),
+        Some(_) => {
+            return Err(ApiError::validation(
+                "previews_enabled: must be true or false",
+            ))
+        }
     };
     sandbox.change(|state| {
         let i = existing(state, &r)?;

@@ -20,10 +20,21 @@ use super::reply::ApiError;
 /// The workers.dev subdomain a fresh sandbox account has registered.
 pub const DEFAULT_SUBDOMAIN: &str = "bindery-sandbox";
 
+/// The shape of the state file this sandbox writes (1: before versions were deployed
+/// separately, upgraded on load by [`super::validate::upgrade`]).
+pub const FORMAT: u32 = 2;
+
+fn first_format() -> u32 {
+    1
+}
+
 /// The whole sandbox.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
 pub struct State {
+    /// [`FORMAT`] when written by this sandbox; files without it are from the first one.
+    #[serde(default = "first_format")]
+    pub format: u32,
     pub kv_namespaces: Vec<KvNamespace>,
     pub r2_buckets: Vec<R2Bucket>,
     pub d1_databases: Vec<D1Database>,
@@ -38,6 +49,7 @@ pub struct State {
 impl Default for State {
     fn default() -> Self {
         State {
+            format: FORMAT,
             kv_namespaces: Vec::new(),
             r2_buckets: Vec::new(),
             d1_databases: Vec::new(),
@@ -317,13 +329,14 @@ pub struct AssetFile {
 }
 
 /// A JWT the sandbox handed out. Only the sandbox can tell a valid one: its signature part is
-/// a random secret recorded here, so a token that was altered or never issued is unknown.
+/// random, and the whole token is recorded here, so a token that was altered or never issued
+/// is unknown. Expiry is judged by `expires_at`, not by what the token says.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AssetToken {
     /// The token's `jti`.
     pub id: String,
-    /// Its signature part.
-    pub secret: String,
+    /// The token exactly as issued.
+    pub jwt: String,
     pub purpose: TokenPurpose,
     /// The Worker the session was opened for.
     pub namespace: Option<String>,
@@ -458,10 +471,16 @@ mod tests {
 
     #[test]
     fn the_deployed_version_is_the_one_with_most_traffic() {
-        let both = script(vec![version("a"), version("b")], &[("a", 30.0), ("b", 70.0)]);
+        let both = script(
+            vec![version("a"), version("b")],
+            &[("a", 30.0), ("b", 70.0)],
+        );
         assert_eq!(both.deployed().unwrap().id, "b");
         assert!(!both.latest_is_deployed().unwrap());
-        let tie = script(vec![version("a"), version("b")], &[("a", 50.0), ("b", 50.0)]);
+        let tie = script(
+            vec![version("a"), version("b")],
+            &[("a", 50.0), ("b", 50.0)],
+        );
         assert_eq!(tie.deployed().unwrap().id, "a");
         let alone = script(vec![version("a"), version("b")], &[("b", 100.0)]);
         assert!(alone.latest_is_deployed().unwrap());

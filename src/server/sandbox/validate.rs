@@ -13,11 +13,15 @@ use axum::http::HeaderValue;
 use serde_json::{Map, Value};
 
 use super::fields::SCRIPT_SETTINGS;
-use super::state::{Deployment, DeployedVersion, Script, State, Version};
+use super::state::{DeployedVersion, Deployment, Script, State, Version, FORMAT};
 
-/// Fills in what files from earlier sandboxes lack: a deployment of the newest version, and
-/// the script-level settings they kept inside each version.
+/// Fills in what files from the first sandbox format lack: a deployment of the newest version,
+/// and the script-level settings they kept inside each version.
 pub fn upgrade(state: &mut State) {
+    if state.format >= FORMAT {
+        return;
+    }
+    state.format = FORMAT;
     for script in &mut state.scripts {
         let script = Arc::make_mut(script);
         if script.settings.is_empty() {
@@ -29,7 +33,9 @@ pub fn upgrade(state: &mut State) {
                 }
             }
             for version in &mut script.versions {
-                version.settings.retain(|key, _| !SCRIPT_SETTINGS.contains(&key.as_str()));
+                version
+                    .settings
+                    .retain(|key, _| !SCRIPT_SETTINGS.contains(&key.as_str()));
             }
         }
         if script.deployments.is_empty() {
@@ -52,6 +58,12 @@ pub fn upgrade(state: &mut State) {
 
 /// `Ok` when the state keeps every rule the sandbox relies on; otherwise where and what.
 pub fn validate(state: &State) -> Result<(), String> {
+    if state.format != FORMAT {
+        return Err(format!(
+            "format: {} is not the format this sandbox reads ({FORMAT}); it was written by another version of Bindery",
+            state.format
+        ));
+    }
     unique(
         "kv_namespaces",
         state.kv_namespaces.iter().map(|n| n.id.as_str()),
@@ -95,7 +107,11 @@ pub fn validate(state: &State) -> Result<(), String> {
         "namespace_name",
     )?;
     if let Some(subdomain) = &state.workers_subdomain {
-        if subdomain.is_empty() || !subdomain.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        if subdomain.is_empty()
+            || !subdomain
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
             return Err(format!(
                 "workers_subdomain: {subdomain:?} is not a subdomain (lowercase letters, digits, dashes)"
             ));
@@ -109,8 +125,8 @@ pub fn validate(state: &State) -> Result<(), String> {
         }
         validate_script(state, script, &at)?;
     }
-    for (hash, _) in state.assets.files.iter().filter(|(h, _)| h.is_empty()) {
-        return Err(format!("assets.files: an empty hash {hash:?}"));
+    if state.assets.files.contains_key("") {
+        return Err("assets.files: a file with an empty hash".to_string());
     }
     Ok(())
 }
@@ -236,7 +252,9 @@ fn validate_deployment(script: &Script, deployment: &Deployment, at: &str) -> Re
         ));
     }
     if !(1..=2).contains(&deployment.versions.len()) {
-        return Err(format!("{at}.versions: a deployment has one or two versions"));
+        return Err(format!(
+            "{at}.versions: a deployment has one or two versions"
+        ));
     }
     let mut total = 0.0;
     for (e, entry) in deployment.versions.iter().enumerate() {

@@ -113,22 +113,31 @@ pub async fn get_version(
 pub async fn list_deployments(State(sandbox): State<Sandbox>, r: ScriptRef) -> Reply {
     sandbox.read(|state| {
         let script = script_of(state, &r)?;
-        let deployments: Vec<Value> = script.deployments.iter().rev().map(deployment_json).collect();
+        let deployments: Vec<Value> = script
+            .deployments
+            .iter()
+            .rev()
+            .map(deployment_json)
+            .collect();
         Ok(Success::new(json!({ "deployments": deployments })))
     })
 }
 
 fn find_deployment<'a>(script: &'a Script, id: &str) -> Result<&'a Deployment, ApiError> {
-    script.deployments.iter().find(|d| d.id == id).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            10021,
-            format!(
-                "deployment_id: the Worker {} has no deployment {id:?}",
-                script.name
-            ),
-        )
-    })
+    script
+        .deployments
+        .iter()
+        .find(|d| d.id == id)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                10021,
+                format!(
+                    "deployment_id: the Worker {} has no deployment {id:?}",
+                    script.name
+                ),
+            )
+        })
 }
 
 /// `GET …/scripts/{script}/deployments/{deployment_id}`.
@@ -160,10 +169,7 @@ fn requested_versions(body: &Map<String, Value>) -> Result<Vec<DeployedVersion>,
     if list.is_empty() || list.len() > 2 {
         return Err(invalid(
             "versions",
-            format!(
-                "a deployment has one or two versions, not {}",
-                list.len()
-            ),
+            format!("a deployment has one or two versions, not {}", list.len()),
         ));
     }
     let mut out: Vec<DeployedVersion> = Vec::new();
@@ -341,18 +347,39 @@ mod tests {
         assert_eq!(ok.len(), 2);
         assert_eq!(ok[1].percentage, 90.0);
         for (request, field) in [
-            (json!({"versions": [{"version_id": "a", "percentage": 100}]}), "strategy"),
+            (
+                json!({"versions": [{"version_id": "a", "percentage": 100}]}),
+                "strategy",
+            ),
             (json!({"strategy": "percentage"}), "versions"),
-            (json!({"strategy": "percentage", "versions": []}), "versions"),
-            (json!({"strategy": "percentage", "versions": [
+            (
+                json!({"strategy": "percentage", "versions": []}),
+                "versions",
+            ),
+            (
+                json!({"strategy": "percentage", "versions": [
                 {"version_id": "a", "percentage": 50}, {"version_id": "b", "percentage": 30},
-                {"version_id": "c", "percentage": 20}]}), "versions"),
-            (json!({"strategy": "percentage", "versions": [
-                {"version_id": "a", "percentage": 50}, {"version_id": "b", "percentage": 40}]}), "versions"),
-            (json!({"strategy": "percentage", "versions": [{"version_id": "a", "percentage": 101}]}), "versions[0].percentage"),
-            (json!({"strategy": "percentage", "versions": [{"percentage": 100}]}), "versions[0].version_id"),
-            (json!({"strategy": "percentage", "versions": [
-                {"version_id": "a", "percentage": 50}, {"version_id": "a", "percentage": 50}]}), "versions[1].version_id"),
+                {"version_id": "c", "percentage": 20}]}),
+                "versions",
+            ),
+            (
+                json!({"strategy": "percentage", "versions": [
+                {"version_id": "a", "percentage": 50}, {"version_id": "b", "percentage": 40}]}),
+                "versions",
+            ),
+            (
+                json!({"strategy": "percentage", "versions": [{"version_id": "a", "percentage": 101}]}),
+                "versions[0].percentage",
+            ),
+            (
+                json!({"strategy": "percentage", "versions": [{"percentage": 100}]}),
+                "versions[0].version_id",
+            ),
+            (
+                json!({"strategy": "percentage", "versions": [
+                {"version_id": "a", "percentage": 50}, {"version_id": "a", "percentage": 50}]}),
+                "versions[1].version_id",
+            ),
         ] {
             let error = requested_versions(&body(request.clone())).unwrap_err();
             assert_eq!(error.code, 10021, "{request}");
