@@ -73,6 +73,7 @@ bench: setup-test dist
 	node tests/e2e/bench/bundle-size.mjs
 	node tests/e2e/bench/latency.mjs
 	cargo bench --locked --bench proxy
+	cargo bench --locked --bench sandbox
 
 check-pins:
 	@grep -q '^wasm_bindgen = "$(WASM_BINDGEN_VERSION)"$$' Trunk.toml || \

@@ -326,6 +326,14 @@ async fn secrets_survive_keep_bindings_and_are_never_shown() {
         secret_of(&api, "secretive", "API_KEY").as_deref(),
         Some("hunter2-very-secret")
     );
+    // Deployed, so that settings can change (they apply to the deployed version).
+    assert_ok(
+        &api.post_json(
+            &format!("{path}/deployments"),
+            json!({"strategy": "percentage", "versions": [{"version_id": version["id"], "percentage": 100}]}),
+        )
+        .await,
+    );
 
     // A settings PATCH naming the secret by name and type only keeps its value.
     let patch = vec![json_part(
@@ -393,6 +401,16 @@ async fn versions_inherit_and_content_uploads() {
     );
     assert_eq!(version["metadata"]["has_preview"], false);
     assert_eq!(version["id"].as_str().unwrap().len(), 36);
+    // Uploaded, not deployed: the settings still show the first version until it is.
+    let settings = assert_ok(&api.get(&format!("{path}/settings")).await);
+    assert_eq!(binding_names(&settings["bindings"]), ["CACHE"]);
+    assert_ok(
+        &api.post_json(
+            &format!("{path}/deployments"),
+            json!({"strategy": "percentage", "versions": [{"version_id": version["id"], "percentage": 100}]}),
+        )
+        .await,
+    );
 
     // Content-only upload: code changes, bindings stay.
     let content = vec![
@@ -530,7 +548,12 @@ async fn durable_object_migrations_must_follow_the_current_tag() {
     let (method, path, parts) = fixture("durable-object-migrations");
     // The fixture migrates from v1, which a new Worker does not have yet.
     let early = api.multipart(&method, &path, &parts).await;
-    assert_api_error(&early, 400, 10021, "old_tag \"v1\" does not match");
+    assert_api_error(
+        &early,
+        400,
+        10079,
+        "Migration tag precondition failed; current tag is (none)",
+    );
     // Tag it v1 first, then the fixture's migration applies.
     let first = with_json_replaced(
         parts.clone(),
