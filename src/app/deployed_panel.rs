@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::deployed_actions::DeployedActions;
 use super::live::{fetch_deployed, Live};
 use crate::diff::{diff, type_label, BindingChange, Change, CurrentSettings, Resolution};
 use crate::editor::live::{Fetch, ScriptKey};
@@ -68,6 +69,9 @@ pub fn DeployedPanel(props: &DeployedPanelProps) -> Html {
                     onclick={on_load}>{ button_label }</button>
             </div>
             { body }
+            if has_token && complete {
+                <DeployedActions request={c.request.clone()} />
+            }
         </section>
     }
 }

@@ -70,3 +70,33 @@ pub fn fetch_deployed(live: &Live, request: &Request) {
         dispatch.dispatch(LiveAction::Answered(token, Box::new(answer)));
     });
 }
+
+/// Reads the versions and deployments (account Workers) and the secret names of the script
+/// `request` names.
+pub fn fetch_history(live: &Live, request: &Request) {
+    let token = live.token.clone();
+    let dispatch = live.dispatcher();
+    let key = ScriptKey::of(request);
+    let request = request.clone();
+    let with_history = crate::deploy::versions_unavailable(&request).is_none();
+    if with_history {
+        dispatch.dispatch(LiveAction::History(key.clone(), Fetch::Loading));
+    }
+    dispatch.dispatch(LiveAction::Secrets(key.clone(), Fetch::Loading));
+    wasm_bindgen_futures::spawn_local(async move {
+        if with_history {
+            let fetch = match api::history(&request, token.as_str()).await {
+                Ok(history) => Fetch::Ready(history),
+                Err(e) => Fetch::Failed(e),
+            };
+            let answer = LiveAction::History(key.clone(), fetch);
+            dispatch.dispatch(LiveAction::Answered(token.clone(), Box::new(answer)));
+        }
+        let fetch = match api::secrets(&request, token.as_str()).await {
+            Ok(names) => Fetch::Ready(names),
+            Err(e) => Fetch::Failed(e),
+        };
+        let answer = LiveAction::Secrets(key, fetch);
+        dispatch.dispatch(LiveAction::Answered(token, Box::new(answer)));
+    });
+}

@@ -10,9 +10,11 @@ pub mod catalog;
 pub mod json_view;
 
 mod account_picker;
+mod assets_panel;
 mod binding_card;
 mod bindings_panel;
 mod copy_button;
+mod deployed_actions;
 mod deployed_panel;
 pub mod fields;
 mod file_menu;
@@ -34,6 +36,7 @@ use web_sys::{DragEvent, Element};
 use yew::prelude::*;
 
 use crate::editor::live::LiveState;
+use assets_panel::AssetsPanel;
 use bindings_panel::BindingsPanel;
 use browser::storage::{self, Saved};
 use deployed_panel::DeployedPanel;
@@ -138,15 +141,21 @@ pub fn App() -> Html {
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
+            let inside = |selector: &str| {
+                e.target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .and_then(|el| el.closest(selector).ok().flatten())
+                    .is_some()
+            };
+            // A folder dropped on the assets panel is its own (see `assets_panel`).
+            if inside("#assets") {
+                return;
+            }
             let Some(list) = e.data_transfer().and_then(|d| d.files()) else {
                 return;
             };
             let files = browser::files::files_of(&list);
-            let on_import = e
-                .target()
-                .and_then(|t| t.dyn_into::<Element>().ok())
-                .and_then(|el| el.closest("#import-drop").ok().flatten())
-                .is_some();
+            let on_import = inside("#import-drop");
             if on_import {
                 if let Some(file) = files.into_iter().next() {
                     import_file(file, dispatch.clone());
@@ -193,6 +202,7 @@ pub fn App() -> Html {
                     </RequestBar>
                     <ModulesPanel modules={ModuleSummary::of(&c.modules)} metadata_entry={ModulesPanelProps::entry_of(&c.metadata)}
                         sends_modules={c.request.operation.sends_modules()} findings={notes.clone()} dispatch={dispatch.clone()} />
+                    <AssetsPanel composition={c.clone()} dispatch={dispatch.clone()} />
                     <MetadataPanel composition={Shared(c.clone())} today={state.today.clone()}
                         findings={notes.clone()} dispatch={dispatch.clone()} />
                     <BindingsPanel composition={Shared(c.clone())} findings={notes.clone()} dispatch={dispatch.clone()} />

@@ -12,6 +12,7 @@ pub mod ignore;
 pub use hash::{extension, hash_asset, AssetHasher};
 pub use ignore::{AssetsIgnore, ASSETS_IGNORE_FILE, HEADERS_FILE, REDIRECTS_FILE};
 pub mod manifest;
+pub mod picked;
 pub mod session;
 
 pub use manifest::{

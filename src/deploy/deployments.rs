@@ -102,29 +102,29 @@ pub fn plan(wanted: &[(String, Option<f64>)]) -> Result<Vec<Split>, String> {
         percentage,
     };
     match wanted {
-        [] => Err("name the version to deploy (VERSION, or two as VERSION@PCT)".into()),
+        [] => Err("Name the version to deploy.".into()),
         [(id, None)] => Ok(vec![split(id, 100.0)]),
         [(id, Some(p))] if (*p - 100.0).abs() < 1e-9 => Ok(vec![split(id, 100.0)]),
         [(_, Some(p))] => Err(format!(
-            "one version gets all the traffic: {p} % leaves {} % to nothing; name a second version for a gradual deployment",
+            "One version gets all the traffic: {p} % leaves {} % to nothing; name a second version for a gradual deployment.",
             100.0 - p
         )),
-        [(a, _), (b, _)] if a == b => Err(format!("{a} is named twice")),
+        [(a, _), (b, _)] if a == b => Err("The same version is named twice.".into()),
         [(a, pa), (b, pb)] => {
             let (pa, pb) = match (pa, pb) {
                 (Some(pa), Some(pb)) => (*pa, *pb),
                 (Some(pa), None) => (*pa, 100.0 - pa),
                 (None, Some(pb)) => (100.0 - pb, *pb),
                 (None, None) => {
-                    return Err("give the share of at least one of the two versions (VERSION@PCT)".into())
+                    return Err("Give the share of at least one of the two versions.".into())
                 }
             };
             if (pa + pb - 100.0).abs() > 1e-9 {
-                return Err(format!("the shares add up to {} %, not 100 %", pa + pb));
+                return Err(format!("The shares add up to {} %, not 100 %.", pa + pb));
             }
             Ok(vec![split(a, pa), split(b, pb)])
         }
-        _ => Err("a deployment has one or two versions".into()),
+        _ => Err("A deployment has one or two versions.".into()),
     }
 }
 
@@ -141,13 +141,22 @@ pub fn deployment_body(splits: &[Split], message: Option<&str>, tag: Option<&str
         "strategy": "percentage",
         "versions": splits.iter().map(|s| json!({
             "version_id": s.version_id,
-            "percentage": s.percentage,
+            "percentage": percentage_json(s.percentage),
         })).collect::<Vec<_>>(),
     });
     if !annotations.is_empty() {
         body["annotations"] = Value::Object(annotations);
     }
     body.to_string()
+}
+
+/// A whole percentage as an integer (`90`, as wrangler sends it), any other as it is.
+fn percentage_json(p: f64) -> Value {
+    if p.fract() == 0.0 && (0.0..=100.0).contains(&p) {
+        json!(p as u64)
+    } else {
+        json!(p)
+    }
 }
 
 /// One line of what a deployment changes.
@@ -299,7 +308,7 @@ mod tests {
         assert_eq!(value["strategy"], "percentage");
         assert_eq!(
             value["versions"][1],
-            json!({"version_id": "b", "percentage": 10.0})
+            json!({"version_id": "b", "percentage": 10})
         );
         assert_eq!(
             value["annotations"],

@@ -6,6 +6,7 @@
 //! deploys at once); secrets for both.
 
 pub mod deployments;
+pub mod form;
 pub mod secrets;
 pub mod versions;
 
@@ -15,6 +16,7 @@ use crate::explain::Envelope;
 use crate::model::{encode_segment, Operation, Request, Target};
 
 pub use deployments::{Deployment, Split};
+pub use form::DeployForm;
 pub use secrets::SecretName;
 pub use versions::Version;
 

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::resources::{Account, Deployed, Resource, ResourceKind};
+use crate::deploy::{Deployment, SecretName, Version};
 use crate::model::{Request, Target};
 
 /// The token, printed as `Token(…)` so it never shows in a debug print.
@@ -86,6 +87,31 @@ pub struct LiveState {
     pub accounts: Option<Fetch<Vec<Account>>>,
     pub lists: HashMap<ListKey, Fetch<Vec<Resource>>>,
     pub deployed: Option<(ScriptKey, Fetch<Deployed>)>,
+    /// The script's versions and deployments (account Workers).
+    pub history: Option<(ScriptKey, Fetch<History>)>,
+    /// The script's secret names.
+    pub secrets: Option<(ScriptKey, Fetch<Vec<SecretName>>)>,
+}
+
+/// A script's versions and deployments, newest first, read together.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    pub versions: Vec<Version>,
+    pub deployments: Vec<Deployment>,
+}
+
+impl History {
+    /// The deployment serving traffic now.
+    pub fn current(&self) -> Option<&Deployment> {
+        self.deployments.first()
+    }
+}
+
+/// The value stored for `request`'s script, if it is the one read.
+fn for_script<'a, T>(slot: &'a Option<(ScriptKey, T)>, request: &Request) -> Option<&'a T> {
+    slot.as_ref()
+        .filter(|(key, _)| *key == ScriptKey::of(request))
+        .map(|(_, value)| value)
 }
 
 impl LiveState {
@@ -95,6 +121,16 @@ impl LiveState {
             .as_ref()
             .filter(|(key, _)| *key == ScriptKey::of(request))
             .map(|(_, fetch)| fetch)
+    }
+
+    /// The versions and deployments of the script `request` names, when read.
+    pub fn history_for(&self, request: &Request) -> Option<&Fetch<History>> {
+        for_script(&self.history, request)
+    }
+
+    /// The secret names of the script `request` names, when read.
+    pub fn secrets_for(&self, request: &Request) -> Option<&Fetch<Vec<SecretName>>> {
+        for_script(&self.secrets, request)
     }
 
     /// The current settings of the script `request` names, when it exists and was read.
@@ -115,6 +151,8 @@ pub enum LiveAction {
     /// A resource just created: added to its cached list.
     Created(ListKey, Resource),
     Deployed(ScriptKey, Fetch<Deployed>),
+    History(ScriptKey, Fetch<History>),
+    Secrets(ScriptKey, Fetch<Vec<SecretName>>),
     /// An answer to a request made with `token`: applied only while that token is still the
     /// one entered (an answer read with an old token is dropped).
     Answered(Token, Box<LiveAction>),
@@ -145,6 +183,8 @@ impl LiveState {
                 }
             }
             LiveAction::Deployed(key, fetch) => next.deployed = Some((key, fetch)),
+            LiveAction::History(key, fetch) => next.history = Some((key, fetch)),
+            LiveAction::Secrets(key, fetch) => next.secrets = Some((key, fetch)),
             LiveAction::Answered(token, action) => {
                 return if token == self.token {
                     self.apply(*action)

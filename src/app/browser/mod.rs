@@ -6,6 +6,7 @@ pub mod date;
 pub mod download;
 pub mod files;
 pub mod focus;
+pub mod folder;
 pub mod form_data;
 pub mod http;
 pub mod storage;

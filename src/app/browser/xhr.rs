@@ -11,6 +11,27 @@ use web_sys::{FormData, ProgressEvent, XmlHttpRequest};
 use super::files::describe;
 use super::http::{Reply, NO_ANSWER};
 
+/// Bytes with their content type: a multipart body built by `encode` (the assets buckets).
+pub struct Bytes<'a> {
+    pub bytes: &'a [u8],
+    pub content_type: &'a str,
+}
+
+/// Like [`send`], with a body already encoded (`Content-Type` as given).
+pub async fn send_bytes(
+    method: &str,
+    url: &str,
+    token: &str,
+    body: Bytes<'_>,
+    on_progress: impl Fn(f64, f64) + 'static,
+) -> Result<Reply, String> {
+    upload(method, url, token, on_progress, |xhr| {
+        xhr.set_request_header("Content-Type", body.content_type)?;
+        xhr.send_with_opt_u8_array(Some(body.bytes))
+    })
+    .await
+}
+
 /// Sends `method url` with the bearer token and the multipart body. `on_progress` gets
 /// `(bytes sent, bytes total)` while the body uploads. A network failure is `Err`; any HTTP
 /// status, even an error one, is `Ok`.
@@ -20,6 +41,19 @@ pub async fn send(
     token: &str,
     form: &FormData,
     on_progress: impl Fn(f64, f64) + 'static,
+) -> Result<Reply, String> {
+    upload(method, url, token, on_progress, |xhr| {
+        xhr.send_with_opt_form_data(Some(form))
+    })
+    .await
+}
+
+async fn upload(
+    method: &str,
+    url: &str,
+    token: &str,
+    on_progress: impl Fn(f64, f64) + 'static,
+    send_body: impl FnOnce(&XmlHttpRequest) -> Result<(), wasm_bindgen::JsValue>,
 ) -> Result<Reply, String> {
     let xhr = XmlHttpRequest::new().map_err(|e| describe(&e))?;
     xhr.open_with_async(method, url, true)
@@ -42,8 +76,7 @@ pub async fn send(
         xhr.set_onabort(Some(&reject));
         xhr.set_ontimeout(Some(&reject));
     });
-    xhr.send_with_opt_form_data(Some(form))
-        .map_err(|e| describe(&e))?;
+    send_body(&xhr).map_err(|e| describe(&e))?;
     let outcome = JsFuture::from(finished).await;
     if let Ok(upload) = xhr.upload() {
         upload.set_onprogress(None);
