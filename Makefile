@@ -69,11 +69,13 @@ dist: setup-build check-pins
 	trunk build --release
 
 # Programs that print figures (see the README's performance section); not tests.
-bench: setup-test dist
+bench: setup-test setup-peers dist
 	node tests/e2e/bench/bundle-size.mjs
 	node tests/e2e/bench/latency.mjs
 	cargo bench --locked --bench proxy
 	cargo bench --locked --bench sandbox
+	cargo bench --locked --bench assets_hash
+	cargo bench --locked --bench send_many
 
 check-pins:
 	@grep -q '^wasm_bindgen = "$(WASM_BINDGEN_VERSION)"$$' Trunk.toml || \

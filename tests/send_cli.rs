@@ -2,101 +2,13 @@
 //! sandbox` process, the real `bindery` binary, and the server's own request log to count what
 //! arrived.
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::{Arc, Mutex};
+use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
-const ACCOUNT: &str = "023e105f4ecef8ad9ca31a8372d0c353";
-
-/// A `bindery serve --upstream sandbox` process, stopped when dropped.
-struct Server {
-    child: Child,
-    api: String,
-    log: Arc<Mutex<Vec<String>>>,
-}
-
-impl Server {
-    fn start(extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_bindery"))
-            .args([
-                "serve",
-                "--addr",
-                "127.0.0.1:0",
-                "--upstream",
-                "sandbox",
-                "--dist",
-                "no-such-dist",
-            ])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let first = lines.next().unwrap().unwrap();
-        let url = first
-            .strip_prefix("Bindery is running: open ")
-            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-            .to_string();
-        std::thread::spawn(move || lines.for_each(drop));
-        let log = Arc::new(Mutex::new(Vec::new()));
-        let sink = log.clone();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                sink.lock().unwrap().push(line);
-            }
-        });
-        Server {
-            child,
-            api: format!("{url}client/v4"),
-            log,
-        }
-    }
-
-    /// Request log lines (`METHOD path status …`) that start with `prefix`.
-    fn logged(&self, prefix: &str) -> Vec<String> {
-        std::thread::sleep(Duration::from_millis(100));
-        self.log
-            .lock()
-            .unwrap()
-            .iter()
-            .filter_map(|l| l.strip_prefix("bindery: "))
-            .filter(|l| l.starts_with(prefix))
-            .map(str::to_string)
-            .collect()
-    }
-
-    fn post_json(&self, path: &str, body: &str) {
-        let output = Command::new("curl")
-            .args([
-                "-sS",
-                "-X",
-                "POST",
-                "-H",
-                "Authorization: Bearer t",
-                "-H",
-                "Content-Type: application/json",
-            ])
-            .arg(format!("{}{path}", self.api))
-            .args(["--data-binary", body])
-            .output()
-            .unwrap();
-        assert!(
-            String::from_utf8_lossy(&output.stdout).contains("\"success\":true"),
-            "{output:?}"
-        );
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use support::bindery_serve::{Server, ACCOUNT};
 
 fn bindery(dir: &Path, server: &Server, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_bindery"));
