@@ -316,3 +316,78 @@ fn an_interrupted_run_resumes_without_sending_any_upload_twice() {
         );
     }
 }
+
+#[test]
+fn a_thousand_workers_get_through_the_sandboxs_rate_limit_by_honouring_retry_after() {
+    // 400 requests per second at most: 1,000 uploads cross it twice, so some get 429 with
+    // Retry-After and must be sent again, once each, after the pause.
+    let server = Server::start(&["--sandbox-rate-limit", "400/1"]);
+    server.post_json(
+        &format!("/accounts/{ACCOUNT}/workers/dispatch/namespaces"),
+        r#"{"name":"customers"}"#,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "worker.js", WORKER);
+    write(
+        dir.path(),
+        "template.json",
+        &composition("dispatch", "template"),
+    );
+    let mut csv = String::from("/request/script_name\n");
+    for i in 1..=1000 {
+        csv.push_str(&format!("tenant-{i}\n"));
+    }
+    write(dir.path(), "rows.csv", &csv);
+    let started = std::time::Instant::now();
+    let run = bindery(
+        dir.path(),
+        &server,
+        &[
+            "send",
+            "--many",
+            "rows.csv",
+            "--template",
+            "template.json",
+            "--concurrency",
+            "16",
+            "--report",
+            "report.jsonl",
+        ],
+    )
+    .output()
+    .unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let lines = report_lines(&dir.path().join("report.jsonl"));
+    assert_eq!(lines.len(), 1000);
+    assert_eq!(outcomes(&lines, "ok"), 1000);
+    let retried = lines
+        .iter()
+        .filter(|l| l["attempts"].as_u64() > Some(1))
+        .count();
+    assert!(
+        retried > 0,
+        "the limit was crossed, so some uploads were retried"
+    );
+    let limited = server
+        .logged("PUT ")
+        .iter()
+        .filter(|l| l.contains(" 429 "))
+        .count();
+    assert!(limited > 0, "the sandbox answered 429");
+    // Every Worker was accepted exactly once.
+    let accepted: Vec<String> = server
+        .logged("PUT ")
+        .into_iter()
+        .filter(|l| l.contains(" 200 "))
+        .collect();
+    assert_eq!(accepted.len(), 1000);
+    let mut paths: Vec<&str> = accepted
+        .iter()
+        .map(|l| l.split(' ').nth(1).unwrap())
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    assert_eq!(paths.len(), 1000);
+    assert!(elapsed < Duration::from_secs(30), "{elapsed:?}");
+}
