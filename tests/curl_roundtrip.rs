@@ -27,6 +27,7 @@ fn send_with_curl(server: &CaptureServer, c: &Composition, prefix: &str) -> Capt
     let options = CurlOptions {
         api_base: server.base_url().to_string(),
         file_prefix: prefix.to_string(),
+        allow_outside_paths: false,
     };
     let curl = encode::curl::command(c, &options);
     assert!(
@@ -358,7 +359,7 @@ fn awkward_names_paths_prefix_and_strict_inherit() {
     let c = Composition {
         request: Request {
             bindings_inherit_strict: true,
-            ..endpoint(Target::Account, Operation::Version, "my worker/é?#")
+            ..endpoint(Target::Account, Operation::Version, "my worker é?#")
         },
         metadata: Metadata {
             main_module: Some("entry point.js".into()),
@@ -389,7 +390,7 @@ fn awkward_names_paths_prefix_and_strict_inherit() {
     assert_eq!(request.query.as_deref(), Some("bindings_inherit=strict"));
     assert_eq!(
         request.decoded_path(),
-        "/accounts/023e105f4ecef8ad9ca31a8372d0c353/workers/scripts/my worker/é?#/versions"
+        "/accounts/023e105f4ecef8ad9ca31a8372d0c353/workers/scripts/my worker é?#/versions"
     );
     let received: Vec<(String, Option<String>)> = request
         .parts()
@@ -423,6 +424,7 @@ fn parts_curl_cannot_express_are_left_out_and_the_rest_arrives() {
     let options = CurlOptions {
         api_base: server.base_url().to_string(),
         file_prefix: String::new(),
+        allow_outside_paths: false,
     };
     let curl = encode::curl::command(&c, &options);
     assert_eq!(curl.notes.len(), 1);
@@ -456,6 +458,7 @@ fn missing_module_file_fails_loudly() {
     let options = CurlOptions {
         api_base: server.base_url().to_string(),
         file_prefix: String::new(),
+        allow_outside_paths: false,
     };
     let dir = tempfile::tempdir().unwrap();
     let output = Command::new("bash")

@@ -47,6 +47,7 @@ fn every_fixture_curl_delivers_its_request() {
         let options = encode::curl::CurlOptions {
             api_base: format!("{}/client/v4", server.base_url()),
             file_prefix: String::new(),
+            allow_outside_paths: false,
         };
         let curl = encode::curl::command(&composition, &options);
         assert!(curl.notes.is_empty(), "{name}: {:?}", curl.notes);

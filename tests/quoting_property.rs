@@ -54,29 +54,36 @@ struct Case {
     prefix: String,
 }
 
-fn case() -> impl Strategy<Value = Case> {
-    let module = (
+fn module() -> impl Strategy<Value = (String, ModuleKind, Vec<u8>)> {
+    (
         name_text(10),
         prop::sample::select(ModuleKind::ALL.to_vec()),
         prop::collection::vec(any::<u8>(), 0..48),
-    );
+    )
+}
+
+fn case() -> impl Strategy<Value = Case> {
     (
         any_text(12),
         prop::collection::vec(any_text(10), 0..3),
         prop::collection::vec((any_text(8), any_text(16)), 0..3),
-        prop::collection::vec(module, 1..4),
+        prop::collection::vec(module(), 1..4),
         prop::option::of(name_text(6)),
+        prop::option::of(module()),
     )
-        .prop_map(|(script, tags, variables, modules, prefix)| Case {
-            // A leading letter keeps `.` and `..` (which curl would resolve) out of the path.
-            script_name: format!("w{script}"),
+        .prop_map(|(script, tags, variables, modules, prefix, dash)| Case {
+            // A leading letter keeps `.` and `..` out of the path, and no `/`: Bindery refuses
+            // such a script name (it would change the endpoint).
+            script_name: format!("w{}", script.replace('/', "")),
             tags,
             variables,
-            // An index keeps names unique and never `.`, `..` or empty.
+            // An index keeps names unique and never `.`, `..` or empty; a module file named
+            // `-` must not be read from standard input (which carries the JSON part).
             modules: modules
                 .into_iter()
                 .enumerate()
                 .map(|(index, (name, kind, bytes))| (format!("{index}{name}"), kind, bytes))
+                .chain(dash.map(|(_, kind, bytes)| ("-".to_string(), kind, bytes)))
                 .collect(),
             prefix: prefix.map(|p| format!("d{p}/")).unwrap_or_default(),
         })
@@ -127,6 +134,7 @@ fn check(server: &CaptureServer, case: &Case) -> Result<(), TestCaseError> {
     let options = CurlOptions {
         api_base: server.base_url().to_string(),
         file_prefix: case.prefix.clone(),
+        allow_outside_paths: false,
     };
     let curl = encode::curl::command(&c, &options);
     prop_assert!(curl.notes.is_empty(), "{:?}", curl.notes);

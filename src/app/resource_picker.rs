@@ -34,7 +34,11 @@ pub fn ResourcePicker(props: &ResourcePickerProps) -> Html {
     let busy = use_state(|| false);
 
     let Some(live) = live else { return html! {} };
-    if live.token.is_empty() || props.account_id.trim().is_empty() {
+    // An account id like `..` would make the list request call another endpoint.
+    if live.token.is_empty()
+        || props.account_id.trim().is_empty()
+        || crate::model::segment_problem(props.account_id.trim()).is_some()
+    {
         return html! {};
     }
     let key = ListKey {

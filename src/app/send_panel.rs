@@ -146,6 +146,9 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
             let outcome = outcome.clone();
             // The response is explained against exactly what was sent.
             let sent = (*composition).clone();
+            if sent.request.endpoint_problem().is_some() {
+                return;
+            }
             busy.set(true);
             progress.set(None);
             outcome.set(None);
@@ -178,12 +181,15 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
 
     let can_send = props.upstream.can_send();
     let no_token = token.is_empty();
+    // A value that would change the endpoint (`..`, a `/`) is never sent: percent-encoding
+    // does not help, the browser resolves `%2e%2e` as `..` too.
+    let endpoint_problem = props.composition.request.endpoint_problem();
     let blocked_reason = if !can_send {
-        Some("Sending needs the page to be opened through `bindery serve`.")
+        Some("Sending needs the page to be opened through `bindery serve`.".to_string())
     } else if no_token {
-        Some("Enter an API token first.")
+        Some("Enter an API token first.".to_string())
     } else {
-        None
+        endpoint_problem.map(|problem| format!("Not sent: {}", problem.message))
     };
     html! {
         <section class="panel send" aria-labelledby="send-title" id="send">
@@ -203,7 +209,7 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
                 <button type="button" id="send-request" class="primary" disabled={*busy || blocked_reason.is_some()} onclick={on_send}>
                     { if *busy { "Sending…" } else { "Send" } }
                 </button>
-                if let Some(reason) = blocked_reason { <span class="help">{ reason }</span> }
+                if let Some(reason) = &blocked_reason { <span class="help" id="send-blocked">{ reason }</span> }
                 if blocked_reason.is_none() && has_errors(&props.findings) {
                     <span class="note warning">{ "The checks found errors: the API will likely reject this request." }</span>
                 }

@@ -11,7 +11,10 @@ mod secret;
 pub mod send;
 
 pub use crate::clock::today_utc;
-pub use load::{load_composition, parse_composition, LoadError};
+pub use load::{
+    load_composition, load_composition_with, parse_composition, LoadError, ReadLimits,
+    DEFAULT_MAX_BODY_MIB,
+};
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -58,10 +61,37 @@ enum Command {
     Serve(crate::server::ServeArgs),
 }
 
+/// How the module files a composition names are read.
+#[derive(clap::Args)]
+struct ReadArgs {
+    /// Also read module files outside the composition's folder (absolute paths, `../`, links
+    /// leading elsewhere). Off by default: a composition you were sent could otherwise make you
+    /// upload any file of yours.
+    #[arg(long)]
+    allow_outside_paths: bool,
+    /// The request cap in MiB: a larger module file is refused before it is read.
+    #[arg(long, default_value_t = DEFAULT_MAX_BODY_MIB, value_parser = clap::value_parser!(u64).range(1..=1024 * 1024))]
+    max_body_mib: u64,
+}
+
+impl ReadArgs {
+    fn load(&self, path: &std::path::Path) -> Result<crate::model::Composition, LoadError> {
+        load_composition_with(
+            path,
+            ReadLimits {
+                allow_outside_paths: self.allow_outside_paths,
+                max_file_bytes: self.max_body_mib * 1024 * 1024,
+            },
+        )
+    }
+}
+
 #[derive(clap::Args)]
 struct RenderArgs {
     /// The composition file (JSON, "format": 1).
     composition: PathBuf,
+    #[command(flatten)]
+    read: ReadArgs,
     /// Which encoding to print.
     #[arg(long = "as", value_enum, default_value = "curl")]
     encoding: Encoding,
@@ -119,6 +149,8 @@ impl Encoding {
 struct CheckArgs {
     /// The composition file (JSON, "format": 1).
     composition: PathBuf,
+    #[command(flatten)]
+    read: ReadArgs,
     /// The date compatibility dates are compared with (default: today, UTC).
     #[arg(long)]
     today: Option<String>,
@@ -160,16 +192,24 @@ fn render(args: RenderArgs) -> ExitCode {
             "--embed applies to --as js, python, go, java and rust (curl reads module files by path)",
         );
     }
-    let composition = match load_composition(&args.composition) {
+    let composition = match args.read.load(&args.composition) {
         Ok(c) => c,
         Err(error) => return fail(error),
     };
     let output: Vec<u8> = match (args.encoding, args.encoding.language()) {
         (_, Some(language)) => {
+            // A program that would call another endpoint than the one meant is not written.
+            if let Some(problem) = composition.request.endpoint_problem() {
+                return fail(format!(
+                    "{}: not rendered: {problem}",
+                    args.composition.display()
+                ));
+            }
             let options = CodeOptions {
                 api_base: args.api_base,
                 file_prefix: args.file_prefix,
                 embed: args.embed,
+                allow_outside_paths: args.read.allow_outside_paths,
             };
             let program = encode::code::generate(language, &composition, &options);
             for note in &program.notes {
@@ -195,7 +235,7 @@ fn render(args: RenderArgs) -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let composition = match load_composition(&args.composition) {
+    let composition = match args.read.load(&args.composition) {
         Ok(c) => c,
         Err(error) => return fail(error),
     };

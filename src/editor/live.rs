@@ -72,11 +72,13 @@ impl ScriptKey {
         }
     }
 
-    /// Whether the request names a whole script (account, script, namespace when WfP).
+    /// Whether the request names a whole script (account, script, namespace when WfP) whose
+    /// settings can be read (no value that would change the endpoint).
     pub fn is_complete(request: &Request) -> bool {
         !request.account_id.is_empty()
             && !request.script_name.is_empty()
             && (request.target == Target::Account || !request.dispatch_namespace.is_empty())
+            && request.endpoint_problem().is_none()
     }
 }
 

@@ -737,6 +737,12 @@ fn a_script_is_complete_with_its_account_name_and_namespace() {
     );
     r.dispatch_namespace = "prod".into();
     assert!(ScriptKey::is_complete(&r));
+    r.dispatch_namespace = "..".into();
+    assert!(
+        !ScriptKey::is_complete(&r),
+        "its settings would be read from another endpoint"
+    );
+    r.dispatch_namespace = "prod".into();
     assert_eq!(ScriptKey::of(&r).dispatch_namespace, "prod");
     r.target = Target::Account;
     assert_eq!(

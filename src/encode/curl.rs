@@ -15,9 +15,17 @@
 //!
 //! What curl `-F` cannot express at all (a part name containing `=`, an empty name, a NUL byte)
 //! is left out of the command and explained in [`CurlCommand::notes`], which are also written
-//! as comments at the top of the command.
+//! as comments at the top of the command. So is a module whose file lies outside the folder the
+//! command runs in (an absolute path or one climbing out with `..`), unless asked for: a
+//! composition is a file people share, and the command must not upload someone's own files
+//! from elsewhere on their disk. A module file named `-` is written `./-` (curl reads `@-` from
+//! standard input, which carries the JSON part).
+//!
+//! curl is given `--path-as-is`, so it sends the path exactly as written; a request whose
+//! account id, script name or dispatch namespace would change the endpoint (`..`, a `/`) is not
+//! rendered at all (see [`crate::model::Request::endpoint_problem`]).
 
-use crate::model::{Composition, Module, CLOUDFLARE_API_BASE};
+use crate::model::{path_leaves_folder, Composition, Module, CLOUDFLARE_API_BASE};
 
 /// The here-document delimiter closing the JSON part.
 pub const HEREDOC_DELIMITER: &str = "BINDERY_METADATA";
@@ -31,6 +39,9 @@ pub struct CurlOptions {
     pub api_base: String,
     /// Put before every module file path (e.g. `dist/`); empty by default.
     pub file_prefix: String,
+    /// Keep modules whose file lies outside the folder the command runs in (absolute paths,
+    /// `..`); they are left out by default.
+    pub allow_outside_paths: bool,
 }
 
 impl Default for CurlOptions {
@@ -38,6 +49,7 @@ impl Default for CurlOptions {
         CurlOptions {
             api_base: CLOUDFLARE_API_BASE.to_string(),
             file_prefix: String::new(),
+            allow_outside_paths: false,
         }
     }
 }
@@ -60,6 +72,13 @@ pub fn command(c: &Composition, o: &CurlOptions) -> CurlCommand {
 
 /// [`command`] with the compact wire JSON already computed (see [`super::preview`]).
 pub fn command_with_json(c: &Composition, o: &CurlOptions, compact_json: &str) -> CurlCommand {
+    if let Some(problem) = c.request.endpoint_problem() {
+        let note = format!("not rendered: {problem}");
+        return CurlCommand {
+            text: format!("# {}\n", note.replace('\n', " ")),
+            notes: vec![note],
+        };
+    }
     let notes = problems(c, o);
     let operation = c.request.operation;
 
@@ -72,7 +91,7 @@ pub fn command_with_json(c: &Composition, o: &CurlOptions, compact_json: &str) -
     let json_form_value = format!("{}=<-;type=application/json", operation.json_part_name());
     let mut arguments = vec![
         format!(
-            "curl -X {} {}",
+            "curl --path-as-is -X {} {}",
             c.request.method(),
             shell_quote(&c.request.url(&o.api_base))
         ),
@@ -131,13 +150,23 @@ fn module_problem(module: &Module, o: &CurlOptions) -> Option<String> {
             "module {name:?} was left out: its file path {:?} holds a NUL byte",
             local_path(module, o)
         ))
+    } else if !o.allow_outside_paths && path_leaves_folder(module.local_file()) {
+        Some(format!(
+            "module {name:?} was left out: its file {:?} is outside the folder the command runs in (give it a path inside that folder, or render with --allow-outside-paths)",
+            module.local_file()
+        ))
     } else {
         None
     }
 }
 
 fn local_path(module: &Module, o: &CurlOptions) -> String {
-    format!("{}{}", o.file_prefix, module.local_file())
+    let path = format!("{}{}", o.file_prefix, module.local_file());
+    // `@-` would read standard input, which carries the JSON part.
+    if path == "-" {
+        return "./-".to_string();
+    }
+    path
 }
 
 /// `NAME=@PATH;type=CT;filename=NAME`, in curl's `-F` syntax (before shell quoting).
@@ -233,7 +262,7 @@ mod tests {
         let curl = command(&seed(), &CurlOptions::default());
         assert!(curl.notes.is_empty());
         let expected_tail = [
-            r"curl -X PUT 'https://api.cloudflare.com/client/v4/accounts/acc/workers/scripts/my-worker' \",
+            r"curl --path-as-is -X PUT 'https://api.cloudflare.com/client/v4/accounts/acc/workers/scripts/my-worker' \",
             r#"  -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" \"#,
             r"  -F 'metadata=<-;type=application/json' \",
             r"  -F 'worker.js=@worker.js;type=application/javascript+module;filename=worker.js' \",
@@ -265,7 +294,7 @@ mod tests {
         let mut c = seed();
         c.request.operation = Operation::Settings;
         let text = command(&c, &CurlOptions::default()).text;
-        assert!(text.contains("curl -X PATCH '"));
+        assert!(text.contains("curl --path-as-is -X PATCH '"));
         assert!(text.contains("/my-worker/settings'"));
         assert!(text.contains("-F 'settings=<-;type=application/json'"));
         assert!(!text.contains("worker.js=@"));
@@ -282,10 +311,11 @@ mod tests {
         let options = CurlOptions {
             api_base: "http://127.0.0.1:9/base/".into(),
             file_prefix: "src dir/".into(),
+            ..CurlOptions::default()
         };
         let text = command(&c, &options).text;
         assert!(text.contains(
-            "curl -X PUT 'http://127.0.0.1:9/base/accounts/acc/workers/scripts/my-worker'"
+            "curl --path-as-is -X PUT 'http://127.0.0.1:9/base/accounts/acc/workers/scripts/my-worker'"
         ));
         assert!(
             text.contains(r#"-F 'na me;x=@"src dir/it'\''s \"a;b\".js";type=application/octet-stream;filename="na me;x"'"#),
@@ -345,5 +375,71 @@ mod tests {
         assert_eq!(after.len(), 2);
         assert_eq!(after[0], crate::encode::json::compact(&c));
         assert_eq!(after[1], "BINDERY_METADATA");
+    }
+
+    #[test]
+    fn a_module_file_named_dash_is_not_standard_input() {
+        let mut c = seed();
+        c.modules = vec![Module::inline("-", "export default {}")];
+        c.metadata.main_module = Some("-".into());
+        let text = command(&c, &CurlOptions::default()).text;
+        assert!(text.contains("-F '-=@./-;type="), "{text}");
+        assert!(!text.contains("=@-;"), "{text}");
+        let prefixed = CurlOptions {
+            file_prefix: "dist/".into(),
+            ..CurlOptions::default()
+        };
+        assert!(command(&c, &prefixed).text.contains("=@dist/-;"));
+    }
+
+    #[test]
+    fn files_outside_the_folder_are_left_out_unless_allowed() {
+        let mut c = seed();
+        c.modules = vec![
+            Module {
+                path: Some("/etc/passwd".into()),
+                ..Module::inline("worker.js", "")
+            },
+            Module {
+                path: Some("../../.ssh/id_rsa".into()),
+                ..Module::inline("key.txt", "")
+            },
+            Module {
+                path: Some("src/lib.js".into()),
+                ..Module::inline("lib.js", "")
+            },
+        ];
+        let curl = command(&c, &CurlOptions::default());
+        assert_eq!(curl.notes.len(), 2, "{:?}", curl.notes);
+        assert!(curl.notes[0].contains("\"/etc/passwd\" is outside the folder"));
+        assert!(!curl.text.contains("@/etc/passwd") && !curl.text.contains("id_rsa;"));
+        assert!(curl.text.contains("lib.js=@src/lib.js;"));
+        let allowed = CurlOptions {
+            allow_outside_paths: true,
+            ..CurlOptions::default()
+        };
+        let curl = command(&c, &allowed);
+        assert!(curl.notes.is_empty());
+        assert!(curl.text.contains("worker.js=@/etc/passwd;"));
+    }
+
+    #[test]
+    fn a_request_that_would_change_the_endpoint_is_not_rendered() {
+        for (field, value) in [("account", ".."), ("script", "."), ("script", "a/b")] {
+            let mut c = seed();
+            match field {
+                "account" => c.request.account_id = value.into(),
+                _ => c.request.script_name = value.into(),
+            }
+            let curl = command(&c, &CurlOptions::default());
+            assert!(!curl.text.contains("curl --"), "{}", curl.text);
+            assert!(
+                curl.text.starts_with("# not rendered: request."),
+                "{}",
+                curl.text
+            );
+            assert_eq!(curl.text.lines().count(), 1);
+            assert_eq!(curl.notes.len(), 1);
+        }
     }
 }

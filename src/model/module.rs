@@ -224,6 +224,17 @@ impl<'de> Deserialize<'de> for Module {
     }
 }
 
+/// Whether a module's file path reaches outside the folder it is relative to, read as text:
+/// an absolute path (`/etc/passwd`, `\\server\share`, `C:\x`, `~/x`) or one with a `..`
+/// segment. Symbolic links are not seen here; the CLI resolves them before reading a file.
+pub fn path_leaves_folder(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    path.starts_with(['/', '\\', '~'])
+        || drive
+        || path.split(['/', '\\']).any(|segment| segment == "..")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,5 +271,35 @@ mod tests {
         assert!(err.to_string().contains("exactly one of `path`"), "{err}");
         let both = r#"{"name":"a.js","path":"a.js","content":"x"}"#;
         assert!(serde_json::from_str::<Module>(both).is_err());
+    }
+
+    #[test]
+    fn paths_that_leave_the_folder_are_seen_as_text() {
+        for path in [
+            "/etc/passwd",
+            "/proc/self/environ",
+            "../secret.js",
+            "src/../../x.js",
+            "a/..",
+            "..",
+            "\\\\server\\share\\x.js",
+            "C:\\x.js",
+            "c:x.js",
+            "~/x.js",
+            "src\\..\\..\\x.js",
+        ] {
+            assert!(path_leaves_folder(path), "{path}");
+        }
+        for path in [
+            "worker.js",
+            "src/index.js",
+            "..x.js",
+            "a..b/c.js",
+            "./x.js",
+            "-",
+            "",
+        ] {
+            assert!(!path_leaves_folder(path), "{path}");
+        }
     }
 }

@@ -151,6 +151,62 @@ impl Request {
     }
 }
 
+/// A value of the request that cannot be a segment of the endpoint's path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EndpointProblem {
+    /// `account_id`, `script_name` or `dispatch_namespace`.
+    pub field: &'static str,
+    /// What the user reads: "The account id `..` is a dot segment, …".
+    pub message: String,
+}
+
+impl std::fmt::Display for EndpointProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "request.{}: {}", self.field, self.message)
+    }
+}
+
+impl Request {
+    /// The first value of the endpoint's path (account id, script name, dispatch namespace
+    /// when the target is one) that would change which endpoint is called; such a request is
+    /// neither sent nor rendered as a command.
+    pub fn endpoint_problem(&self) -> Option<EndpointProblem> {
+        let mut fields = vec![
+            ("account_id", "account id", &self.account_id),
+            ("script_name", "script name", &self.script_name),
+        ];
+        if self.target == Target::Dispatch {
+            fields.push((
+                "dispatch_namespace",
+                "dispatch namespace",
+                &self.dispatch_namespace,
+            ));
+        }
+        fields.into_iter().find_map(|(field, label, value)| {
+            segment_problem(value).map(|problem| EndpointProblem {
+                field,
+                message: format!("The {label} `{value}` {problem}."),
+            })
+        })
+    }
+}
+
+/// Why `value` cannot be one segment of a URL path, if it cannot: `.` and `..` are resolved
+/// by curl and by browsers (even percent-encoded, `%2e%2e`), so they move the request to
+/// another endpoint (`accounts/../workers/scripts/x` is `workers/scripts/x`); a `/` would add a
+/// segment wherever a server decodes `%2F`.
+pub fn segment_problem(value: &str) -> Option<&'static str> {
+    match value {
+        "." | ".." => Some(
+            "is a dot segment: curl and browsers resolve it, so the request would go to another endpoint",
+        ),
+        v if v.contains('/') => {
+            Some("contains a slash: it would add a segment to the endpoint's path")
+        }
+        _ => None,
+    }
+}
+
 /// Percent-encodes everything but RFC 3986 unreserved characters, so a typed value can never
 /// add a path segment, a query or a fragment.
 pub fn encode_segment(segment: &str) -> String {
@@ -253,5 +309,42 @@ mod tests {
         let mut r = request(Target::Account, Operation::Upload);
         r.script_name = "../x?y#z w".into();
         assert_eq!(r.path(), "/accounts/acc/workers/scripts/..%2Fx%3Fy%23z%20w");
+    }
+
+    #[test]
+    fn dot_segments_and_slashes_are_endpoint_problems() {
+        for (value, problem) in [
+            (".", true),
+            ("..", true),
+            ("a/b", true),
+            ("a\\b", false),
+            ("/", true),
+            ("...", false),
+            (".x", false),
+            ("%2e%2e", false),
+            ("my-worker", false),
+            ("", false),
+        ] {
+            assert_eq!(segment_problem(value).is_some(), problem, "{value:?}");
+        }
+        let mut r = request(Target::Account, Operation::Upload);
+        assert_eq!(r.endpoint_problem(), None);
+        r.dispatch_namespace = "..".into();
+        assert_eq!(
+            r.endpoint_problem(),
+            None,
+            "not part of an account Worker's path"
+        );
+        r.target = Target::Dispatch;
+        assert_eq!(r.endpoint_problem().unwrap().field, "dispatch_namespace");
+        r.account_id = "..".into();
+        let problem = r.endpoint_problem().unwrap();
+        assert_eq!(problem.field, "account_id", "the first one in the path");
+        assert_eq!(
+            problem.to_string(),
+            "request.account_id: The account id `..` is a dot segment: curl and browsers resolve it, so the request would go to another endpoint."
+        );
+        // Percent-encoding alone would not have helped: the dot segment stays one.
+        assert!(r.path().starts_with("/accounts/../"));
     }
 }

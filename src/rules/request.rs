@@ -1,11 +1,33 @@
 //! The request line: account, script name, dispatch namespace, endpoint.
 
 use super::text::{is_cloudflare_id, worker_name_problem};
-use super::Findings;
-use crate::model::{Composition, Operation, Target};
+use super::{At, Findings};
+use crate::model::{segment_problem, Composition, Operation, Target};
 
 pub(super) fn check(c: &Composition, out: &mut Findings) {
     let r = &c.request;
+    // A value that would move the request to another endpoint: never sent, never rendered.
+    let fields = [
+        ("account_id", "account id", &r.account_id),
+        ("script_name", "script name", &r.script_name),
+        (
+            "dispatch_namespace",
+            "dispatch namespace",
+            &r.dispatch_namespace,
+        ),
+    ];
+    for (field, label, value) in fields {
+        if field == "dispatch_namespace" && r.target != Target::Dispatch {
+            continue;
+        }
+        if let Some(problem) = segment_problem(value) {
+            out.error(
+                "endpoint-segment-unsafe",
+                At::request(field),
+                format!("The {label} `{value}` {problem}. Bindery neither sends this request nor renders it as a command; enter the real {label}."),
+            );
+        }
+    }
     let account = r.account_id.trim();
     if account.is_empty() {
         out.error(
@@ -13,7 +35,7 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
             "request.account_id",
             "The account id is empty. Copy it from the dashboard (Workers overview, right column) or pick it from the list of accounts your token can reach.",
         );
-    } else if !is_cloudflare_id(account) {
+    } else if !is_cloudflare_id(account) && segment_problem(account).is_none() {
         let what = if account.contains('@') {
             "an e-mail address"
         } else {
@@ -33,7 +55,9 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
             "request.script_name",
             "The script name is empty. Give the Worker a name such as `my-worker`.",
         );
-    } else if let Some(problem) = worker_name_problem(script) {
+    } else if let Some(problem) =
+        worker_name_problem(script).filter(|_| segment_problem(script).is_none())
+    {
         out.error(
             "script-name-invalid",
             "request.script_name",
@@ -152,5 +176,40 @@ mod tests {
             "request.operation",
             &["versions"],
         );
+    }
+
+    #[test]
+    fn a_value_that_moves_the_endpoint_is_an_error_in_every_field() {
+        for field in ["account_id", "script_name", "dispatch_namespace"] {
+            for value in [".", "..", "a/b", "/"] {
+                let mut c = valid();
+                c.request.target = Target::Dispatch;
+                c.request.dispatch_namespace = "prod".into();
+                match field {
+                    "account_id" => c.request.account_id = value.into(),
+                    "script_name" => c.request.script_name = value.into(),
+                    _ => c.request.dispatch_namespace = value.into(),
+                }
+                let at = format!("request.{field}");
+                expect_one(
+                    &c,
+                    "endpoint-segment-unsafe",
+                    Error,
+                    &at,
+                    &[value, "endpoint"],
+                );
+                // One error for the field, not a second one about its characters.
+                let about_field: Vec<_> = crate::rules::check(&c)
+                    .into_iter()
+                    .filter(|f| f.at == at.as_str())
+                    .collect();
+                assert_eq!(about_field.len(), 1, "{about_field:#?}");
+            }
+        }
+        let mut c = valid();
+        c.request.dispatch_namespace = "..".into();
+        expect_none(&c, "endpoint-segment-unsafe");
+        c.request.account_id = "...".into();
+        expect_none(&c, "endpoint-segment-unsafe");
     }
 }

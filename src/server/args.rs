@@ -22,7 +22,7 @@ pub struct ServeArgs {
     #[arg(long)]
     pub allow_remote: bool,
     /// Largest request body forwarded, in MiB.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = crate::cli::DEFAULT_MAX_BODY_MIB)]
     pub max_body_mib: u64,
     /// With `--upstream sandbox`: JSON file the sandbox loads at start and saves after each change.
     #[arg(long)]

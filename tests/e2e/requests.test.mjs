@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  addBinding, enterToken, field, fieldId, focusedId, pickModuleFiles, previewParts,
+  addBinding, enterToken, field, fieldId, findings, focusedId, pickModuleFiles, previewParts,
   requestLine, send, setField, waitFor,
 } from "./lib/app.mjs";
 import { scriptSettings } from "./lib/api.mjs";
@@ -140,6 +140,28 @@ describe("requests", () => {
     }
     const fine = await send(page);
     assert.ok(fine.success, JSON.stringify(fine));
+    assert.deepEqual(page.problems, []);
+  });
+  it("an account id, script name or namespace that would change the endpoint is neither sent nor rendered", async () => {
+    const cases = [
+      { at: "request.account_id", value: "..", undo: SANDBOX_ACCOUNT },
+      { at: "request.script_name", value: ".", undo: SCRIPT },
+      { at: "request.script_name", value: "a/b", undo: SCRIPT },
+    ];
+    for (const { at, value, undo } of cases) {
+      await setField(page, at, value);
+      await waitFor(async () => (await page.isDisabled("#send-request")), { message: `Send disabled for ${at} ${value}` });
+      assert.match(await page.textContent("#send-blocked"), /Not sent: .* would /);
+      const problems = await findings(page);
+      assert.ok(problems.some((f) => f.rule === "endpoint-segment-unsafe" && f.at === at), JSON.stringify(problems));
+      const curl = await page.textContent("#curl-text");
+      assert.match(curl, /^# not rendered: /);
+      assert.doesNotMatch(curl, /curl --path-as-is/);
+      await shot(page, `requests-03-endpoint-${at.split(".")[1]}`);
+      await setField(page, at, undo);
+      await waitFor(async () => !(await page.isDisabled("#send-request")), { message: "Send enabled again" });
+      assert.match(await page.textContent("#curl-text"), /curl --path-as-is -X PUT/);
+    }
     assert.deepEqual(page.problems, []);
   });
 });

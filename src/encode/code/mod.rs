@@ -25,7 +25,7 @@ pub mod literal;
 pub mod python;
 pub mod rust;
 
-use crate::model::{Composition, ModuleKind, CLOUDFLARE_API_BASE};
+use crate::model::{path_leaves_folder, Composition, ModuleKind, CLOUDFLARE_API_BASE};
 
 use super::curl::{self, CurlOptions};
 use super::multipart::heads;
@@ -82,6 +82,14 @@ impl Language {
         }
     }
 
+    /// What starts a comment line in the language.
+    pub fn line_comment(self) -> &'static str {
+        match self {
+            Language::Curl | Language::Python => "#",
+            Language::JavaScript | Language::Go | Language::Java | Language::Rust => "//",
+        }
+    }
+
     /// The file the program is meant to be saved as (the Java class is `Upload`).
     pub fn file_name(self) -> &'static str {
         match self {
@@ -103,6 +111,9 @@ pub struct CodeOptions {
     pub file_prefix: String,
     /// Write each module's bytes into the program instead of reading its file (not for curl).
     pub embed: bool,
+    /// Keep modules read from a file outside the folder the program runs in (an absolute path,
+    /// `..`); they are left out by default (see [`super::curl`]).
+    pub allow_outside_paths: bool,
 }
 
 impl Default for CodeOptions {
@@ -111,6 +122,7 @@ impl Default for CodeOptions {
             api_base: CLOUDFLARE_API_BASE.to_string(),
             file_prefix: String::new(),
             embed: false,
+            allow_outside_paths: false,
         }
     }
 }
@@ -120,6 +132,7 @@ impl CodeOptions {
         CurlOptions {
             api_base: self.api_base.clone(),
             file_prefix: self.file_prefix.clone(),
+            allow_outside_paths: self.allow_outside_paths,
         }
     }
 }
@@ -145,6 +158,14 @@ pub fn generate_with_json(
     o: &CodeOptions,
     compact_json: &str,
 ) -> Program {
+    // A request whose account, script or namespace would change the endpoint is not written.
+    if let Some(problem) = c.request.endpoint_problem() {
+        let note = format!("not rendered: {problem}");
+        return Program {
+            text: format!("{} {}\n", language.line_comment(), note.replace('\n', " ")),
+            notes: vec![note],
+        };
+    }
     let (render, cannot_send): (fn(&Plan) -> String, CannotSend) = match language {
         Language::Curl => {
             let command = curl::command_with_json(c, &o.curl(), compact_json);
@@ -243,6 +264,9 @@ impl<'a> Plan<'a> {
                 Some("a header cannot hold a NUL byte")
             } else if !o.embed && path.contains('\0') {
                 Some("its file path holds a NUL byte (embed the module instead)")
+            } else if !o.embed && !o.allow_outside_paths && path_leaves_folder(module.local_file())
+            {
+                Some("its file is outside the folder the program runs in (give it a path inside that folder, embed it, or render with --allow-outside-paths)")
             } else {
                 cannot_send(&module.name)
             };
