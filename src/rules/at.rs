@@ -17,7 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 ///
 /// Static parts are borrowed, so the rules, which run on every keystroke in the app, build
 /// most locations without allocating.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct At {
     root: Cow<'static, str>,
     index: Option<usize>,
@@ -220,6 +220,13 @@ impl fmt::Display for At {
             write!(f, ".{}", self.field)?;
         }
         Ok(())
+    }
+}
+
+/// `At("bindings[2].name")`: the path as it reads, in test failures and debug prints.
+impl fmt::Debug for At {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "At({:?})", self.to_string())
     }
 }
 

@@ -399,6 +399,30 @@ mod tests {
         );
     }
 
+    /// The did-you-mean hint compared every known type with the whole text: a pasted megabyte
+    /// took half a minute.
+    #[test]
+    fn a_binding_type_of_a_million_characters_is_checked_at_once() {
+        use crate::model::Binding;
+        let mut c = valid();
+        let mut object = serde_json::Map::new();
+        object.insert("type".into(), "hologram".repeat(125_000).into());
+        object.insert("name".into(), "H".into());
+        c.metadata
+            .bindings
+            .push(Binding::from_json(object).unwrap());
+        let started = std::time::Instant::now();
+        let findings = check(&c);
+        let elapsed = started.elapsed();
+        assert!(elapsed < std::time::Duration::from_secs(2), "{elapsed:?}");
+        assert!(
+            findings
+                .iter()
+                .any(|f| f.rule == "binding-type-unknown" && f.at == "bindings[0]"),
+            "{findings:#?}"
+        );
+    }
+
     #[test]
     fn display_names_level_rule_and_place() {
         let f = Finding {

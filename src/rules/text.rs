@@ -232,11 +232,16 @@ pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     if word.is_empty() {
         return None;
     }
-    let (best, distance) = candidates
+    let limit = (word.len() / 3).max(2);
+    // The distance is at least the difference in length: a candidate that far off cannot be
+    // close enough, so it is not compared (a pasted megabyte costs one pass, not minutes).
+    let length = word.chars().count();
+    let nearest = candidates
         .iter()
+        .filter(|c| c.chars().count().abs_diff(length) <= limit)
         .map(|c| (*c, edit_distance(&word, c)))
-        .min_by_key(|(_, d)| *d)?;
-    if distance <= (word.len() / 3).max(2) {
+        .min_by_key(|(_, d)| *d);
+    if let Some((best, _)) = nearest.filter(|(_, d)| *d <= limit) {
         return Some(best);
     }
     if word.len() < 2 {
@@ -373,6 +378,27 @@ mod tests {
         assert_eq!(closest("browser_rendering", &types), Some("browser"));
         assert_eq!(closest("R2-Bucket", &types), Some("r2_bucket"));
         assert_eq!(closest("hologram", &types), None);
+    }
+
+    #[test]
+    fn a_huge_word_is_compared_in_one_pass() {
+        let types = crate::model::KNOWN_BINDING_TYPES;
+        let huge = "k".repeat(1_000_000);
+        let started = std::time::Instant::now();
+        assert_eq!(closest(&huge, types), None);
+        let near = format!("{}x", "kv_namespace");
+        assert_eq!(closest(&near, types), Some("kv_namespace"));
+        let prefixed = format!("kv_namespace{}", "z".repeat(1_000_000));
+        assert_eq!(
+            closest(&prefixed, types),
+            Some("kv_namespace"),
+            "contains one"
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
     }
 
     #[test]
