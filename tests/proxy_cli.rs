@@ -152,3 +152,55 @@ fn bad_options_are_explained() {
         assert!(stderr.contains(needle), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn an_abandoned_request_and_a_bare_query_key_are_logged_without_the_key() {
+    // An upstream that accepts connections and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let upstream = format!("http://{}/client/v4", silent.local_addr().unwrap());
+    let held = std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for stream in silent.incoming().take(1) {
+            open.push(stream);
+            std::thread::sleep(Duration::from_secs(2));
+        }
+    });
+    let (child, url) = start(&["--addr", "127.0.0.1:0", "--upstream", &upstream]);
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let client = reqwest::Client::builder().no_proxy().build().unwrap();
+        let gave_up = client
+            .get(format!("{url}client/v4/accounts"))
+            .header("authorization", "Bearer tok-SECRET-123")
+            .timeout(Duration::from_millis(400))
+            .send()
+            .await;
+        assert!(gave_up.is_err(), "the silent upstream answered");
+        let info = client
+            .get(format!("{url}bindery/info?LONE-SECRET-KEY"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(info.status(), 200);
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    let log = stop(child);
+    held.join().unwrap();
+    let lines: Vec<&str> = log.lines().filter(|l| l.starts_with("bindery: ")).collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("bindery: GET /client/v4/accounts abandoned 0B ")),
+        "{log}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("bindery: GET /bindery/info?… 200 ")),
+        "{log}"
+    );
+    assert!(
+        !log.contains("LONE-SECRET-KEY") && !log.contains("tok-SECRET"),
+        "{log}"
+    );
+}

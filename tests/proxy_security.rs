@@ -65,6 +65,11 @@ const CASES: &[Case] = &[
     case("null Origin", "GET /client/v4/accounts HTTP/1.1\r\nHost: {host}\r\nOrigin: null", 403, 90403, "Origin"),
     case("https Origin of the same host", "GET /client/v4/accounts HTTP/1.1\r\nHost: {host}\r\nOrigin: https://{host}", 403, 90403, "Origin"),
     case("look-alike Origin", "GET /client/v4/accounts HTTP/1.1\r\nHost: {host}\r\nOrigin: http://127.0.0.1.evil.com:{port}", 403, 90403, "Origin"),
+    case("a second Host after ours", "GET /client/v4/accounts HTTP/1.1\r\nHost: {host}\r\nHost: evil.com", 400, 90400, "more than one host header"),
+    case("a second Host before ours", "GET /client/v4/accounts HTTP/1.1\r\nHost: evil.com\r\nHost: {host}", 400, 90400, "more than one host header"),
+    case("the same Host twice", "GET /client/v4/accounts HTTP/1.1\r\nHost: {host}\r\nHost: {host}", 400, 90400, "more than one host header"),
+    case("a second Origin after ours", "GET /client/v4/accounts HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\nOrigin: http://evil.com", 400, 90400, "more than one origin header"),
+    case("a second Origin before ours", "GET /client/v4/accounts HTTP/1.1\r\nHost: {host}\r\nOrigin: http://evil.com\r\nOrigin: http://{host}", 400, 90400, "more than one origin header"),
     // Outside the allow-list.
     case("DNS records", "GET /client/v4/zones/023e105f4ecef8ad9ca31a8372d0c353/dns_records HTTP/1.1\r\nHost: {host}", 403, 90403, "outside the API areas"),
     case("token creation", "POST /client/v4/user/tokens HTTP/1.1\r\nHost: {host}\r\nContent-Length: 2\r\n\r\n{}", 403, 90403, "outside the API areas"),

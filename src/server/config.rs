@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use super::listen::ConnectionLimits;
 use super::sandbox::Sandbox;
 
 /// Where requests under `/client/v4/` are forwarded. Chosen once, at start-up.
@@ -59,6 +60,8 @@ pub struct ServerConfig {
     /// How long to wait for the upstream's response head, counted from the last request-body
     /// activity (so slow uploads that keep moving never time out; bodies then stream freely).
     pub upstream_timeout: Duration,
+    /// How long a client may take to send a request's headers; how many connections at once.
+    pub connections: ConnectionLimits,
 }
 
 impl ServerConfig {
@@ -71,6 +74,7 @@ impl ServerConfig {
             max_body_bytes: 100 * 1024 * 1024,
             connect_timeout: Duration::from_secs(10),
             upstream_timeout: Duration::from_secs(300),
+            connections: ConnectionLimits::default(),
         }
     }
 }

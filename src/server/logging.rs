@@ -1,6 +1,9 @@
 //! One line per request on stderr: method, path (query values redacted), status, bytes sent,
 //! milliseconds. Written when the response body is finished (or dropped), so streamed bodies are
 //! counted in full. Headers (so the Authorization token) and bodies are never logged.
+//!
+//! A request its client gave up on still gets its line, marked `abandoned`: before the answer
+//! (`GET /x abandoned 0B 1200ms`), or during it (`GET /x 200 abandoned 512B 900ms`).
 
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -13,7 +16,8 @@ use axum::middleware::Next;
 use axum::response::Response;
 use http_body::{Frame, SizeHint};
 
-/// `path?a=1&b=2` → `path?a=…&b=…` (values can carry ids or anything else a user typed).
+/// `path?a=1&b=2` → `path?a=…&b=…`, and a key without a value is `…` too (values, or a bare
+/// `?SOMETHING`, can carry ids, tokens or anything else a user typed).
 pub fn redacted_target(path: &str, query: Option<&str>) -> String {
     let printable = |text: &str| {
         text.chars()
@@ -27,7 +31,8 @@ pub fn redacted_target(path: &str, query: Option<&str>) -> String {
                 .split('&')
                 .map(|pair| match pair.split_once('=') {
                     Some((key, _)) => format!("{}=…", printable(key)),
-                    None => printable(pair),
+                    None if pair.is_empty() => String::new(),
+                    None => "…".to_string(),
                 })
                 .collect();
             format!("{}?{}", printable(path), keys.join("&"))
@@ -35,25 +40,38 @@ pub fn redacted_target(path: &str, query: Option<&str>) -> String {
     }
 }
 
-/// Prints the line once, when dropped (the response body is then done or abandoned).
+/// Prints the line once, when dropped: when the response body is done or abandoned, or, with
+/// no status yet, when the client gave up before the answer.
 struct LogLine {
     method: Method,
     target: String,
-    status: StatusCode,
+    status: Option<StatusCode>,
     bytes: u64,
+    /// The response body was sent to its end.
+    complete: bool,
     started: Instant,
+}
+
+impl LogLine {
+    fn text(&self) -> String {
+        let status = match self.status {
+            None => "abandoned".to_string(),
+            Some(status) if self.complete => status.as_u16().to_string(),
+            Some(status) => format!("{} abandoned", status.as_u16()),
+        };
+        format!(
+            "bindery: {} {} {status} {}B {}ms",
+            self.method,
+            self.target,
+            self.bytes,
+            self.started.elapsed().as_millis()
+        )
+    }
 }
 
 impl Drop for LogLine {
     fn drop(&mut self) {
-        eprintln!(
-            "bindery: {} {} {} {}B {}ms",
-            self.method,
-            self.target,
-            self.status.as_u16(),
-            self.bytes,
-            self.started.elapsed().as_millis()
-        );
+        eprintln!("{}", self.text());
     }
 }
 
@@ -74,10 +92,16 @@ impl http_body::Body for CountedBody {
     ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
         let this = &mut *self;
         let polled = Pin::new(&mut this.inner).poll_frame(cx);
-        if let Poll::Ready(Some(Ok(frame))) = &polled {
-            if let Some(data) = frame.data_ref() {
-                this.line.bytes += data.len() as u64;
+        match &polled {
+            Poll::Ready(Some(Ok(frame))) => {
+                if let Some(data) = frame.data_ref() {
+                    this.line.bytes += data.len() as u64;
+                }
+                // A body of known length is not polled again after its last byte.
+                this.line.complete = this.inner.is_end_stream();
             }
+            Poll::Ready(None) => this.line.complete = true,
+            _ => {}
         }
         polled
     }
@@ -91,20 +115,21 @@ impl http_body::Body for CountedBody {
     }
 }
 
-/// Middleware: logs every request.
+/// Middleware: logs every request, also one its client abandons before the answer (the line
+/// is then written when this future is dropped).
 pub async fn log_request(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let target = redacted_target(request.uri().path(), request.uri().query());
-    let response = next.run(request).await;
-    let line = LogLine {
-        method,
-        target,
-        status: response.status(),
+    let mut line = LogLine {
+        method: request.method().clone(),
+        target: redacted_target(request.uri().path(), request.uri().query()),
+        status: None,
         bytes: 0,
-        started,
+        complete: false,
+        started: Instant::now(),
     };
+    let response = next.run(request).await;
+    line.status = Some(response.status());
     let (parts, inner) = response.into_parts();
+    line.complete = http_body::Body::is_end_stream(&inner);
     Response::from_parts(parts, Body::new(CountedBody { inner, line }))
 }
 
@@ -120,8 +145,38 @@ mod tests {
         );
         assert_eq!(
             redacted_target("/client/v4/accounts", Some("page=2&per_page=50&flag")),
-            "/client/v4/accounts?page=…&per_page=…&flag"
+            "/client/v4/accounts?page=…&per_page=…&…"
         );
         assert_eq!(redacted_target("/a", Some("token=secret")), "/a?token=…");
+    }
+
+    #[test]
+    fn a_bare_query_key_is_redacted_too() {
+        assert_eq!(redacted_target("/a", Some("hunter2-token")), "/a?…");
+        assert_eq!(redacted_target("/a", Some("a=1&&SECRET")), "/a?a=…&&…");
+        assert_eq!(redacted_target("/a", Some("")), "/a?");
+    }
+
+    fn line(status: Option<u16>, complete: bool) -> String {
+        let line = LogLine {
+            method: Method::GET,
+            target: "/x".into(),
+            status: status.map(|s| StatusCode::from_u16(s).unwrap()),
+            bytes: 12,
+            complete,
+            started: Instant::now(),
+        };
+        let text = line.text();
+        // Only formatted here, not printed.
+        std::mem::forget(line);
+        text
+    }
+
+    #[test]
+    fn an_abandoned_request_is_said_so() {
+        assert!(line(Some(200), true).starts_with("bindery: GET /x 200 12B "));
+        assert!(line(Some(200), false).starts_with("bindery: GET /x 200 abandoned 12B "));
+        assert!(line(None, false).starts_with("bindery: GET /x abandoned 12B "));
+        assert!(line(None, false).ends_with("ms"));
     }
 }

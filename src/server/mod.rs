@@ -4,6 +4,7 @@
 //! - [`app`]: the router ([`build_app`]) putting the pieces together;
 //! - [`guards`]: request target, `Host`, `Origin`, allow-list, headers, body cap;
 //! - [`proxy`]: streaming forwarder to the upstream fixed at start-up;
+//! - [`listen`]: accepting connections, with a header-read timeout and a connection cap;
 //! - [`logging`], [`static_files`], [`info`];
 //! - [`sandbox`]: an in-process emulation of the API endpoints Bindery uses.
 
@@ -13,6 +14,7 @@ pub mod config;
 pub mod envelope;
 pub mod guards;
 pub mod info;
+pub mod listen;
 pub mod logging;
 pub mod proxy;
 pub mod sandbox;
@@ -24,6 +26,18 @@ use std::process::ExitCode;
 pub use app::build_app;
 pub use args::ServeArgs;
 pub use config::{ServerConfig, Upstream};
+pub use listen::ConnectionLimits;
+
+/// Serves the whole server for `config` on `listener` (bound at `config.addr`) until
+/// `shutdown` completes.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    config: ServerConfig,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let limits = config.connections;
+    listen::serve(listener, build_app(config), limits, shutdown).await;
+}
 
 /// Runs the server until it is stopped (Ctrl-C).
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -56,20 +70,11 @@ async fn serve(mut config: ServerConfig) -> ExitCode {
         config.addr = bound;
     }
     announce(&config);
-    let app = build_app(config);
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    match axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-    {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("bindery serve: {e}");
-            ExitCode::FAILURE
-        }
-    }
+    serve_on(listener, config, shutdown).await;
+    ExitCode::SUCCESS
 }
 
 /// The URL to open (a loopback one when listening on every address).

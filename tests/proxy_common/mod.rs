@@ -11,7 +11,7 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 use axum::Router;
-use bindery::server::{build_app, ServerConfig, Upstream};
+use bindery::server::{ServerConfig, Upstream};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -32,8 +32,11 @@ pub async fn start_server(upstream: Upstream, tweak: impl FnOnce(&mut ServerConf
     let mut config = ServerConfig::new(addr, upstream);
     config.dist = std::path::PathBuf::from("no-such-dist-folder");
     tweak(&mut config);
-    let app = build_app(config);
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    tokio::spawn(bindery::server::serve_on(
+        listener,
+        config,
+        std::future::pending(),
+    ));
     addr
 }
 

@@ -34,8 +34,18 @@ pub async fn guard_request(
 
 fn check_request(hosts: &AllowedHosts, request: &Request) -> Result<Vec<String>, Refusal> {
     let segments = check_target(request.uri(), request.version())?;
+    // A header the guards read must be there once: with two `Host` or two `Origin` headers,
+    // the guard and whatever comes after it could each read a different one.
     let text = |name: header::HeaderName| {
-        request.headers().get(&name).map(|v| {
+        let mut values = request.headers().get_all(&name).iter();
+        let first = values.next();
+        if values.next().is_some() {
+            return Some(Err(Refusal::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                format!("the request has more than one {name} header"),
+            )));
+        }
+        first.map(|v| {
             v.to_str().map_err(|_| {
                 Refusal::new(
                     axum::http::StatusCode::BAD_REQUEST,
