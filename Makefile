@@ -72,6 +72,7 @@ dist: setup-build check-pins
 bench: setup-test setup-peers dist
 	node tests/e2e/bench/bundle-size.mjs
 	node tests/e2e/bench/latency.mjs
+	node tests/e2e/bench/assets-hash.mjs
 	cargo bench --locked --bench proxy
 	cargo bench --locked --bench sandbox
 	cargo bench --locked --bench assets_hash
