@@ -4,6 +4,7 @@
 //! - [`model`]: the upload request as pure data (endpoint, metadata, bindings, modules);
 //! - [`rules`]: checks over the model, returning findings (errors and warnings);
 //! - [`encode`]: the exact encodings of a model (metadata JSON, multipart body, curl command);
+//! - [`decode`]: the inverse, a multipart upload as sent on the wire read back as a model;
 //! - [`diff`]: what an upload changes on a deployed Worker, and loading one as a composition;
 //! - [`explain`]: plain explanations of the API's error answers;
 //! - [`editor`]: the composer's state machine (actions, reducer, derived view, account
@@ -15,6 +16,7 @@
 //!   around [`editor`].
 
 pub mod assets;
+pub mod decode;
 pub mod deploy;
 pub mod diff;
 pub mod editor;

@@ -49,7 +49,8 @@ fn sample() -> Composition {
                 key_jwk: None,
             },
         ),
-    ];
+    ]
+    .into();
     c
 }
 

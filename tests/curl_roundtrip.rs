@@ -166,7 +166,7 @@ fn seed_account_worker_with_a_kv_binding() {
         request: endpoint(Target::Account, Operation::Upload, "my-worker"),
         metadata: Metadata {
             main_module: Some("worker.js".into()),
-            bindings: vec![user_kv()],
+            bindings: vec![user_kv()].into(),
             compatibility_date: Some("2024-06-01".into()),
             ..Default::default()
         },
@@ -194,9 +194,9 @@ fn seed_platform_upload_then_settings_patch_adding_r2() {
         request: endpoint(Target::Dispatch, Operation::Upload, "customer-42"),
         metadata: Metadata {
             main_module: Some("worker.js".into()),
-            bindings: vec![user_kv()],
+            bindings: vec![user_kv()].into(),
             compatibility_date: Some("2024-06-01".into()),
-            tags: vec!["customer-42".into(), "plan:pro".into()],
+            tags: vec!["customer-42".into(), "plan:pro".into()].into(),
             ..Default::default()
         },
         modules: vec![Module::inline("worker.js", WORKER_JS)],
@@ -219,8 +219,8 @@ fn seed_platform_upload_then_settings_patch_adding_r2() {
     let patch = Composition {
         request: request_for_patch(),
         metadata: Metadata {
-            bindings: vec![r2],
-            keep_bindings: vec!["kv_namespace".into()],
+            bindings: vec![r2].into(),
+            keep_bindings: vec!["kv_namespace".into()].into(),
             ..Default::default()
         },
         // Modules stay in the composition but a settings PATCH never sends code.
@@ -290,7 +290,8 @@ fn service_worker_with_wasm_text_and_data_parts() {
                         part: "blob_bin".into(),
                     },
                 ),
-            ],
+            ]
+            .into(),
             compatibility_date: Some("2024-06-01".into()),
             ..Default::default()
         },
@@ -377,7 +378,8 @@ fn awkward_names_paths_prefix_and_strict_inherit() {
                         version_id: None,
                     },
                 ),
-            ],
+            ]
+            .into(),
             compatibility_date: Some("2024-06-01".into()),
             ..Default::default()
         },

@@ -240,9 +240,10 @@ fn fixed_hostile_cases(language: Language, server: &CaptureServer) -> Vec<Case> 
                         json: json!({ nasty: [nasty, 1.5, u64::MAX, -0.0] }),
                     },
                 ),
-            ],
+            ]
+            .into(),
             compatibility_date: Some("2024-06-01".into()),
-            tags: vec![nasty.to_string()],
+            tags: vec![nasty.to_string()].into(),
             ..Default::default()
         },
         modules,
@@ -377,7 +378,7 @@ fn random_cases(language: Language, server: &CaptureServer) -> Vec<Case> {
                         })
                         .collect(),
                     compatibility_date: Some("2024-06-01".into()),
-                    tags: case.tags.clone(),
+                    tags: case.tags.clone().into(),
                     ..Default::default()
                 },
                 modules: case
@@ -388,6 +389,8 @@ fn random_cases(language: Language, server: &CaptureServer) -> Vec<Case> {
                         kind: *kind,
                         path: file.clone(),
                         bytes: bytes.clone(),
+                        filename: None,
+                        media_type: None,
                     })
                     .collect(),
                 ..Default::default()

@@ -1,8 +1,8 @@
 //! Golden fixtures, in the spirit of curlconverter's: every folder under `tests/fixtures` holds a
 //! `composition.json` (plus its module files) and, under `expected/`, what bindery renders for
 //! it: the pretty metadata JSON, the multipart body, the curl command, the programs in the other
-//! languages (`upload.mjs`, `upload.py`, `upload.go`, `Upload.java`, `upload.rs`) and the rule
-//! findings.
+//! languages (`upload.mjs`, `upload.py`, `upload.go`, `Upload.java`, `upload.rs`), the rule
+//! findings and the preview's notes on what the JSON means for its endpoint.
 //!
 //! After a deliberate change of an encoding, rewrite the expected files with
 //! `BINDERY_BLESS=1 cargo test --test golden` and review the diff.
@@ -64,6 +64,7 @@ struct Rendered {
     /// Every language but curl: (language, golden file name, program).
     programs: Vec<(Language, String, Vec<u8>)>,
     findings: Vec<u8>,
+    notes: Vec<u8>,
 }
 
 /// The golden file of a program: its file name, `.rs` saved as `upload.rs`.
@@ -90,6 +91,11 @@ fn render(dir: &Path) -> Rendered {
             })
             .collect(),
         findings: cli::format_findings(&rules::check_at(&composition, Some(TODAY))).into_bytes(),
+        notes: encode::json::notes(&composition)
+            .iter()
+            .map(|note| format!("{note}\n"))
+            .collect::<String>()
+            .into_bytes(),
     }
 }
 
@@ -118,6 +124,7 @@ fn every_fixture_renders_as_its_golden_files() {
             &rendered.findings,
             &mut failures,
         );
+        compare(&expected.join("notes.txt"), &rendered.notes, &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
@@ -170,6 +177,17 @@ fn the_cli_prints_what_the_library_renders() {
                 String::from_utf8_lossy(&output.stderr)
             );
             assert_eq!(&output.stdout, expected, "{file} --as {encoding}");
+            let notes: String = String::from_utf8_lossy(&output.stderr)
+                .lines()
+                .filter_map(|line| line.strip_prefix("note: "))
+                .filter(|line| !line.starts_with("module ")) // curl's own notes
+                .map(|line| format!("{line}\n"))
+                .collect();
+            assert_eq!(
+                notes.as_bytes(),
+                &rendered.notes[..],
+                "{file} --as {encoding}: notes"
+            );
         }
         let check = bindery(&["check", file, "--today", TODAY]);
         assert_eq!(check.stdout, rendered.findings, "{file}: check output");
@@ -209,9 +227,11 @@ fn bad_input_gets_one_clear_message() {
     };
     let missing = dir.path().join("nope.json").to_str().unwrap().to_string();
     let malformed = write("malformed.json", "{\"format\": 1,\n  \"request\": {,\n}");
+    // The composition file's own fields are Bindery's format: a typo there is an error (an
+    // unknown *metadata* field is the API's business: it is sent as given, with a warning).
     let unknown = write(
         "unknown.json",
-        "{\"format\":1,\"request\":{},\"metadata\":{\"main_modul\":\"a.js\"}}",
+        "{\"format\":1,\"request\":{\"scirpt_name\":\"a\"}}",
     );
     let unreadable = write(
         "unreadable.json",
@@ -228,7 +248,7 @@ fn bad_input_gets_one_clear_message() {
         ),
         (
             unknown.as_str(),
-            "unknown.json:1:49: unknown field `main_modul`, expected one of `main_module`",
+            "unknown.json:1:36: unknown field `scirpt_name`, expected one of",
         ),
         (
             unreadable.as_str(),

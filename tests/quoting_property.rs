@@ -106,7 +106,7 @@ fn composition(case: &Case) -> Composition {
                 })
                 .collect(),
             compatibility_date: Some("2024-06-01".into()),
-            tags: case.tags.clone(),
+            tags: case.tags.clone().into(),
             ..Default::default()
         },
         modules: case
@@ -117,6 +117,8 @@ fn composition(case: &Case) -> Composition {
                 kind: *kind,
                 path: None,
                 bytes: bytes.clone(),
+                filename: None,
+                media_type: None,
             })
             .collect(),
         ..Default::default()

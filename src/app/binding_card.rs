@@ -75,11 +75,8 @@ pub fn BindingCard(props: &BindingCardProps) -> Html {
     let index = props.index;
     let at = At::binding(index);
     // The panel only makes cards for bindings that exist; the fallback keeps rendering simple.
-    static NONE: Binding = Binding {
-        name: String::new(),
-        kind: BindingKind::Browser {},
-    };
-    let b = props.binding().unwrap_or(&NONE);
+    let none = Binding::new("", BindingKind::Browser {});
+    let b = props.binding().unwrap_or(&none);
     let spec =
         catalog::lookup(b.type_name()).filter(|_| !matches!(b.kind, BindingKind::Custom { .. }));
     let edits = Edits {

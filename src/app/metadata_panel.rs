@@ -117,7 +117,7 @@ pub fn MetadataPanel(props: &MetadataPanelProps) -> Html {
                 <input id={At::metadata("compatibility_flags").element_id()} type="text" spellcheck="false"
                     placeholder="nodejs_compat" value={m.compatibility_flags.join(", ")} oninput={on_flags} />
             }) }
-            <KeepBindings kept={m.keep_bindings.clone()} in_use={m.bindings.iter().map(|b| b.type_name().to_string()).collect::<Vec<_>>()}
+            <KeepBindings kept={m.keep_bindings.to_vec()} in_use={m.bindings.iter().map(|b| b.type_name().to_string()).collect::<Vec<_>>()}
                 set={json_setter("keep_bindings")} supported={f.supported("keep_bindings")} notes={notes("keep_bindings")} />
             <details id="metadata-advanced" class="advanced">
                 <summary>{ "Advanced" }</summary>

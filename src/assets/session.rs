@@ -188,6 +188,7 @@ pub fn assets_metadata(
     Assets {
         jwt: Some(jwt),
         config: (!empty).then_some(config),
+        ..Assets::default()
     }
 }
 

@@ -196,6 +196,11 @@ fn render(args: RenderArgs) -> ExitCode {
         Ok(c) => c,
         Err(error) => return fail(error),
     };
+    // What the JSON means for this endpoint (fields left out and where they go, what an empty
+    // list does on a PATCH): on stderr, so the output stays exactly what is sent.
+    for note in encode::json::notes(&composition) {
+        eprintln!("note: {note}");
+    }
     let output: Vec<u8> = match (args.encoding, args.encoding.language()) {
         (_, Some(language)) => {
             // A program that would call another endpoint than the one meant is not written.

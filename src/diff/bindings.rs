@@ -108,8 +108,8 @@ pub fn diff(current: &CurrentSettings, c: &Composition) -> Vec<BindingChange> {
     let listed = &c.metadata.bindings;
     let sent = match operation {
         Operation::Content => false,
-        // An empty list is left out of a PATCH (it would remove everything).
-        Operation::Settings => !listed.is_empty(),
+        // A PATCH without `bindings` keeps them; `[]` removes them all.
+        Operation::Settings => listed.is_present(),
         Operation::Upload | Operation::Version => true,
     };
     if !sent {
@@ -331,7 +331,7 @@ mod tests {
             "KV namespace binding USER_KV will be removed"
         );
         // keep_bindings means nothing to a PATCH.
-        c.metadata.keep_bindings = vec!["kv_namespace".into()];
+        c.metadata.keep_bindings = vec!["kv_namespace".into()].into();
         c.request.operation = Operation::Settings;
         assert!(diff(&current, &c)[1].is_removed());
     }
@@ -398,12 +398,13 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_patch_list_and_content_uploads_change_no_binding() {
+    fn a_patch_without_bindings_and_content_uploads_change_no_binding() {
         let current = current_with(
             json!([{"type": "kv_namespace", "name": "USER_KV", "namespace_id": "ns1"}]),
         );
         for operation in [Operation::Settings, Operation::Content] {
-            let c = composition_with(operation, json!([]));
+            let mut c = composition_with(operation, json!([]));
+            c.metadata.bindings.set_absent();
             assert_eq!(
                 diff(&current, &c),
                 [BindingChange::new(
@@ -418,6 +419,22 @@ mod tests {
             json!([{"type": "kv_namespace", "name": "OTHER", "namespace_id": "x"}]),
         );
         assert_eq!(diff(&current, &c).len(), 1);
+    }
+
+    #[test]
+    fn an_empty_binding_list_on_a_patch_removes_every_binding() {
+        let current = current_with(
+            json!([{"type": "kv_namespace", "name": "USER_KV", "namespace_id": "ns1"}]),
+        );
+        let c = composition_with(Operation::Settings, json!([]));
+        assert_eq!(
+            diff(&current, &c),
+            [BindingChange::new(
+                "USER_KV",
+                "kv_namespace",
+                Change::Removed
+            )]
+        );
     }
 
     #[test]

@@ -332,13 +332,19 @@ mod tests {
                 jurisdiction: None
             }
         );
+        assert_eq!(
+            current.binding("STORAGE").unwrap().extra["storage_class"],
+            json!("Standard"),
+            "a member this build does not know is kept, to be sent back as given"
+        );
         let odd = current.binding("ODD").unwrap();
         assert_eq!(
             serde_json::to_value(odd).unwrap(),
             json!({"type": "kv_namespace", "name": "ODD", "namespace_id": 7})
         );
         let notes = current.notes.join("\n");
-        for word in ["storage_class", "ODD", "has no name", "#3", "`tags`"] {
+        assert!(!notes.contains("storage_class"), "{notes}");
+        for word in ["ODD", "has no name", "#3", "`tags`"] {
             assert!(notes.contains(word), "{word} in {notes}");
         }
     }

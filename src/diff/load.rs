@@ -65,14 +65,14 @@ pub fn composition_from_current(current: &CurrentSettings, request: Request) -> 
     }
     let typed = |field: &str| -> Option<Value> { current.setting(field) };
     let metadata = Metadata {
-        bindings,
+        bindings: bindings.into(),
         compatibility_date: current.compatibility_date.clone(),
-        compatibility_flags: current.compatibility_flags.clone(),
+        compatibility_flags: current.compatibility_flags.clone().into(),
         usage_model: typed("usage_model").and_then(|v| lenient(&v, "usage_model", &mut notes)),
         placement: typed("placement").and_then(|v| lenient(&v, "placement", &mut notes)),
         limits: typed("limits").and_then(|v| lenient(&v, "limits", &mut notes)),
         logpush: current.setting("logpush").and_then(|v| v.as_bool()),
-        tags: current.tags.clone(),
+        tags: current.tags.clone().into(),
         tail_consumers: typed("tail_consumers")
             .and_then(|v| lenient(&v, "tail_consumers", &mut notes))
             .unwrap_or_default(),
@@ -174,7 +174,8 @@ mod tests {
             c.metadata.limits,
             Some(Limits {
                 cpu_ms: Some(50),
-                subrequests: None
+                subrequests: None,
+                ..Default::default()
             })
         );
         assert_eq!(c.metadata.tags, ["customer"]);
@@ -232,18 +233,17 @@ mod tests {
     }
 
     #[test]
-    fn unknown_setting_members_are_noted_not_fatal() {
+    fn unknown_setting_members_are_kept_to_be_sent_back_as_given() {
         let mut answer = answer();
         answer["result"]["tail_consumers"][0]["region"] = json!("eu");
         let loaded = composition_from_current(
             &CurrentSettings::parse(&answer).unwrap(),
             request(Operation::Settings),
         );
-        assert_eq!(loaded.composition.metadata.tail_consumers.len(), 1);
-        assert_eq!(
-            loaded.notes,
-            ["`tail_consumers.region` is not known to this build and was left out"]
-        );
+        let consumers = &loaded.composition.metadata.tail_consumers;
+        assert_eq!(consumers.len(), 1);
+        assert_eq!(consumers[0].extra["region"], json!("eu"));
+        assert!(loaded.notes.is_empty(), "{:?}", loaded.notes);
         assert!(composition_from_settings(&json!("nope"), request(Operation::Upload)).is_err());
     }
 }

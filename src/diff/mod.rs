@@ -103,7 +103,7 @@ pub(crate) mod testing {
             Operation::Upload,
             json!([{"type": "r2_bucket", "name": "STORAGE", "bucket_name": "user-files"}]),
         );
-        c.metadata.keep_bindings = vec!["kv_namespace".into()];
+        c.metadata.keep_bindings = vec!["kv_namespace".into()].into();
         c
     }
 }

@@ -250,7 +250,7 @@ mod tests {
     #[test]
     fn drop_undoes_keep_and_restore_and_splits_keep_bindings() {
         let mut c = only_r2(Operation::Upload);
-        c.metadata.keep_bindings = vec!["kv_namespace".into()];
+        c.metadata.keep_bindings = vec!["kv_namespace".into()].into();
         assert_eq!(change_of(&c, "CACHE"), Change::KeptByType);
         resolve(&mut c, &current(), "CACHE", Resolution::Drop);
         assert_eq!(change_of(&c, "CACHE"), Change::Removed);

@@ -141,13 +141,14 @@ mod tests {
         c.metadata.limits = Some(Limits {
             cpu_ms: Some(50),
             subrequests: None,
-        });
-        c.metadata.observability = Some(Observability {
-            enabled: true,
-            head_sampling_rate: Some(1.0),
             ..Default::default()
         });
-        c.metadata.tags = vec!["customer".into(), "beta".into()];
+        c.metadata.observability = Some(Observability {
+            enabled: Some(true),
+            head_sampling_rate: Some(1.into()),
+            ..Default::default()
+        });
+        c.metadata.tags = vec!["customer".into(), "beta".into()].into();
         c.metadata.logpush = Some(false);
         let changes = diff(&current(), &c);
         assert_eq!(fields(&changes), ["logpush", "tags"]);
@@ -162,12 +163,13 @@ mod tests {
     fn versions_do_not_send_script_level_settings_and_content_changes_nothing() {
         let mut c = composition_with(Operation::Version, json!([]));
         c.metadata.compatibility_date = Some("2024-01-01".into());
-        c.metadata.compatibility_flags = vec!["nodejs_compat".into()];
+        c.metadata.compatibility_flags = vec!["nodejs_compat".into()].into();
         c.metadata.limits = Some(Limits {
             cpu_ms: Some(50),
             subrequests: None,
+            ..Default::default()
         });
-        c.metadata.tags = vec!["other".into()];
+        c.metadata.tags = vec!["other".into()].into();
         assert_eq!(diff(&current(), &c), []);
         c.request.operation = Operation::Content;
         c.metadata.compatibility_date = Some("2025-01-01".into());

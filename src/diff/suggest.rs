@@ -158,7 +158,7 @@ mod tests {
         let mut migrating = unchanged;
         migrating.metadata.migrations = Some(Migrations {
             new_tag: Some("v1".into()),
-            new_sqlite_classes: vec!["Room".into()],
+            new_sqlite_classes: vec!["Room".into()].into(),
             ..Default::default()
         });
         let s = suggest_operation(Some(&current()), &migrating);

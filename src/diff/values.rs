@@ -65,58 +65,22 @@ pub fn without_nulls(value: Value) -> Value {
     }
 }
 
-/// Reads `value` as `T`, dropping members `T` does not know (the model's types refuse unknown
-/// fields; a newer API may add some). Each dropped member is noted as "`what`.`field`". `None`
-/// (with a note) when the value still does not fit.
+/// Reads `value` as `T` (with `null` members taken as unset). Members `T` does not know are
+/// kept in the model's `extra` maps, so a newer API's fields are sent back as they came. `None`
+/// (with a note) when the value does not fit.
 pub fn lenient<T: DeserializeOwned>(
     value: &Value,
     what: &str,
     notes: &mut Vec<String>,
 ) -> Option<T> {
-    let mut value = without_nulls(value.clone());
-    // Each round drops one unknown member, so this ends.
-    loop {
-        match serde_json::from_value::<T>(value.clone()) {
-            Ok(typed) => return Some(typed),
-            Err(error) => {
-                let message = error.to_string();
-                let removed = unknown_field(&message).is_some_and(|field| {
-                    let gone = remove_member(&mut value, field);
-                    if gone {
-                        notes.push(format!(
-                            "`{what}.{field}` is not known to this build and was left out"
-                        ));
-                    }
-                    gone
-                });
-                if !removed {
-                    notes.push(format!(
-                        "`{what}` could not be read ({message}) and was left out"
-                    ));
-                    return None;
-                }
-            }
+    match serde_json::from_value::<T>(without_nulls(value.clone())) {
+        Ok(typed) => Some(typed),
+        Err(error) => {
+            notes.push(format!(
+                "`{what}` could not be read ({error}) and was left out"
+            ));
+            None
         }
-    }
-}
-
-/// The field named by serde's "unknown field `x`, expected …" message.
-fn unknown_field(message: &str) -> Option<&str> {
-    let rest = message.split("unknown field `").nth(1)?;
-    rest.split('`').next()
-}
-
-/// Removes the first member called `key`, at the top level first, then depth-first.
-fn remove_member(value: &mut Value, key: &str) -> bool {
-    match value {
-        Value::Object(fields) => {
-            if fields.shift_remove(key).is_some() {
-                return true;
-            }
-            fields.values_mut().any(|v| remove_member(v, key))
-        }
-        Value::Array(items) => items.iter_mut().any(|v| remove_member(v, key)),
-        _ => false,
     }
 }
 
@@ -151,7 +115,7 @@ mod tests {
     }
 
     #[test]
-    fn lenient_reading_drops_unknown_members_and_says_so() {
+    fn lenient_reading_keeps_unknown_members_and_takes_nulls_as_unset() {
         let mut notes = Vec::new();
         let limits: Limits = lenient(
             &json!({"cpu_ms": 50, "memory_mb": 128}),
@@ -160,13 +124,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(limits.cpu_ms, Some(50));
-        assert_eq!(
-            notes,
-            ["`limits.memory_mb` is not known to this build and was left out"]
-        );
+        assert_eq!(limits.extra["memory_mb"], json!(128));
+        assert!(notes.is_empty());
         let nested = json!({"enabled": true, "logs": {"enabled": true, "invocation_logs": false, "sampling": 1}, "head_sampling_rate": null});
         let o: Observability = lenient(&nested, "observability", &mut notes).unwrap();
-        assert!(o.enabled && o.logs.is_some());
+        assert!(o.enabled == Some(true) && o.logs.is_some());
+        assert!(
+            o.extra.is_empty(),
+            "a null is unset, not kept: {:?}",
+            o.extra
+        );
+        assert_eq!(o.logs.unwrap().extra["sampling"], json!(1));
         assert!(lenient::<Limits>(&json!({"cpu_ms": "fast"}), "limits", &mut notes).is_none());
         assert!(notes.last().unwrap().contains("could not be read"));
     }

@@ -87,7 +87,7 @@ pub fn edit_binding(binding: &Binding, edit: &BindingEdit) -> Result<Binding, St
     match edit {
         BindingEdit::Name(name) => Ok(Binding {
             name: name.clone(),
-            kind: binding.kind.clone(),
+            ..binding.clone()
         }),
         BindingEdit::Field { key, value } => binding_field_with(binding, key, value.clone()),
         BindingEdit::Type(type_name) => {

@@ -35,7 +35,8 @@ fn sample() -> Composition {
         BindingKind::KvNamespace {
             namespace_id: "abc123".into(),
         },
-    )];
+    )]
+    .into();
     c
 }
 

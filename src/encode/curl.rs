@@ -169,14 +169,14 @@ fn local_path(module: &Module, o: &CurlOptions) -> String {
     path
 }
 
-/// `NAME=@PATH;type=CT;filename=NAME`, in curl's `-F` syntax (before shell quoting).
+/// `NAME=@PATH;type=CT;filename=FILENAME`, in curl's `-F` syntax (before shell quoting).
 fn module_form_value(module: &Module, o: &CurlOptions) -> String {
     format!(
         "{}=@{};type={};filename={}",
         module.name,
         curl_word(&local_path(module, o)),
-        module.content_type(),
-        curl_word(&module.name)
+        curl_word(module.content_type()),
+        curl_word(module.filename())
     )
 }
 
@@ -248,7 +248,8 @@ mod tests {
                     BindingKind::KvNamespace {
                         namespace_id: "ns".into(),
                     },
-                )],
+                )]
+                .into(),
                 compatibility_date: Some("2024-06-01".into()),
                 ..Default::default()
             },
@@ -364,7 +365,7 @@ mod tests {
     #[test]
     fn json_with_shell_metacharacters_stays_inside_the_here_document() {
         let mut c = seed();
-        c.metadata.tags = vec!["$(rm -rf /) `x` 'q' \"d\" ; BINDERY_METADATA\nline".into()];
+        c.metadata.tags = vec!["$(rm -rf /) `x` 'q' \"d\" ; BINDERY_METADATA\nline".into()].into();
         let text = command(&c, &CurlOptions::default()).text;
         let after: Vec<&str> = text
             .split("<<'BINDERY_METADATA'\n")

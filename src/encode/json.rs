@@ -1,29 +1,51 @@
 //! The JSON object sent on the wire: the `metadata` part (or `settings` for a PATCH).
 //!
 //! The composition keeps every field the user set; the endpoint decides which ones travel.
-//! [`wire_metadata`] keeps only the fields the chosen operation accepts (see
-//! [`crate::model::METADATA_FIELDS`]) and [`dropped_fields`] names the ones it left out, so the
-//! rules can warn about them.
+//! [`wire_metadata`] leaves out the known fields the chosen operation does not take (see
+//! [`crate::model::METADATA_FIELDS`]) and [`dropped_fields`] names them, so the rules can warn
+//! and the preview can say which request carries them instead ([`notes`]). Fields Bindery does
+//! not know are always sent, as given.
 
 use serde_json::{Map, Value};
 
-use crate::model::{Composition, FieldSupport, Operation};
+use crate::model::{Accepts, Composition, FieldSupport, List, Operation};
 
-/// The metadata object for `c.request.operation`, in wrangler's key order.
+/// The metadata object for `c.request.operation`, in wrangler's key order, unknown fields last.
 ///
-/// Unset fields are absent (never `null`). One special case: a settings PATCH changes only the
-/// fields it names, and a `bindings` list there replaces the current bindings, so an *empty*
-/// `bindings` list is left out of a PATCH instead of removing every binding of the Worker.
+/// Unset fields are absent (never `null`, unless given as `null`). A list is sent when it was
+/// written, even empty: on a settings PATCH an absent list keeps the deployed value and `[]`
+/// clears it. An upload or a version upload always names its `bindings` (`[]` when there are
+/// none), as wrangler does: there absent and empty mean the same. (An upload of static assets
+/// without an entry names none, as wrangler's.)
 pub fn wire_metadata(c: &Composition) -> Value {
     let operation = c.request.operation;
-    let kept: Map<String, Value> = set_fields(c, operation)
-        .into_iter()
-        .filter(|(key, _)| accepted(key, operation))
-        .collect();
-    Value::Object(kept)
+    let mut out = Map::new();
+    let assets_only = c.metadata.entry_part().is_none() && c.metadata.assets.is_some();
+    let always_bindings = matches!(operation, Operation::Upload | Operation::Version)
+        && c.metadata.bindings.is_absent()
+        && !assets_only;
+    let serialized = match serde_json::to_value(&c.metadata) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    let mut bindings_placed = !always_bindings;
+    for (key, value) in serialized {
+        if !bindings_placed && !matches!(key.as_str(), "main_module" | "body_part") {
+            out.insert("bindings".into(), Value::Array(Vec::new()));
+            bindings_placed = true;
+        }
+        if sent(&key, operation) {
+            out.insert(key, value);
+        }
+    }
+    if !bindings_placed {
+        out.insert("bindings".into(), Value::Array(Vec::new()));
+    }
+    Value::Object(out)
 }
 
-/// The fields the user set that [`wire_metadata`] drops for this endpoint, in wire order.
+/// The known fields the user set that [`wire_metadata`] leaves out for this endpoint, in wire
+/// order.
 ///
 /// Called by the rules on every edit, so it asks the model which fields are set instead of
 /// serializing the metadata.
@@ -37,6 +59,85 @@ pub fn dropped_fields(c: &Composition) -> Vec<&'static str> {
         .collect()
 }
 
+/// The known fields that are sent although the sources disagree on whether this endpoint
+/// takes them, each with how they disagree.
+pub fn disputed_fields(c: &Composition) -> Vec<(&'static str, &'static str)> {
+    let operation = c.request.operation;
+    c.metadata
+        .set_fields()
+        .into_iter()
+        .filter(|(_, set)| *set)
+        .filter_map(|(name, _)| match support(name, operation) {
+            Some(Accepts::Disputed(why)) => Some((name, why)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// What the preview says about the JSON it shows, in plain sentences: the fields left out and
+/// the request that carries each instead, the fields sent though the sources disagree, and on a
+/// settings PATCH what each list means (absent keeps the deployed one, `[]` clears it).
+pub fn notes(c: &Composition) -> Vec<String> {
+    let operation = c.request.operation;
+    let mut out = Vec::new();
+    for name in dropped_fields(c) {
+        if let Some(Accepts::No(instead)) = support(name, operation) {
+            out.push(format!(
+                "`{name}` is not sent with {}; it goes with {instead}.",
+                endpoint(operation)
+            ));
+        }
+    }
+    for (name, why) in disputed_fields(c) {
+        out.push(format!("`{name}` is sent as given, though {why}."));
+    }
+    if operation == Operation::Settings {
+        let m = &c.metadata;
+        out.push(list_note(
+            "bindings",
+            &m.bindings,
+            "every binding",
+            "bindings",
+        ));
+        out.push(list_note(
+            "compatibility_flags",
+            &m.compatibility_flags,
+            "every compatibility flag",
+            "compatibility flags",
+        ));
+        out.push(list_note("tags", &m.tags, "every tag", "tags"));
+        out.push(list_note(
+            "tail_consumers",
+            &m.tail_consumers,
+            "every tail Worker",
+            "tail Workers",
+        ));
+    }
+    out
+}
+
+/// What a list means on a settings PATCH.
+fn list_note<T>(field: &str, list: &List<T>, every: &str, plural: &str) -> String {
+    if list.is_absent() {
+        format!("`{field}` is left out: the deployed {plural} stay as they are.")
+    } else if list.is_empty() {
+        format!("`{field}: []` removes {every}.")
+    } else if field == "bindings" {
+        "`bindings` replaces the deployed bindings: any not listed is removed (one with only its name and type keeps the deployed one).".to_string()
+    } else {
+        format!("`{field}` replaces the deployed {plural}.")
+    }
+}
+
+fn endpoint(operation: Operation) -> &'static str {
+    match operation {
+        Operation::Upload => "an upload",
+        Operation::Version => "a version upload",
+        Operation::Settings => "a settings PATCH",
+        Operation::Content => "a content upload",
+    }
+}
+
 /// The wire JSON on one line, exactly as sent.
 pub fn compact(c: &Composition) -> String {
     wire_metadata(c).to_string()
@@ -48,23 +149,17 @@ pub fn pretty(c: &Composition) -> String {
     serde_json::to_string_pretty(&wire_metadata(c)).unwrap_or_default()
 }
 
-/// Every field that counts as set, in the struct's (wrangler's) order.
-fn set_fields(c: &Composition, operation: Operation) -> Map<String, Value> {
-    let mut fields = match serde_json::to_value(&c.metadata) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
-    // `bindings` is always serialized by the model; an empty list only counts as set where it
-    // means something ("no bindings") rather than "remove them all".
-    let empty_bindings = c.metadata.bindings.is_empty();
-    if empty_bindings && (operation == Operation::Settings || !accepted("bindings", operation)) {
-        fields.shift_remove("bindings");
-    }
-    fields
+fn support(key: &str, operation: Operation) -> Option<Accepts> {
+    FieldSupport::lookup(key).map(|field| field.support(operation))
 }
 
 fn accepted(key: &str, operation: Operation) -> bool {
-    FieldSupport::lookup(key).is_some_and(|field| field.accepted_by(operation))
+    support(key, operation).is_some_and(Accepts::sends)
+}
+
+/// Known fields go where the table says; unknown ones always travel.
+fn sent(key: &str, operation: Operation) -> bool {
+    support(key, operation).is_none_or(Accepts::sends)
 }
 
 #[cfg(test)]
@@ -91,13 +186,14 @@ mod tests {
                     BindingKind::KvNamespace {
                         namespace_id: "ns1".into(),
                     },
-                )],
+                )]
+                .into(),
                 compatibility_date: Some("2024-06-01".into()),
-                keep_bindings: vec!["kv_namespace".into()],
-                tags: vec!["customer".into()],
+                keep_bindings: vec!["kv_namespace".into()].into(),
+                tags: vec!["customer".into()].into(),
                 limits: Some(Limits {
                     cpu_ms: Some(50),
-                    subrequests: None,
+                    ..Default::default()
                 }),
                 annotations: Some(Annotations {
                     message: Some("hi".into()),
@@ -130,6 +226,38 @@ mod tests {
         let c = Composition::default();
         assert_eq!(compact(&c), r#"{"bindings":[]}"#);
         assert!(!compact(&seed_upload()).contains("null"));
+    }
+
+    #[test]
+    fn an_assets_only_upload_names_no_bindings_as_wrangler_sends_it() {
+        let mut c = Composition::default();
+        c.metadata.assets = Some(Default::default());
+        assert_eq!(compact(&c), r#"{"assets":{}}"#);
+    }
+
+    #[test]
+    fn an_upload_names_its_bindings_right_after_the_entry() {
+        let mut c = seed_upload();
+        c.metadata.bindings.set_absent();
+        assert!(compact(&c)
+            .starts_with(r#"{"main_module":"worker.js","bindings":[],"compatibility_date""#));
+    }
+
+    #[test]
+    fn unknown_fields_travel_on_every_endpoint_after_the_known_ones() {
+        for operation in Operation::ALL {
+            let mut c = with_operation(seed_upload(), operation);
+            c.metadata
+                .extra
+                .insert("extra_field".into(), Value::String("x".into()));
+            let wire = wire_metadata(&c);
+            let keys: Vec<&String> = wire.as_object().unwrap().keys().collect();
+            assert_eq!(
+                keys.last().unwrap().as_str(),
+                "extra_field",
+                "{operation:?}"
+            );
+        }
     }
 
     #[test]
@@ -181,14 +309,84 @@ mod tests {
     }
 
     #[test]
-    fn empty_bindings_are_sent_on_upload_but_not_on_a_patch() {
-        let mut c = seed_upload();
-        c.metadata.bindings.clear();
+    fn a_patch_sends_an_empty_list_as_written_and_leaves_an_absent_one_out() {
+        let given: Metadata = serde_json::from_str(
+            r#"{"bindings":[],"compatibility_flags":[],"tags":[],"tail_consumers":[]}"#,
+        )
+        .unwrap();
+        let mut c = Composition {
+            metadata: given,
+            ..Default::default()
+        };
+        c.request.operation = Operation::Settings;
+        assert_eq!(
+            compact(&c),
+            r#"{"bindings":[],"compatibility_flags":[],"tags":[],"tail_consumers":[]}"#
+        );
+        let said = notes(&c).join("\n");
+        assert!(
+            said.contains("`bindings: []` removes every binding."),
+            "{said}"
+        );
+        assert!(
+            said.contains("`compatibility_flags: []` removes every compatibility flag."),
+            "{said}"
+        );
+        assert!(said.contains("`tags: []` removes every tag."), "{said}");
+        assert!(
+            said.contains("`tail_consumers: []` removes every tail Worker."),
+            "{said}"
+        );
+
+        c.metadata = Metadata::default();
+        assert_eq!(compact(&c), "{}");
+        let said = notes(&c).join("\n");
+        assert!(
+            said.contains("`bindings` is left out: the deployed bindings stay as they are."),
+            "{said}"
+        );
+        assert!(
+            said.contains("`tags` is left out: the deployed tags stay as they are."),
+            "{said}"
+        );
+    }
+
+    #[test]
+    fn an_emptied_binding_list_is_absent_on_a_patch_unless_written() {
+        let mut c = with_operation(seed_upload(), Operation::Settings);
+        c.metadata.bindings.set_absent();
+        assert!(wire_metadata(&c).get("bindings").is_none());
+        c.metadata.bindings.set_empty();
         assert_eq!(wire_metadata(&c)["bindings"], serde_json::json!([]));
-        let patch = with_operation(c.clone(), Operation::Settings);
-        assert!(wire_metadata(&patch).get("bindings").is_none());
         let content = with_operation(c, Operation::Content);
-        assert!(!dropped_fields(&content).contains(&"bindings"));
+        assert!(wire_metadata(&content).get("bindings").is_none());
+    }
+
+    #[test]
+    fn the_preview_names_the_request_that_carries_a_field_left_out() {
+        let c = with_operation(seed_upload(), Operation::Version);
+        let said = notes(&c).join("\n");
+        assert!(
+            said.contains(
+                "`tags` is not sent with a version upload; it goes with a settings PATCH"
+            ),
+            "{said}"
+        );
+        assert!(said.contains("`limits` is sent as given, though"), "{said}");
+    }
+
+    #[test]
+    fn a_version_upload_sends_what_wrangler_sends_there_and_says_the_sources_disagree() {
+        let mut c = with_operation(seed_upload(), Operation::Version);
+        c.metadata.tail_consumers = vec![crate::model::TailConsumer {
+            service: "tail".into(),
+            ..Default::default()
+        }]
+        .into();
+        assert!(wire_metadata(&c).get("tail_consumers").is_some());
+        assert!(wire_metadata(&c).get("limits").is_some());
+        let disputed: Vec<&str> = disputed_fields(&c).iter().map(|(n, _)| *n).collect();
+        assert_eq!(disputed, ["tail_consumers", "limits"]);
     }
 
     #[test]

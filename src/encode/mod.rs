@@ -12,6 +12,6 @@ pub mod preview;
 pub mod wrangler;
 
 pub use curl::{command, CurlCommand, CurlOptions};
-pub use json::{compact, dropped_fields, pretty, wire_metadata};
+pub use json::{compact, disputed_fields, dropped_fields, notes, pretty, wire_metadata};
 pub use multipart::{body, content_type_header, heads, parts, Part, PartHead, DEFAULT_BOUNDARY};
 pub use preview::{preview, Preview, SECRET_MASK};

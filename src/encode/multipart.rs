@@ -35,7 +35,7 @@ pub struct PartHead {
 }
 
 /// The parts of `c` in wire order: the JSON part (`metadata`, or `settings` for a PATCH), then,
-/// when the endpoint takes code, every module with filename = part name.
+/// when the endpoint takes code, every module (filename = part name unless it has its own).
 pub fn parts(c: &Composition) -> Vec<Part> {
     let json = super::json::compact(c).into_bytes();
     let mut bodies = std::iter::once(json).chain(c.modules.iter().map(|m| m.bytes.clone()));
@@ -63,7 +63,7 @@ pub fn heads(c: &Composition, json_size: usize) -> Vec<PartHead> {
     if operation.sends_modules() {
         heads.extend(c.modules.iter().map(|module| PartHead {
             name: module.name.clone(),
-            filename: Some(module.name.clone()),
+            filename: Some(module.filename().to_string()),
             content_type: Some(module.content_type().to_string()),
             size: module.bytes.len(),
         }));
@@ -140,7 +140,8 @@ mod tests {
                 bindings: vec![Binding::new(
                     "V",
                     BindingKind::PlainText { text: "x".into() },
-                )],
+                )]
+                .into(),
                 ..Default::default()
             },
             modules: vec![

@@ -22,6 +22,8 @@ pub struct Preview {
     pub masked: Option<String>,
     pub parts: Vec<PartHead>,
     pub curl: CurlCommand,
+    /// What the JSON means for this endpoint, in sentences ([`super::json::notes`]).
+    pub notes: Vec<String>,
 }
 
 /// What a display shows in place of a secret value.
@@ -38,6 +40,7 @@ pub fn preview(c: &Composition, o: &CurlOptions) -> Preview {
     Preview {
         parts: heads(c, compact.len()),
         curl: command_with_json(c, o, &compact),
+        notes: super::json::notes(c),
         pretty,
         masked,
         compact,
@@ -155,7 +158,8 @@ mod tests {
                     text: "visible".into(),
                 },
             ),
-        ];
+        ]
+        .into();
         let p = preview(&c, &o);
         assert!(p.pretty.contains("s3cr3t-value") && p.pretty.contains("a2V5LWJ5dGVz"));
         assert!(

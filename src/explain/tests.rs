@@ -39,7 +39,8 @@ fn composition() -> Composition {
                 database_id: None,
             },
         ),
-    ];
+    ]
+    .into();
     c
 }
 

@@ -18,6 +18,10 @@ pub struct Binding {
     /// The `env.NAME` identifier.
     pub name: String,
     pub kind: BindingKind,
+    /// Members of a known type that this build does not know (and known fields given as
+    /// `null`), in the order given; sent as given after the type's fields. (A binding of an
+    /// unknown type keeps all its fields in [`BindingKind::Custom`].)
+    pub extra: Map<String, Value>,
 }
 
 impl Binding {
@@ -25,6 +29,7 @@ impl Binding {
         Binding {
             name: name.into(),
             kind,
+            extra: Map::new(),
         }
     }
 
@@ -50,7 +55,7 @@ impl Binding {
                 _ => Map::new(),
             },
         };
-        for (key, value) in fields {
+        for (key, value) in fields.into_iter().chain(self.extra.clone()) {
             if key != "type" && key != "name" {
                 out.insert(key, value);
             }
@@ -58,8 +63,9 @@ impl Binding {
         out
     }
 
-    /// Reads a binding object. Known types are checked field by field (unknown fields are an
-    /// error); any other `type` becomes [`BindingKind::Custom`].
+    /// Reads a binding object. Known types are checked field by field; members the type does not
+    /// have (and known fields given as `null`) are kept in [`Binding::extra`]. Any other `type`
+    /// becomes [`BindingKind::Custom`].
     pub fn from_json(object: Map<String, Value>) -> Result<Binding, String> {
         let mut object = object;
         let type_name = match object.get("type") {
@@ -67,22 +73,31 @@ impl Binding {
             Some(_) => return Err("binding `type` must be a string".into()),
             None => return Err("binding has no `type`".into()),
         };
-        let name = match object.remove("name") {
+        let name = match object.shift_remove("name") {
             Some(Value::String(n)) => n,
             Some(_) => return Err(format!("{type_name} binding: `name` must be a string")),
             None => String::new(),
         };
-        let kind = if is_known_type(&type_name) {
-            BindingKind::from_object(object)
-                .map_err(|e| format!("{type_name} binding `{name}`: {e}"))?
-        } else {
-            object.remove("type");
-            BindingKind::Custom {
-                type_name,
-                fields: object,
+        let mut extra = Map::new();
+        let kind = match known_fields(&type_name) {
+            Some(fields) => {
+                let (typed, unknown): (Map<String, Value>, Map<String, Value>) =
+                    object.into_iter().partition(|(key, value)| {
+                        key == "type" || (fields.contains(&key.as_str()) && !value.is_null())
+                    });
+                extra = unknown;
+                BindingKind::from_object(typed)
+                    .map_err(|e| format!("{type_name} binding `{name}`: {e}"))?
+            }
+            None => {
+                object.shift_remove("type");
+                BindingKind::Custom {
+                    type_name,
+                    fields: object,
+                }
             }
         };
-        Ok(Binding { name, kind })
+        Ok(Binding { name, kind, extra })
     }
 }
 
@@ -122,6 +137,15 @@ macro_rules! binding_kinds {
         /// The wire `type` of every known binding kind, in catalog order.
         pub const KNOWN_BINDING_TYPES: &[&str] = &[$($wire),*];
 
+        /// The fields of a known binding type (besides `type` and `name`), in order; `None` for
+        /// a type this build does not know.
+        pub fn known_fields(type_name: &str) -> Option<&'static [&'static str]> {
+            match type_name {
+                $( $wire => Some(&[$(stringify!($field)),*]), )*
+                _ => None,
+            }
+        }
+
         impl BindingKind {
             pub fn type_name(&self) -> &str {
                 match self {
@@ -133,7 +157,7 @@ macro_rules! binding_kinds {
             /// Reads a known kind from its JSON object (`type` and the kind's fields; `name`
             /// already taken out). Unknown fields and values of the wrong type are errors.
             pub fn from_object(mut object: Map<String, Value>) -> Result<BindingKind, serde_json::Error> {
-                let type_name = match object.remove("type") {
+                let type_name = match object.shift_remove("type") {
                     Some(Value::String(type_name)) => type_name,
                     Some(other) => {
                         return Err(serde_json::Error::invalid_type(unexpected(&other), &"variant identifier"))
@@ -225,6 +249,8 @@ binding_kinds! {
         #[serde(default, skip_serializing_if = "Option::is_none")] environment: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")] entrypoint: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")] props: Option<Map<String, Value>>,
+        /// Lets this Worker call a Worker of another account (wrangler passes it through).
+        #[serde(default, skip_serializing_if = "Option::is_none")] cross_account_grant: Option<String>,
     },
     Queue = "queue" {
         #[serde(default, skip_serializing_if = "String::is_empty")] queue_name: String,
@@ -480,15 +506,64 @@ mod tests {
     }
 
     #[test]
-    fn unknown_field_on_known_type_is_an_error() {
-        let raw = json!({"type":"kv_namespace","name":"K","namespace":"abc"});
+    fn unknown_field_on_known_type_is_kept_and_sent_as_given() {
+        let raw = json!({"type":"kv_namespace","name":"K","namespace_id":"abc","namespace":"x","raw":true});
+        let binding: Binding = serde_json::from_value(raw.clone()).unwrap();
+        assert_eq!(
+            binding.kind,
+            BindingKind::KvNamespace {
+                namespace_id: "abc".into()
+            }
+        );
+        assert_eq!(
+            binding.extra.keys().collect::<Vec<_>>(),
+            ["namespace", "raw"]
+        );
+        assert_eq!(serde_json::to_value(&binding).unwrap(), raw);
+    }
+
+    #[test]
+    fn a_known_field_given_as_null_is_sent_as_null() {
+        let raw = json!({"type":"r2_bucket","name":"B","bucket_name":"b","jurisdiction":null});
+        let binding: Binding = serde_json::from_value(raw.clone()).unwrap();
+        assert!(matches!(
+            binding.kind,
+            BindingKind::R2Bucket {
+                jurisdiction: None,
+                ..
+            }
+        ));
+        assert_eq!(serde_json::to_value(&binding).unwrap(), raw);
+    }
+
+    #[test]
+    fn a_known_field_of_the_wrong_type_is_an_error_naming_the_binding() {
+        let raw = json!({"type":"kv_namespace","name":"K","namespace_id":7});
         let err = serde_json::from_value::<Binding>(raw)
             .unwrap_err()
             .to_string();
-        assert!(
-            err.contains("kv_namespace binding `K`") && err.contains("namespace"),
-            "{err}"
-        );
+        assert!(err.contains("kv_namespace binding `K`"), "{err}");
+    }
+
+    #[test]
+    fn a_cross_account_grant_of_the_wrong_type_is_an_error() {
+        let raw = json!({"type":"service","name":"P","service":"w","cross_account_grant":7});
+        let err = serde_json::from_value::<Binding>(raw)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("service binding `P`"), "{err}");
+    }
+
+    #[test]
+    fn what_wrangler_sends_for_a_service_binding_loads_typed() {
+        let raw = json!({"name":"PARTNER","type":"service","service":"partner-worker","cross_account_grant":"grant-7f3e"});
+        let binding: Binding = serde_json::from_value(raw.clone()).unwrap();
+        assert!(binding.extra.is_empty());
+        assert!(matches!(
+            binding.kind,
+            BindingKind::Service { cross_account_grant: Some(ref grant), .. } if grant == "grant-7f3e"
+        ));
+        assert_eq!(serde_json::to_value(&binding).unwrap(), raw);
     }
 
     #[test]

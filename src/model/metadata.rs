@@ -1,66 +1,49 @@
 //! The `metadata` object (section (b) of the API reference), field by field.
 //!
 //! Field order follows wrangler's, so previews look like what the official CLI sends. Unset
-//! fields are `None` or empty and are omitted from the JSON, never sent as `null`.
+//! fields are `None` or absent lists and are omitted from the JSON, never sent as `null`. Every
+//! object is open (see [`super::open`]): members this build does not know are kept in `extra`
+//! and sent as given.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Number;
 
 use super::Binding;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Metadata {
-    /// Part name of the ES-module entry point (module syntax).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub main_module: Option<String>,
-    /// Part name of the service-worker script (legacy syntax).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body_part: Option<String>,
-    #[serde(default)]
-    pub bindings: Vec<Binding>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub containers: Vec<Container>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub compatibility_date: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub compatibility_flags: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub migrations: Option<Migrations>,
-    /// Declarative exports (class / entrypoint name → descriptor), an alternative to migrations.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exports: Option<Map<String, Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub capnp_schema: Option<String>,
-    /// Binding *types* carried over from the previous version.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub keep_bindings: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usage_model: Option<UsageModel>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logpush: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub placement: Option<Placement>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tail_consumers: Vec<TailConsumer>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub streaming_tail_consumers: Vec<TailConsumer>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limits: Option<Limits>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annotations: Option<Annotations>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub keep_assets: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assets: Option<Assets>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub observability: Option<Observability>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cache_options: Option<CacheOptions>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub package_dependencies: Vec<PackageDependency>,
+crate::open_struct! {
+    /// The metadata part (the `settings` part of a settings PATCH).
+    pub struct Metadata {
+        /// Part name of the ES-module entry point (module syntax).
+        opt main_module: String,
+        /// Part name of the service-worker script (legacy syntax).
+        opt body_part: String,
+        list bindings: Binding,
+        list containers: Container,
+        opt compatibility_date: String,
+        list compatibility_flags: String,
+        opt migrations: Migrations,
+        /// How Durable Objects pick up new code (wrangler sends it on every `deploy` upload).
+        opt code_update_strategy: CodeUpdateStrategy,
+        /// Declarative exports (class / entrypoint name → descriptor), an alternative to
+        /// migrations for Durable Objects.
+        opt exports: Exports,
+        opt capnp_schema: String,
+        /// Binding *types* carried over from the previous version.
+        list keep_bindings: String,
+        opt usage_model: UsageModel,
+        list tags: String,
+        opt logpush: bool,
+        opt placement: Placement,
+        list tail_consumers: TailConsumer,
+        list streaming_tail_consumers: TailConsumer,
+        opt limits: Limits,
+        opt annotations: Annotations,
+        opt keep_assets: bool,
+        opt assets: Assets,
+        opt observability: Observability,
+        opt cache_options: CacheOptions,
+        list package_dependencies: PackageDependency,
+    }
 }
 
 impl Metadata {
@@ -69,29 +52,31 @@ impl Metadata {
         self.main_module.as_deref().or(self.body_part.as_deref())
     }
 
-    /// Whether each field holds a value, in [`METADATA_FIELDS`] (wire) order. An empty list
-    /// counts as unset. Cheap: no serialization, no allocation.
-    pub fn set_fields(&self) -> [(&'static str, bool); 23] {
+    /// Whether each known field is written, in [`METADATA_FIELDS`] (wire) order. A list counts
+    /// when it is present, even empty (`[]` clears the list on a settings PATCH). Cheap: no
+    /// serialization, no allocation.
+    pub fn set_fields(&self) -> [(&'static str, bool); 24] {
         let m = self;
         [
             ("main_module", m.main_module.is_some()),
             ("body_part", m.body_part.is_some()),
-            ("bindings", !m.bindings.is_empty()),
-            ("containers", !m.containers.is_empty()),
+            ("bindings", m.bindings.is_present()),
+            ("containers", m.containers.is_present()),
             ("compatibility_date", m.compatibility_date.is_some()),
-            ("compatibility_flags", !m.compatibility_flags.is_empty()),
+            ("compatibility_flags", m.compatibility_flags.is_present()),
             ("migrations", m.migrations.is_some()),
+            ("code_update_strategy", m.code_update_strategy.is_some()),
             ("exports", m.exports.is_some()),
             ("capnp_schema", m.capnp_schema.is_some()),
-            ("keep_bindings", !m.keep_bindings.is_empty()),
+            ("keep_bindings", m.keep_bindings.is_present()),
             ("usage_model", m.usage_model.is_some()),
-            ("tags", !m.tags.is_empty()),
+            ("tags", m.tags.is_present()),
             ("logpush", m.logpush.is_some()),
             ("placement", m.placement.is_some()),
-            ("tail_consumers", !m.tail_consumers.is_empty()),
+            ("tail_consumers", m.tail_consumers.is_present()),
             (
                 "streaming_tail_consumers",
-                !m.streaming_tail_consumers.is_empty(),
+                m.streaming_tail_consumers.is_present(),
             ),
             ("limits", m.limits.is_some()),
             ("annotations", m.annotations.is_some()),
@@ -99,7 +84,7 @@ impl Metadata {
             ("assets", m.assets.is_some()),
             ("observability", m.observability.is_some()),
             ("cache_options", m.cache_options.is_some()),
-            ("package_dependencies", !m.package_dependencies.is_empty()),
+            ("package_dependencies", m.package_dependencies.is_present()),
         ]
     }
 
@@ -133,35 +118,26 @@ impl UsageModel {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Container {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub class_name: Option<String>,
+crate::open_struct! {
+    /// A Container linked to a Durable Object class (wrangler also sends its `images`).
+    pub struct Container {
+        opt name: String,
+        opt class_name: String,
+    }
 }
 
-/// Durable Object migrations, single-step (class lists at the top level) or stepped (`steps`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Migrations {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub old_tag: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub new_tag: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub new_classes: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub new_sqlite_classes: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub renamed_classes: Vec<RenamedClass>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub deleted_classes: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub transferred_classes: Vec<TransferredClass>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub steps: Option<Vec<MigrationStep>>,
+crate::open_struct! {
+    /// Durable Object migrations, single-step (class lists at the top level) or stepped (`steps`).
+    pub struct Migrations {
+        opt old_tag: String,
+        opt new_tag: String,
+        list new_classes: String,
+        list new_sqlite_classes: String,
+        list renamed_classes: RenamedClass,
+        list deleted_classes: String,
+        list transferred_classes: TransferredClass,
+        opt steps: Vec<MigrationStep>,
+    }
 }
 
 impl Migrations {
@@ -177,6 +153,7 @@ impl Migrations {
             renamed_classes: self.renamed_classes.clone(),
             deleted_classes: self.deleted_classes.clone(),
             transferred_classes: self.transferred_classes.clone(),
+            extra: Default::default(),
         }
     }
 
@@ -189,229 +166,326 @@ impl Migrations {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MigrationStep {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub new_classes: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub new_sqlite_classes: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub renamed_classes: Vec<RenamedClass>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub deleted_classes: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub transferred_classes: Vec<TransferredClass>,
-}
-
-impl MigrationStep {
-    pub fn is_empty(&self) -> bool {
-        self == &MigrationStep::default()
+crate::open_struct! {
+    pub struct MigrationStep {
+        list new_classes: String,
+        list new_sqlite_classes: String,
+        list renamed_classes: RenamedClass,
+        list deleted_classes: String,
+        list transferred_classes: TransferredClass,
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RenamedClass {
-    pub from: String,
-    pub to: String,
+impl MigrationStep {
+    /// Whether the step changes no class (empty lists count as none).
+    pub fn is_empty(&self) -> bool {
+        self.new_classes.is_empty()
+            && self.new_sqlite_classes.is_empty()
+            && self.renamed_classes.is_empty()
+            && self.deleted_classes.is_empty()
+            && self.transferred_classes.is_empty()
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TransferredClass {
-    pub from: String,
-    pub from_script: String,
-    pub to: String,
+crate::open_struct! {
+    pub struct RenamedClass {
+        req from: String,
+        req to: String,
+    }
 }
 
-/// Smart or targeted placement. Every shape of the reference fits: `{mode:"smart"}`,
-/// `{region}` / `{hostname}` / `{host}` with or without `mode:"targeted"`, or `{mode, target:[…]}`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Placement {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target: Option<Vec<PlacementTarget>>,
+crate::open_struct! {
+    pub struct TransferredClass {
+        req from: String,
+        req from_script: String,
+        req to: String,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PlacementTarget {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
+crate::open_struct! {
+    /// How Durable Objects switch to the new code: `immediate`, or `deferred` until they
+    /// hibernate, at most `max_delay` seconds (default 300, at most 86400).
+    pub struct CodeUpdateStrategy {
+        opt mode: String,
+        /// Seconds, kept as written (wrangler allows fractions).
+        opt max_delay: Number,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TailConsumer {
-    pub service: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub environment: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
+/// Declarative exports: export name → descriptor, in the order given.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Exports(pub Vec<(String, Export)>);
+
+impl Exports {
+    /// The export called `name`.
+    pub fn get(&self, name: &str) -> Option<&Export> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, e)| e)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Export)> {
+        self.0.iter().map(|(name, export)| (name, export))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(name, _)| name)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Limits {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cpu_ms: Option<u64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subrequests: Option<u64>,
+impl<'a> IntoIterator for &'a Exports {
+    type Item = (&'a String, &'a Export);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, Export)>,
+        fn(&'a (String, Export)) -> (&'a String, &'a Export),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(name, export)| (name, export))
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Annotations {
-    #[serde(
-        rename = "workers/message",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub message: Option<String>,
-    #[serde(
-        rename = "workers/tag",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub tag: Option<String>,
-    /// Version uploads only.
-    #[serde(
-        rename = "workers/alias",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub alias: Option<String>,
+impl std::ops::Index<&str> for Exports {
+    type Output = Export;
+    fn index(&self, name: &str) -> &Export {
+        self.get(name).expect("no export of that name")
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Assets {
-    /// Completion token of an assets upload session.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jwt: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub config: Option<AssetsConfig>,
+impl Serialize for Exports {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, export) in &self.0 {
+            map.serialize_entry(name, export)?;
+        }
+        map.end()
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AssetsConfig {
-    /// `auto-trailing-slash`, `force-trailing-slash`, `drop-trailing-slash` or `none`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub html_handling: Option<String>,
-    /// `none`, `404-page` or `single-page-application`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub not_found_handling: Option<String>,
-    /// A boolean, or a list of path rules such as `/api/*` and `!/static/*`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub run_worker_first: Option<Value>,
-    #[serde(rename = "_headers", default, skip_serializing_if = "Option::is_none")]
-    pub headers: Option<String>,
-    #[serde(
-        rename = "_redirects",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub redirects: Option<String>,
-    /// Deprecated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub serve_directly: Option<bool>,
+impl<'de> Deserialize<'de> for Exports {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let object = serde_json::Map::<String, serde_json::Value>::deserialize(deserializer)?;
+        object
+            .into_iter()
+            .map(|(name, value)| {
+                let export = match value {
+                    serde_json::Value::Object(fields) => {
+                        Export::from_object(fields).map_err(|e| super::in_field(&name, &e))
+                    }
+                    other => Err(format!("`{name}`: expected an object, not {other}")),
+                };
+                export.map(|export| (name, export))
+            })
+            .collect::<Result<Vec<_>, String>>()
+            .map(Exports)
+            .map_err(<D::Error as serde::de::Error>::custom)
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Observability {
-    pub enabled: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub head_sampling_rate: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logs: Option<ObservabilityLogs>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub traces: Option<ObservabilityTraces>,
+crate::open_struct! {
+    /// One declarative export (the SDK's `Workers*Export` types): a Worker entrypoint
+    /// (`type: "worker"`, optional `cache`), a Durable Object (`type: "durable-object"` with
+    /// `storage` and an optional `container`), or a Durable Object tombstone (`state`:
+    /// `deleted`, `renamed` + `renamed_to`, `transferred` + `transferred_to`,
+    /// `expecting-transfer` + `transfer_from` and `storage`).
+    pub struct Export {
+        opt kind: String = "type",
+        /// `created` (the default), `deleted`, `renamed`, `transferred` or `expecting-transfer`.
+        opt state: String,
+        /// `sqlite` or `legacy-kv`.
+        opt storage: String,
+        /// The `name` of an entry of `containers`.
+        opt container: String,
+        opt cache: ExportCache,
+        opt renamed_to: String,
+        opt transferred_to: String,
+        opt transfer_from: String,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ObservabilityLogs {
-    pub enabled: bool,
-    pub invocation_logs: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub head_sampling_rate: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub persist: Option<bool>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub destinations: Vec<String>,
+crate::open_struct! {
+    pub struct ExportCache {
+        opt enabled: bool,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ObservabilityTraces {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub enabled: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub head_sampling_rate: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub persist: Option<bool>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub destinations: Vec<String>,
-    /// `authenticated` or `accept`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub propagation_policy: Option<String>,
+crate::open_struct! {
+    /// Smart or targeted placement. Every shape of the reference fits: `{mode:"smart"}`,
+    /// `{region}` / `{hostname}` / `{host}` with or without `mode:"targeted"`, or
+    /// `{mode, target:[…]}`.
+    pub struct Placement {
+        opt mode: String,
+        opt hint: String,
+        opt region: String,
+        opt hostname: String,
+        opt host: String,
+        opt target: Vec<PlacementTarget>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CacheOptions {
-    pub enabled: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cross_version_cache: Option<bool>,
+crate::open_struct! {
+    pub struct PlacementTarget {
+        opt region: String,
+        opt hostname: String,
+        opt host: String,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PackageDependency {
-    pub name: String,
-    #[serde(rename = "packageJsonVersion")]
-    pub package_json_version: String,
-    #[serde(rename = "installedVersion")]
-    pub installed_version: String,
+crate::open_struct! {
+    pub struct TailConsumer {
+        req service: String,
+        opt environment: String,
+        opt namespace: String,
+    }
 }
 
-/// Which endpoints accept a metadata field (section (b) of the API reference).
+crate::open_struct! {
+    pub struct Limits {
+        opt cpu_ms: u64,
+        opt subrequests: u64,
+    }
+}
+
+crate::open_struct! {
+    pub struct Annotations {
+        opt message: String = "workers/message",
+        opt tag: String = "workers/tag",
+        /// Version uploads only.
+        opt alias: String = "workers/alias",
+    }
+}
+
+crate::open_struct! {
+    pub struct Assets {
+        /// Completion token of an assets upload session.
+        opt jwt: String,
+        opt config: AssetsConfig,
+        /// Whether the assets of earlier versions are retained.
+        opt retention: AssetsRetention,
+    }
+}
+
+crate::open_struct! {
+    pub struct AssetsConfig {
+        /// `auto-trailing-slash`, `force-trailing-slash`, `drop-trailing-slash` or `none`.
+        opt html_handling: String,
+        /// `none`, `404-page` or `single-page-application`.
+        opt not_found_handling: String,
+        /// A boolean, or a list of path rules such as `/api/*` and `!/static/*`.
+        opt run_worker_first: serde_json::Value,
+        opt headers: String = "_headers",
+        opt redirects: String = "_redirects",
+        /// The path the assets are served under.
+        opt base_path: String,
+        /// Deprecated.
+        opt serve_directly: bool,
+    }
+}
+
+crate::open_struct! {
+    pub struct AssetsRetention {
+        opt enabled: bool,
+    }
+}
+
+crate::open_struct! {
+    /// Workers Logs and traces. Every sub-field is optional, as wrangler sends them (e.g. only
+    /// `logs: {enabled, invocation_logs}`); sampling rates are kept as written.
+    pub struct Observability {
+        opt enabled: bool,
+        opt head_sampling_rate: Number,
+        opt logs: ObservabilityLogs,
+        opt traces: ObservabilityTraces,
+    }
+}
+
+crate::open_struct! {
+    pub struct ObservabilityLogs {
+        opt enabled: bool,
+        opt invocation_logs: bool,
+        opt head_sampling_rate: Number,
+        opt persist: bool,
+        list destinations: String,
+    }
+}
+
+crate::open_struct! {
+    pub struct ObservabilityTraces {
+        opt enabled: bool,
+        opt head_sampling_rate: Number,
+        opt persist: bool,
+        list destinations: String,
+        /// `authenticated` or `accept`.
+        opt propagation_policy: String,
+    }
+}
+
+crate::open_struct! {
+    pub struct CacheOptions {
+        req enabled: bool,
+        opt cross_version_cache: bool,
+    }
+}
+
+crate::open_struct! {
+    pub struct PackageDependency {
+        req name: String,
+        req package_json_version: String = "packageJsonVersion",
+        req installed_version: String = "installedVersion",
+    }
+}
+
+/// How one endpoint treats a metadata field, from the sources of the API reference: the
+/// official SDK's request types (`ScriptUpdateParams`, `VersionCreateParams`,
+/// `ScriptAndVersionSettingEditParams`, `ContentUpdateParams`) and what wrangler 4.164 sends
+/// (`deploy`, which uploads with a PUT, or a version plus a deployment when the Worker exists;
+/// `versions upload`; the wrangler corpus under `tests/wrangler/corpus` shows both).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Accepts {
+    /// The sources agree: the endpoint takes it.
+    Yes,
+    /// The sources disagree (the reason says how): Bindery sends it and warns.
+    Disputed(&'static str),
+    /// No source sends it there: Bindery leaves it out. The text names the request that
+    /// carries it instead.
+    No(&'static str),
+}
+
+impl Accepts {
+    /// Whether the field is sent.
+    pub fn sends(self) -> bool {
+        !matches!(self, Accepts::No(_))
+    }
+}
+
+/// Which endpoints take a metadata field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FieldSupport {
     pub name: &'static str,
     /// PUT script and PUT dispatch script.
-    pub upload: bool,
+    pub upload: Accepts,
     /// POST versions.
-    pub version: bool,
+    pub version: Accepts,
     /// PATCH settings.
-    pub settings: bool,
+    pub settings: Accepts,
     /// PUT content.
-    pub content: bool,
+    pub content: Accepts,
 }
+
+use Accepts::{Disputed, No, Yes};
 
 const fn field(
     name: &'static str,
-    upload: bool,
-    version: bool,
-    settings: bool,
-    content: bool,
+    upload: Accepts,
+    version: Accepts,
+    settings: Accepts,
+    content: Accepts,
 ) -> FieldSupport {
     FieldSupport {
         name,
@@ -422,43 +496,121 @@ const fn field(
     }
 }
 
-/// Every metadata field in wire order, with the endpoints that accept it.
-/// Where wrangler sends a field the SDK type lacks (placement, limits, assets on versions), the
-/// field counts as accepted.
+/// Where the fields a content upload does not take go.
+const NOT_CONTENT: Accepts = No("an upload, a version upload or a settings PATCH: a content upload (PUT …/content) replaces the code only");
+const UPLOAD_OR_VERSION: Accepts = No("an upload or a version upload");
+const VERSION_LACKS: &str = "the SDK's version upload does not list it; wrangler sends it there";
+
+/// Every metadata field in wire order, with how each endpoint takes it. Grounding, row by
+/// row (SDK = the official SDK's request type for that endpoint; wrangler = what wrangler 4.164
+/// sends there):
+/// - PUT upload: every field of the SDK's `ScriptUpdateParams.Metadata`, plus what only
+///   wrangler sends (`containers`, `code_update_strategy`, `capnp_schema`,
+///   `streaming_tail_consumers`).
+/// - POST versions: the SDK lists `main_module`, `bindings`, `compatibility_*`, `exports`,
+///   `keep_bindings`, `usage_model`, `annotations`, `cache_options`, `package_dependencies`;
+///   wrangler also sends `containers`, `capnp_schema`, `placement`, `tail_consumers`, `limits`,
+///   `assets` (`versions upload` and `deploy`), and `logpush`, `observability`,
+///   `streaming_tail_consumers` (`deploy` only): disputed, sent with a warning. Neither sends
+///   `body_part`, `migrations` (wrangler refuses them), `code_update_strategy` (wrangler puts it
+///   on the deployment), `tags` or `keep_assets`.
+/// - PATCH settings: the SDK's `ScriptAndVersionSettingEditParams.Settings`.
+/// - PUT content: the SDK's `ContentUpdateParams.Metadata` (`main_module`, `body_part`).
 pub const METADATA_FIELDS: &[FieldSupport] = &[
-    field("main_module", true, true, false, true),
-    field("body_part", true, false, false, true),
-    field("bindings", true, true, true, false),
-    field("containers", true, true, false, false),
-    field("compatibility_date", true, true, true, false),
-    field("compatibility_flags", true, true, true, false),
-    field("migrations", true, false, true, false),
-    field("exports", true, true, true, false),
-    field("capnp_schema", true, true, false, false),
-    field("keep_bindings", true, true, false, false),
-    field("usage_model", true, true, true, false),
-    field("tags", true, false, true, false),
-    field("logpush", true, false, true, false),
-    field("placement", true, true, true, false),
-    field("tail_consumers", true, false, true, false),
-    field("streaming_tail_consumers", true, true, false, false),
-    field("limits", true, true, true, false),
-    field("annotations", true, true, true, false),
-    field("keep_assets", true, false, false, false),
-    field("assets", true, true, false, false),
-    field("observability", true, false, true, false),
-    field("cache_options", true, true, true, false),
-    field("package_dependencies", true, true, false, false),
+    field("main_module", Yes, Yes, No("an upload or a content upload (PUT …/content)"), Yes),
+    field(
+        "body_part",
+        Yes,
+        No("an upload: version uploads take module syntax (`main_module`) only"),
+        No("an upload or a content upload (PUT …/content)"),
+        Yes,
+    ),
+    field("bindings", Yes, Yes, Yes, NOT_CONTENT),
+    field("containers", Yes, Yes, UPLOAD_OR_VERSION, NOT_CONTENT),
+    field("compatibility_date", Yes, Yes, Yes, NOT_CONTENT),
+    field("compatibility_flags", Yes, Yes, Yes, NOT_CONTENT),
+    field(
+        "migrations",
+        Yes,
+        No("an upload (PUT …/scripts/NAME), which wrangler falls back to when there are migrations"),
+        Yes,
+        NOT_CONTENT,
+    ),
+    field(
+        "code_update_strategy",
+        Yes,
+        No("the deployment of the version (POST …/deployments), where wrangler sends it"),
+        No("an upload (PUT …/scripts/NAME) or a deployment (POST …/deployments)"),
+        NOT_CONTENT,
+    ),
+    field("exports", Yes, Yes, Yes, NOT_CONTENT),
+    field("capnp_schema", Yes, Yes, UPLOAD_OR_VERSION, NOT_CONTENT),
+    field(
+        "keep_bindings",
+        Yes,
+        Yes,
+        No("no request: on a settings PATCH, list each binding to keep with only its name and type"),
+        NOT_CONTENT,
+    ),
+    field("usage_model", Yes, Yes, Yes, NOT_CONTENT),
+    field(
+        "tags",
+        Yes,
+        No("a settings PATCH (…/settings) or …/script-settings: tags are not versioned"),
+        Yes,
+        NOT_CONTENT,
+    ),
+    field(
+        "logpush",
+        Yes,
+        Disputed("the SDK's version upload does not list it and `wrangler versions upload` leaves it out, but `wrangler deploy` sends it there"),
+        Yes,
+        NOT_CONTENT,
+    ),
+    field("placement", Yes, Disputed(VERSION_LACKS), Yes, NOT_CONTENT),
+    field("tail_consumers", Yes, Disputed(VERSION_LACKS), Yes, NOT_CONTENT),
+    field(
+        "streaming_tail_consumers",
+        Yes,
+        Disputed("the SDK does not list it; `wrangler deploy` sends it there, `wrangler versions upload` does not"),
+        UPLOAD_OR_VERSION,
+        NOT_CONTENT,
+    ),
+    field("limits", Yes, Disputed(VERSION_LACKS), Yes, NOT_CONTENT),
+    field("annotations", Yes, Yes, Yes, NOT_CONTENT),
+    field(
+        "keep_assets",
+        Yes,
+        No("an upload (PUT …/scripts/NAME)"),
+        No("an upload (PUT …/scripts/NAME)"),
+        NOT_CONTENT,
+    ),
+    field("assets", Yes, Disputed(VERSION_LACKS), UPLOAD_OR_VERSION, NOT_CONTENT),
+    field(
+        "observability",
+        Yes,
+        Disputed("the SDK's version upload does not list it and `wrangler versions upload` leaves it out, but `wrangler deploy` sends it there"),
+        Yes,
+        NOT_CONTENT,
+    ),
+    field("cache_options", Yes, Yes, Yes, NOT_CONTENT),
+    field("package_dependencies", Yes, Yes, UPLOAD_OR_VERSION, NOT_CONTENT),
 ];
 
 impl FieldSupport {
-    pub fn accepted_by(&self, operation: super::Operation) -> bool {
+    /// How `operation` takes the field.
+    pub fn support(&self, operation: super::Operation) -> Accepts {
         match operation {
             super::Operation::Upload => self.upload,
             super::Operation::Version => self.version,
             super::Operation::Settings => self.settings,
             super::Operation::Content => self.content,
         }
+    }
+
+    /// Whether `operation` sends the field (taken, or disputed and sent with a warning).
+    pub fn accepted_by(&self, operation: super::Operation) -> bool {
+        self.support(operation).sends()
     }
 
     pub fn lookup(name: &str) -> Option<&'static FieldSupport> {
@@ -491,9 +643,182 @@ mod tests {
         .unwrap();
         let serialized = serde_json::to_value(&metadata).unwrap();
         for (name, set) in metadata.set_fields() {
-            let present = serialized.get(name).is_some()
-                && !(name == "bindings" && metadata.bindings.is_empty());
-            assert_eq!(set, present, "{name}");
+            assert_eq!(set, serialized.get(name).is_some(), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_endpoint_table_has_a_row_for_every_known_field_in_wire_order() {
+        let rows: Vec<&str> = METADATA_FIELDS.iter().map(|f| f.name).collect();
+        assert_eq!(rows, Metadata::FIELDS);
+    }
+
+    #[test]
+    fn every_field_left_out_names_the_request_that_carries_it() {
+        for row in METADATA_FIELDS {
+            for operation in crate::model::Operation::ALL {
+                match row.support(operation) {
+                    Accepts::No(instead) | Accepts::Disputed(instead) => {
+                        assert!(instead.len() > 10, "{} on {operation:?}", row.name)
+                    }
+                    Accepts::Yes => {}
+                }
+            }
+            assert_eq!(
+                row.upload,
+                Accepts::Yes,
+                "{}: an upload takes every field",
+                row.name
+            );
+        }
+    }
+
+    #[test]
+    fn what_wrangler_sends_loads_and_serializes_as_given() {
+        let given = serde_json::json!({
+            "main_module": "index.js",
+            "bindings": [{"name": "K", "type": "kv_namespace", "namespace_id": "abc"}],
+            "compatibility_date": "2025-01-01",
+            "compatibility_flags": [],
+            "code_update_strategy": {"mode": "deferred", "max_delay": 300},
+            "keep_bindings": ["secret_text", "secret_key"],
+            "observability": {"logs": {"enabled": true, "invocation_logs": false, "head_sampling_rate": 0.5}},
+            "extra_field": "kept as given",
+            "nested": {"list": [1, 2, 3], "flag": true}
+        });
+        let metadata: Metadata = serde_json::from_value(given.clone()).unwrap();
+        assert!(metadata.compatibility_flags.is_written_empty());
+        assert_eq!(
+            metadata.extra.keys().collect::<Vec<_>>(),
+            ["extra_field", "nested"]
+        );
+        assert_eq!(serde_json::to_value(&metadata).unwrap(), given);
+    }
+
+    #[test]
+    fn numbers_are_kept_as_written() {
+        let given =
+            serde_json::json!({"observability": {"enabled": true, "head_sampling_rate": 1}});
+        let metadata: Metadata = serde_json::from_value(given).unwrap();
+        assert_eq!(
+            serde_json::to_string(&metadata).unwrap(),
+            r#"{"observability":{"enabled":true,"head_sampling_rate":1}}"#
+        );
+    }
+
+    #[test]
+    fn unknown_members_of_known_objects_are_kept() {
+        let given = serde_json::json!({
+            "observability": {"enabled": true, "issues": {"enabled": true}, "redact_query_string": true},
+            "assets": {"config": {"base_path": "/docs", "future": 1}, "retention": {"enabled": true}},
+            "limits": {"cpu_ms": 5, "memory_mb": 128},
+            "placement": {"mode": "smart", "strategy": "latency"},
+            "migrations": {"new_tag": "v1", "steps": [{"new_classes": ["A"], "note": "x"}]},
+            "tail_consumers": [{"service": "t", "filters": ["a"]}],
+            "containers": [{"class_name": "C", "images": ["img"]}]
+        });
+        let metadata: Metadata = serde_json::from_value(given.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&metadata).unwrap(), given);
+        let observability = metadata.observability.unwrap();
+        assert_eq!(
+            observability.extra.keys().collect::<Vec<_>>(),
+            ["issues", "redact_query_string"]
+        );
+        assert_eq!(metadata.limits.unwrap().extra.len(), 1);
+    }
+
+    #[test]
+    fn a_settings_patch_keeps_empty_lists_apart_from_absent_ones() {
+        let given = serde_json::json!({"bindings": [], "compatibility_flags": [], "tags": [], "tail_consumers": []});
+        let metadata: Metadata = serde_json::from_value(given.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&metadata).unwrap(), given);
+        assert_ne!(metadata, Metadata::default());
+        assert_eq!(serde_json::to_string(&Metadata::default()).unwrap(), "{}");
+    }
+
+    #[test]
+    fn typed_exports_read_every_shape_of_the_sdk() {
+        let given = serde_json::json!({
+            "Api": {"type": "worker", "cache": {"enabled": true}},
+            "Cart": {"type": "durable-object", "storage": "sqlite", "container": "box"},
+            "Old": {"type": "durable-object", "state": "deleted"},
+            "Moved": {"type": "durable-object", "state": "renamed", "renamed_to": "New"},
+            "Gone": {"type": "durable-object", "state": "transferred", "transferred_to": "other"},
+            "Coming": {"type": "durable-object", "state": "expecting-transfer", "storage": "sqlite", "transfer_from": "other"}
+        });
+        let exports: Exports = serde_json::from_value(given.clone()).unwrap();
+        assert_eq!(exports["Cart"].container.as_deref(), Some("box"));
+        assert_eq!(exports["Api"].cache.as_ref().unwrap().enabled, Some(true));
+        assert_eq!(
+            exports.keys().collect::<Vec<_>>(),
+            ["Api", "Cart", "Old", "Moved", "Gone", "Coming"]
+        );
+        assert_eq!(serde_json::to_value(&exports).unwrap(), given);
+    }
+
+    #[test]
+    fn a_known_field_of_the_wrong_type_is_still_an_error_naming_it() {
+        let error =
+            serde_json::from_value::<Metadata>(serde_json::json!({"limits": {"cpu_ms": "fast"}}))
+                .unwrap_err()
+                .to_string();
+        assert!(
+            error.starts_with("`limits.cpu_ms`: invalid type"),
+            "{error}"
+        );
+    }
+
+    /// The fields this version adds: each loads typed, and a value of the wrong type is an
+    /// error naming it.
+    #[test]
+    fn new_fields_are_typed_and_refuse_a_wrong_type() {
+        let typed: Metadata = serde_json::from_value(serde_json::json!({
+            "code_update_strategy": {"mode": "immediate", "max_delay": 10},
+            "assets": {"retention": {"enabled": true}, "config": {"base_path": "/docs"}},
+            "observability": {"logs": {"invocation_logs": true}, "traces": {"enabled": false}},
+            "exports": {"Cart": {"type": "durable-object", "storage": "sqlite"}}
+        }))
+        .unwrap();
+        assert_eq!(
+            typed.code_update_strategy.unwrap().mode.as_deref(),
+            Some("immediate")
+        );
+        let assets = typed.assets.unwrap();
+        assert_eq!(assets.retention.unwrap().enabled, Some(true));
+        assert_eq!(assets.config.unwrap().base_path.as_deref(), Some("/docs"));
+        let logs = typed.observability.unwrap().logs.unwrap();
+        assert_eq!((logs.enabled, logs.invocation_logs), (None, Some(true)));
+        assert_eq!(
+            typed.exports.unwrap()["Cart"].storage.as_deref(),
+            Some("sqlite")
+        );
+
+        for (given, field) in [
+            (
+                serde_json::json!({"code_update_strategy": {"mode": 1}}),
+                "`code_update_strategy.mode`",
+            ),
+            (
+                serde_json::json!({"code_update_strategy": {"mode": "deferred", "max_delay": "soon"}}),
+                "`code_update_strategy.max_delay`",
+            ),
+            (
+                serde_json::json!({"assets": {"retention": {"enabled": "yes"}}}),
+                "`assets.retention.enabled`",
+            ),
+            (
+                serde_json::json!({"observability": {"logs": {"invocation_logs": "no"}}}),
+                "`observability.logs.invocation_logs`",
+            ),
+            (
+                serde_json::json!({"exports": {"Cart": {"type": 3}}}),
+                "`exports.Cart.type`",
+            ),
+        ] {
+            let error = serde_json::from_value::<Metadata>(given)
+                .unwrap_err()
+                .to_string();
+            assert!(error.starts_with(field), "{field}: {error}");
         }
     }
 }

@@ -7,12 +7,14 @@
 mod binding;
 mod metadata;
 mod module;
+mod open;
 mod redact;
 mod request;
 
 pub use binding::*;
 pub use metadata::*;
 pub use module::*;
+pub use open::*;
 pub use request::*;
 
 use serde::{Deserialize, Serialize};

@@ -109,18 +109,25 @@ impl ModuleKind {
 
 /// One module part: its part name, kind and bytes.
 ///
-/// In a composition file a module is `{"name", "kind"?, "path" | "content" | "content_base64"}`:
-/// `path` is relative to the composition file and read by whoever loads it (the CLI), `content`
-/// is inline UTF-8 text, `content_base64` inline bytes. A missing `kind` is guessed from the name.
+/// In a composition file a module is `{"name", "kind"?, "path" | "content" | "content_base64",
+/// "filename"?, "content_type"?}`: `path` is relative to the composition file and read by
+/// whoever loads it (the CLI), `content` is inline UTF-8 text, `content_base64` inline bytes. A
+/// missing `kind` is guessed from the name. `filename` and `content_type` are for parts that
+/// came that way (wrangler names a service-worker blob part `ADD_WASM` with the filename
+/// `assets/add.wasm`); left out, the filename is the part name and the type the kind's.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Module {
-    /// Part name = module name (`index.js`, `lib/util.js`); also the part's `filename`.
+    /// Part name = module name (`index.js`, `lib/util.js`).
     pub name: String,
     pub kind: ModuleKind,
     /// Local file the bytes come from (curl's `@path`); `None` when the bytes are inline.
     pub path: Option<String>,
     /// The part's bytes. Empty until loaded when `path` is set.
     pub bytes: Vec<u8>,
+    /// The part's `filename` when it is not the part name.
+    pub filename: Option<String>,
+    /// The part's `Content-Type` when it is not the kind's own (e.g. `text/javascript`).
+    pub media_type: Option<String>,
 }
 
 impl Module {
@@ -132,11 +139,21 @@ impl Module {
             name,
             path: None,
             bytes: bytes.into(),
+            filename: None,
+            media_type: None,
         }
     }
 
-    pub fn content_type(&self) -> &'static str {
-        self.kind.content_type()
+    /// The part's `Content-Type`: as given, else the kind's.
+    pub fn content_type(&self) -> &str {
+        self.media_type
+            .as_deref()
+            .unwrap_or_else(|| self.kind.content_type())
+    }
+
+    /// The part's `filename`: as given, else the part name.
+    pub fn filename(&self) -> &str {
+        self.filename.as_deref().unwrap_or(&self.name)
     }
 
     /// The file curl reads the part from: the path if known, else the part name.
@@ -162,6 +179,10 @@ struct ModuleFile {
     content: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     content_base64: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    filename: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    content_type: Option<String>,
 }
 
 impl Serialize for Module {
@@ -180,6 +201,8 @@ impl Serialize for Module {
             path: self.path.clone(),
             content,
             content_base64,
+            filename: self.filename.clone(),
+            content_type: self.media_type.clone(),
         }
         .serialize(serializer)
     }
@@ -220,6 +243,8 @@ impl<'de> Deserialize<'de> for Module {
             name: file.name,
             path: file.path,
             bytes,
+            filename: file.filename,
+            media_type: file.content_type,
         })
     }
 }
@@ -263,6 +288,20 @@ mod tests {
             let back: Module = serde_json::from_str(&json).unwrap();
             assert_eq!(back, module);
         }
+    }
+
+    #[test]
+    fn a_filename_and_content_type_of_their_own_round_trip() {
+        let json = r#"{"name":"ADD_WASM","kind":"wasm","content_base64":"AGFzbf8=","filename":"assets/add.wasm","content_type":"application/wasm; x=1"}"#;
+        let module: Module = serde_json::from_str(json).unwrap();
+        assert_eq!(module.filename(), "assets/add.wasm");
+        assert_eq!(module.content_type(), "application/wasm; x=1");
+        assert_eq!(serde_json::to_string(&module).unwrap(), json);
+        let plain = Module::inline("a.js", "x");
+        assert_eq!(
+            (plain.filename(), plain.content_type()),
+            ("a.js", "application/javascript+module")
+        );
     }
 
     #[test]

@@ -69,7 +69,8 @@ mod tests {
                     text: "hello".into(),
                 },
             ),
-        ];
+        ]
+        .into();
         c
     }
 

@@ -10,7 +10,7 @@ use super::text::{
 use super::{binding_at, is_kept_on_patch, sends, Findings};
 use crate::model::{Binding, BindingKind, Composition, RateLimitSimple};
 
-const R2_JURISDICTIONS: &[&str] = &["eu", "fedramp", "fedramp-high"];
+const R2_JURISDICTIONS: &[&str] = &["eu", "fedramp", "fedramp-high", "us"];
 const SECRET_KEY_FORMATS: &[&str] = &["raw", "pkcs8", "spki", "jwk"];
 const SECRET_KEY_USAGES: &[&str] = &[
     "encrypt",
@@ -58,9 +58,22 @@ impl Fields<'_> {
                 jurisdiction,
             } => self.r2(bucket_name, jurisdiction.as_deref()),
             BindingKind::D1 { id, database_id } => self.d1(id.as_deref(), database_id.as_deref()),
-            BindingKind::DurableObjectNamespace { class_name, .. } => {
+            BindingKind::DurableObjectNamespace {
+                class_name,
+                namespace_id,
+                ..
+            } => {
                 let class = class_name.as_deref().unwrap_or_default();
-                if self.required("class_name", class, "the Durable Object class name") {
+                // The namespace id names the namespace as well as its class does.
+                let by_id = present(namespace_id.as_deref()).is_some();
+                if by_id && class.is_empty() {
+                    return;
+                }
+                if self.required(
+                    "class_name",
+                    class,
+                    "the Durable Object class name (or its `namespace_id`)",
+                ) {
                     self.identifier("class_name", class, "Durable Object class");
                 }
             }
@@ -294,7 +307,7 @@ impl Fields<'_> {
         }
         if let Some(j) = jurisdiction {
             if !R2_JURISDICTIONS.contains(&j) {
-                self.error("r2-jurisdiction-invalid", "jurisdiction", format!("The jurisdiction `{j}` is not one of eu, fedramp, fedramp-high. Pick one of those, or remove it for the default jurisdiction."));
+                self.error("r2-jurisdiction-invalid", "jurisdiction", format!("The jurisdiction `{j}` is not one of eu, fedramp, fedramp-high, us. Pick one of those, or remove it for the default jurisdiction."));
             }
         }
     }
@@ -632,14 +645,14 @@ mod tests {
     #[test]
     fn r2_bucket_and_jurisdiction() {
         let c = from_json(
-            json!({"type":"r2_bucket","name":"B","bucket_name":"assets","jurisdiction":"us"}),
+            json!({"type":"r2_bucket","name":"B","bucket_name":"assets","jurisdiction":"apac"}),
         );
         expect_one(
             &c,
             "r2-jurisdiction-invalid",
             Error,
             "bindings[0].jurisdiction",
-            &["`us`", "eu", "fedramp-high"],
+            &["`apac`", "eu", "fedramp-high"],
         );
         let c = from_json(json!({"type":"r2_bucket","name":"B","bucket_name":"My_Bucket"}));
         expect_one(
@@ -652,6 +665,30 @@ mod tests {
         let c = from_json(
             json!({"type":"r2_bucket","name":"B","bucket_name":"my-bucket","jurisdiction":"fedramp-high"}),
         );
+        assert_eq!(crate::rules::check(&c), vec![]);
+        // The SDK's jurisdictions, `us` included.
+        let c = from_json(
+            json!({"type":"r2_bucket","name":"B","bucket_name":"my-bucket","jurisdiction":"us"}),
+        );
+        assert_eq!(crate::rules::check(&c), vec![]);
+    }
+
+    #[test]
+    fn a_durable_object_binding_names_its_class_or_its_namespace_id() {
+        let c = from_json(json!({"type":"durable_object_namespace","name":"D"}));
+        expect_one(
+            &c,
+            "binding-field-missing",
+            Error,
+            "bindings[0].class_name",
+            &["`class_name`", "namespace_id"],
+        );
+        let c = from_json(
+            json!({"type":"durable_object_namespace","name":"D","namespace_id":"0f2ac74b498b48028cb68387c421e279"}),
+        );
+        assert_eq!(crate::rules::check(&c), vec![]);
+        let c =
+            from_json(json!({"type":"durable_object_namespace","name":"D","class_name":"Room"}));
         assert_eq!(crate::rules::check(&c), vec![]);
     }
 

@@ -12,6 +12,13 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
         return;
     }
     let bindings = &c.metadata.bindings;
+    if c.request.operation == Operation::Settings && bindings.is_written_empty() {
+        out.warning(
+            "patch-removes-all-bindings",
+            "metadata.bindings",
+            "`bindings: []` on a settings PATCH removes every binding of the deployed Worker. To keep them, leave `bindings` out (\"leave unchanged\").",
+        );
+    }
     let mut seen: HashMap<&str, usize> = HashMap::with_capacity(bindings.len());
     for (index, binding) in bindings.iter().enumerate() {
         let name = binding.name.as_str();
@@ -102,7 +109,7 @@ fn check_custom_type(index: usize, type_name: &str, out: &mut Findings) {
         (_, Some(known)) => format!(" Did you mean `{known}`?"),
         (_, None) => String::new(),
     };
-    out.warning("binding-type-unknown", at, format!("`{type_name}` is an unknown type, sent as given; the API accepts it only if it knows the type.{hint}"));
+    out.warning("binding-type-unknown", at, format!("The binding type `{type_name}` is not in Bindery's reference: sent as given (the API accepts it if it knows the type).{hint}"));
 }
 
 /// Without `bindings_inherit=strict` an `inherit` binding that cannot be resolved is dropped
@@ -131,6 +138,34 @@ fn needs_assets(c: &Composition) -> bool {
     matches!(c.request.operation, Operation::Upload | Operation::Version)
         && c.metadata.assets.is_none()
         && c.metadata.keep_assets != Some(true)
+}
+
+#[cfg(test)]
+mod removal_tests {
+    use crate::model::{List, Operation};
+    use crate::rules::testing::*;
+    use crate::rules::Level::*;
+
+    #[test]
+    fn an_empty_binding_list_on_a_patch_warns_that_it_removes_them_all() {
+        let mut c = valid();
+        c.request.operation = Operation::Settings;
+        c.modules.clear();
+        c.metadata.main_module = None;
+        c.metadata.bindings = List::empty();
+        expect_one(
+            &c,
+            "patch-removes-all-bindings",
+            Warning,
+            "metadata.bindings",
+            &["removes every binding"],
+        );
+        c.metadata.bindings = List::absent();
+        expect_none(&c, "patch-removes-all-bindings");
+        c.request.operation = Operation::Upload;
+        c.metadata.bindings = List::empty();
+        expect_none(&c, "patch-removes-all-bindings");
+    }
 }
 
 #[cfg(test)]
@@ -211,7 +246,7 @@ mod tests {
             "binding-type-unknown",
             Warning,
             "bindings[0]",
-            &["unknown type, sent as given", "`secret_text`"],
+            &["not in Bindery's reference: sent as given", "`secret_text`"],
         );
         c.metadata.bindings[0].kind = BindingKind::Custom {
             type_name: "tail_consumer".into(),
@@ -240,7 +275,7 @@ mod tests {
                 text: String::new(),
             },
         ));
-        c.metadata.keep_bindings = vec!["secret_text".into()];
+        c.metadata.keep_bindings = vec!["secret_text".into()].into();
         expect_one(
             &c,
             "secret-text-empty",

@@ -174,7 +174,8 @@ mod tests {
     #[test]
     fn flags_are_single_words_without_duplicates_or_conflicts() {
         let mut c = valid();
-        c.metadata.compatibility_flags = vec!["nodejs_compat".into(), "nodejs compat".into()];
+        c.metadata.compatibility_flags =
+            vec!["nodejs_compat".into(), "nodejs compat".into()].into();
         expect_one(
             &c,
             "compatibility-flag-invalid",
@@ -182,7 +183,8 @@ mod tests {
             "metadata.compatibility_flags",
             &["`nodejs compat`", "spaces"],
         );
-        c.metadata.compatibility_flags = vec!["nodejs_compat".into(), "nodejs_compat".into()];
+        c.metadata.compatibility_flags =
+            vec!["nodejs_compat".into(), "nodejs_compat".into()].into();
         expect_one(
             &c,
             "compatibility-flag-duplicate",
@@ -190,7 +192,8 @@ mod tests {
             "metadata.compatibility_flags",
             &["`nodejs_compat`", "twice"],
         );
-        c.metadata.compatibility_flags = vec!["nodejs_compat".into(), "no_nodejs_compat".into()];
+        c.metadata.compatibility_flags =
+            vec!["nodejs_compat".into(), "no_nodejs_compat".into()].into();
         expect_one(
             &c,
             "compatibility-flags-conflict",

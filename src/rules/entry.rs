@@ -26,11 +26,11 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
                     "metadata.body_part",
                     "Version uploads accept module syntax only: replace `body_part` by `main_module` and send the entry as an ES module, or choose \"Upload and deploy\".",
                 );
-            } else if m.main_module.is_none() {
+            } else if m.main_module.is_none() && !is_assets_only(c) {
                 out.error(
                     "entry-missing",
                     "metadata.main_module",
-                    "A version upload requires `main_module`: set it to the part name of the ES-module entry (e.g. `index.js`).",
+                    "A version upload requires `main_module` (unless it carries static assets only): set it to the part name of the ES-module entry (e.g. `index.js`).",
                 );
             }
         }
@@ -85,8 +85,12 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
 
 /// An upload of static assets only: metadata with `assets`, no code parts, no entry
 /// (what wrangler sends for an assets-only Worker).
+/// An upload or version upload of static assets without Worker code (what wrangler sends for
+/// an assets-only project): no entry is needed.
 fn is_assets_only(c: &Composition) -> bool {
-    c.request.operation == Operation::Upload && c.modules.is_empty() && c.metadata.assets.is_some()
+    matches!(c.request.operation, Operation::Upload | Operation::Version)
+        && c.modules.is_empty()
+        && c.metadata.assets.is_some()
 }
 
 #[cfg(test)]
@@ -117,8 +121,20 @@ mod tests {
         c.metadata.assets = Some(Assets {
             jwt: Some("token".into()),
             config: None,
+            ..Default::default()
         });
         expect_none(&c, "entry-missing");
+        c.request.operation = Operation::Version;
+        expect_none(&c, "entry-missing");
+        c.metadata.assets = None;
+        expect_one(
+            &c,
+            "entry-missing",
+            Error,
+            "metadata.main_module",
+            &["requires `main_module`"],
+        );
+        c.metadata.assets = Some(Assets::default());
         c.request.operation = Operation::Content;
         expect_one(
             &c,

@@ -730,7 +730,8 @@ async def on_fetch(request, env):
             BindingKind::KvNamespace {
                 namespace_id: "0f2ac74b498b48028cb68387c421e279".into(),
             },
-        )];
+        )]
+        .into();
         c
     }
 
@@ -792,7 +793,7 @@ async def on_fetch(request, env):
     #[test]
     fn keep_bindings_silences_unbound_names_only() {
         let mut c = seed();
-        c.metadata.keep_bindings = vec!["kv_namespace".into()];
+        c.metadata.keep_bindings = vec!["kv_namespace".into()].into();
         expect_none(&c, "env-name-unbound");
         expect_one(
             &c,

@@ -26,6 +26,7 @@ const PROPAGATION_POLICIES: &[&str] = &["authenticated", "accept"];
 pub(super) fn check(c: &Composition, out: &mut Findings) {
     let m = &c.metadata;
     not_sent(c, out);
+    disputed(c, out);
     keep_bindings(c, out);
     if sends(c, "annotations") {
         annotations(c, out);
@@ -97,6 +98,18 @@ fn not_sent(c: &Composition, out: &mut Findings) {
     );
 }
 
+/// A field the sources disagree on for this endpoint: sent as given, with a warning saying how
+/// they disagree (see `model::METADATA_FIELDS`).
+fn disputed(c: &Composition, out: &mut Findings) {
+    for (name, why) in crate::encode::disputed_fields(c) {
+        out.warning(
+            "field-disputed",
+            At::metadata(name),
+            format!("`{name}` is sent as given, though {why}. If the API refuses it, send it with \"Upload and deploy\" or a settings PATCH instead."),
+        );
+    }
+}
+
 fn keep_bindings(c: &Composition, out: &mut Findings) {
     let at = "metadata.keep_bindings";
     let kept_types = if sends(c, "keep_bindings") {
@@ -152,19 +165,21 @@ fn annotations(c: &Composition, out: &mut Findings) {
 fn check_observability(o: &Observability, out: &mut Findings) {
     let at = "metadata.observability";
     let rates = [
-        ("head_sampling_rate", o.head_sampling_rate),
+        ("head_sampling_rate", o.head_sampling_rate.as_ref()),
         (
             "logs.head_sampling_rate",
-            o.logs.as_ref().and_then(|l| l.head_sampling_rate),
+            o.logs.as_ref().and_then(|l| l.head_sampling_rate.as_ref()),
         ),
         (
             "traces.head_sampling_rate",
-            o.traces.as_ref().and_then(|t| t.head_sampling_rate),
+            o.traces
+                .as_ref()
+                .and_then(|t| t.head_sampling_rate.as_ref()),
         ),
     ];
     for (field, rate) in rates {
         if let Some(rate) = rate {
-            if !(0.0..=1.0).contains(&rate) {
+            if !rate.as_f64().is_some_and(|r| (0.0..=1.0).contains(&r)) {
                 out.error("observability-sampling-rate", at, format!("`observability.{field}` is {rate}; it is a fraction from 0 to 1 (e.g. 0.1 for 10%)."));
             }
         }
@@ -270,13 +285,14 @@ mod tests {
         c.request.operation = Operation::Settings;
         c.metadata.main_module = None;
         c.modules.clear();
-        c.metadata.tags = vec!["prod".into()];
+        c.metadata.tags = vec!["prod".into()].into();
         expect_none(&c, "fields-not-sent");
         c.metadata.assets = Some(Assets {
             jwt: Some("t".into()),
             config: None,
+            ..Default::default()
         });
-        c.metadata.package_dependencies = vec![Default::default()];
+        c.metadata.package_dependencies = vec![Default::default()].into();
         c.metadata.keep_assets = Some(false);
         expect_one(
             &c,
@@ -317,7 +333,7 @@ mod tests {
     fn keep_bindings_holds_known_types() {
         let mut c = valid();
         c.metadata.keep_bindings =
-            vec!["secret_text".into(), "kv_namespaces".into(), "MY_KV".into()];
+            vec!["secret_text".into(), "kv_namespaces".into(), "MY_KV".into()].into();
         let found = of_rule(&c, "keep-bindings-unknown-type");
         assert_eq!(found.len(), 2, "{found:#?}");
         assert!(found
@@ -344,7 +360,7 @@ mod tests {
         c.request.operation = Operation::Settings;
         c.metadata.main_module = None;
         c.modules.clear();
-        c.metadata.keep_bindings = vec!["kv_namespace".into()];
+        c.metadata.keep_bindings = vec!["kv_namespace".into()].into();
         expect_one(
             &c,
             "keep-bindings-not-sent",
@@ -362,6 +378,7 @@ mod tests {
             message: Some("m".repeat(1001)),
             tag: Some("t".repeat(101)),
             alias: Some("beta".into()),
+            ..Default::default()
         });
         expect_one(
             &c,
@@ -394,16 +411,18 @@ mod tests {
         c.metadata.limits = Some(Limits {
             cpu_ms: Some(0),
             subrequests: None,
+            ..Default::default()
         });
         expect_one(&c, "limits-cpu-ms", Error, "metadata.limits", &["cpu_ms"]);
         c.metadata.observability = Some(Observability {
-            enabled: true,
-            head_sampling_rate: Some(10.0),
+            enabled: Some(true),
+            head_sampling_rate: Some(10.into()),
             logs: None,
             traces: Some(ObservabilityTraces {
                 propagation_policy: Some("always".into()),
                 ..Default::default()
             }),
+            ..Default::default()
         });
         expect_one(
             &c,
@@ -428,7 +447,9 @@ mod tests {
             service: String::new(),
             environment: None,
             namespace: None,
-        }];
+            ..Default::default()
+        }]
+        .into();
         expect_one(
             &c,
             "tail-consumer-service-missing",
@@ -436,7 +457,7 @@ mod tests {
             "metadata.tail_consumers",
             &["tail_consumers[0]", "service"],
         );
-        c.metadata.tags = vec!["team:a,b".into()];
+        c.metadata.tags = vec!["team:a,b".into()].into();
         expect_one(
             &c,
             "tag-comma",
@@ -453,7 +474,9 @@ mod tests {
             service: "Log Sink".into(),
             environment: None,
             namespace: None,
-        }];
+            ..Default::default()
+        }]
+        .into();
         expect_one(
             &c,
             "tail-consumer-service-format",
@@ -461,7 +484,7 @@ mod tests {
             "metadata.streaming_tail_consumers",
             &["`Log Sink`"],
         );
-        c.metadata.tags = vec![" ".into()];
+        c.metadata.tags = vec![" ".into()].into();
         expect_one(&c, "tag-empty", Warning, "metadata.tags", &["empty tag"]);
     }
 
@@ -471,6 +494,7 @@ mod tests {
         c.metadata.assets = Some(Assets {
             jwt: Some("token".into()),
             config: None,
+            ..Default::default()
         });
         c.metadata.keep_assets = Some(true);
         expect_one(
@@ -494,6 +518,7 @@ mod tests {
                 run_worker_first: Some(json!("/api/*")),
                 ..Default::default()
             }),
+            ..Default::default()
         });
         let found = of_rule(&c, "assets-config-invalid");
         assert_eq!(found.len(), 2, "{found:#?}");

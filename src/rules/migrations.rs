@@ -88,7 +88,7 @@ mod tests {
     fn not_on_version_uploads() {
         let mut c = with(Migrations {
             new_tag: Some("v1".into()),
-            new_sqlite_classes: vec!["Counter".into()],
+            new_sqlite_classes: vec!["Counter".into()].into(),
             ..Default::default()
         });
         assert_eq!(crate::rules::check(&c), vec![]);
@@ -106,7 +106,7 @@ mod tests {
     #[test]
     fn single_step_and_stepped_do_not_mix() {
         let step = MigrationStep {
-            new_classes: vec!["A".into()],
+            new_classes: vec!["A".into()].into(),
             ..Default::default()
         };
         let c = with(Migrations {
@@ -116,7 +116,7 @@ mod tests {
         });
         expect_none(&c, "migrations-mixed-forms");
         let c = with(Migrations {
-            deleted_classes: vec!["Old".into()],
+            deleted_classes: vec!["Old".into()].into(),
             steps: Some(vec![step]),
             ..Default::default()
         });
@@ -141,9 +141,10 @@ mod tests {
         let renamed = vec![RenamedClass {
             from: "Old".into(),
             to: "new-name".into(),
+            ..Default::default()
         }];
         let c = with(Migrations {
-            renamed_classes: renamed,
+            renamed_classes: renamed.into(),
             ..Default::default()
         });
         expect_one(

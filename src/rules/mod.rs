@@ -2,7 +2,8 @@
 //!
 //! [`check`] runs every rule and returns the findings, errors first, then warnings, each group in
 //! a stable order (request, entry, modules, service-worker format, bindings, binding fields,
-//! metadata fields, placement, compatibility date and flags, migrations). The rules are pure and
+//! metadata fields, exports, members not in the reference, placement, compatibility date and
+//! flags, migrations). The rules are pure and
 //! linear in the size of the composition, so the browser app can run them on every keystroke.
 //! Warnings never block a send; errors describe requests the API would reject (or that would
 //! silently do the wrong thing). Fields the chosen endpoint does not send are reported once as
@@ -22,6 +23,7 @@
 //! | `metadata.compatibility_date`, `metadata.compatibility_flags` | runtime date and flags |
 //! | `metadata.keep_bindings`, `metadata.migrations` | kept binding types, Durable Object migrations |
 //! | `metadata.<field>` | any other metadata field by its wire name (`metadata.annotations`, `metadata.placement`, …) |
+//! | `metadata.<field>.<member>` | a member inside one, nested with dots and `[i]` (`metadata.observability.logs.enabled`, `metadata.exports.Cart.storage`, `metadata.tail_consumers[0].filters`) |
 //! | `bindings[3]` | the whole binding at index 3 of `metadata.bindings` |
 //! | `bindings[3].name` | its `env` name |
 //! | `bindings[3].<field>` | one of its fields by wire name, nested with dots (`bindings[0].namespace_id`, `bindings[2].simple.period`) |
@@ -41,9 +43,11 @@ mod bindings;
 mod compatibility;
 mod entry;
 mod env_usage;
+mod exports;
 mod metadata_fields;
 mod migrations;
 mod modules;
+mod open_world;
 mod placement;
 mod request;
 #[cfg(test)]
@@ -123,6 +127,8 @@ pub fn check_at(c: &Composition, today: Option<&str>) -> Vec<Finding> {
     bindings::check(c, &mut out);
     binding_fields::check(c, &mut out);
     metadata_fields::check(c, &mut out);
+    exports::check(c, &mut out);
+    open_world::check(c, &mut out);
     placement::check(c, &mut out);
     compatibility::check(c, today, &mut out);
     migrations::check(c, &mut out);
@@ -346,7 +352,7 @@ mod tests {
             .push(Binding::new("1 bad", BindingKind::empty("kv_namespace")));
         c.metadata.placement = Some(Placement::default());
         c.metadata.compatibility_date = Some("2024-02-30".into());
-        c.metadata.keep_bindings = vec!["nonsense".into()];
+        c.metadata.keep_bindings = vec!["nonsense".into()].into();
         let findings = check(&c);
         let rules: Vec<&str> = findings.iter().map(|f| f.rule).collect();
         assert_eq!(rules, ["fields-not-sent"], "{findings:#?}");

@@ -236,7 +236,7 @@ mod tests {
             },
         ));
         c.metadata.migrations = Some(Migrations {
-            new_classes: vec!["Counter".into()],
+            new_classes: vec!["Counter".into()].into(),
             ..Default::default()
         });
         let found = of_rule(&c, "module-syntax-required");

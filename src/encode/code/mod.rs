@@ -256,7 +256,13 @@ impl<'a> Plan<'a> {
         let mut notes = Vec::new();
         // `heads` lists the module parts in module order when the endpoint takes code.
         for (head, module) in heads.zip(&c.modules) {
-            debug_assert_eq!(head.filename.as_deref(), Some(module.name.as_str()));
+            if module.filename() != module.name {
+                notes.push(format!(
+                    "module {:?} is sent with its name as its filename, not {:?} (the programs name each file after its part)",
+                    module.name,
+                    module.filename()
+                ));
+            }
             let path = format!("{}{}", o.file_prefix, module.local_file());
             let reason = if module.name.is_empty() {
                 Some("a part needs a name")
@@ -531,7 +537,7 @@ mod tests {
     fn no_program_holds_a_raw_hidden_character_or_the_token_variable_value() {
         let mut c = sample();
         c.request.script_name = "w\u{202e}\u{2028}".into();
-        c.metadata.tags = vec!["\u{2028}\u{feff}\0".into()];
+        c.metadata.tags = vec!["\u{2028}\u{feff}\0".into()].into();
         c.modules
             .push(Module::inline("evil\u{202e}.txt", "\u{2029}line"));
         for embed in [false, true] {
