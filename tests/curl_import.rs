@@ -132,7 +132,7 @@ fn composition() -> impl Strategy<Value = Composition> {
                 }
                 c.request.operation = operation;
                 c.request.bindings_inherit_strict = strict && operation.accepts_bindings_inherit();
-                c.metadata.tags = tags;
+                c.metadata.tags = tags.into();
                 for (name, text) in vars {
                     c.metadata
                         .bindings
@@ -148,6 +148,8 @@ fn composition() -> impl Strategy<Value = Composition> {
                         // A path of the same shape, or none (the command then reads the name).
                         path: path.map(|p| format!("p{i}{p}")),
                         bytes,
+                        filename: None,
+                        media_type: None,
                     })
                     .collect();
                 if operation != Operation::Settings {

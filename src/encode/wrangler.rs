@@ -741,8 +741,8 @@ mod tests {
                 json: Value::String("a string".into()),
             },
         ));
-        c.metadata.tags = vec!["team:a".into()];
-        c.metadata.keep_bindings = vec!["kv_namespace".into()];
+        c.metadata.tags = vec!["team:a".into()].into();
+        c.metadata.keep_bindings = vec!["kv_namespace".into()].into();
         c.metadata.placement = Some(crate::model::Placement {
             region: Some("aws:us-east-1".into()),
             ..Default::default()

@@ -803,6 +803,8 @@ impl Builder<'_> {
                 kind,
                 path: None,
                 bytes: body,
+                filename: None,
+                media_type: None,
             };
             return (metadata, vec![(module, ModuleSource::Inline)]);
         }
@@ -1123,6 +1125,8 @@ impl Builder<'_> {
             kind,
             path: part.path,
             bytes: part.bytes,
+            filename: None,
+            media_type: None,
         };
         (module, part.source)
     }

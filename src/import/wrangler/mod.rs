@@ -435,6 +435,8 @@ fn read_blob(
         kind,
         path,
         bytes: Vec::new(),
+        filename: None,
+        media_type: None,
     };
     let Some(path) = path.and_then(Value::as_str) else {
         notes.error(

@@ -253,6 +253,8 @@ fn placeholder(main: &str, notes: &mut Notes, why: &str) -> Collected {
         kind: ModuleKind::Esm,
         path: Some(path),
         bytes: Vec::new(),
+        filename: None,
+        media_type: None,
     };
     collected.push(
         module,
@@ -335,6 +337,8 @@ fn from_build(settings: &Settings, main: &str, built: &dyn Files, notes: &mut No
             kind: main_kind,
             path: Some(entry.as_str().to_string()),
             bytes,
+            filename: None,
+            media_type: None,
         },
         ModuleSource::File {
             root: Root::Built,
@@ -593,6 +597,8 @@ fn add_file(
             kind,
             path: Some(path.as_str().to_string()),
             bytes,
+            filename: None,
+            media_type: None,
         },
         ModuleSource::File { root, read },
     );
@@ -651,6 +657,8 @@ fn from_source(
             kind: main_kind,
             path: Some(main_path.as_str().to_string()),
             bytes,
+            filename: None,
+            media_type: None,
         },
         ModuleSource::File {
             root: Root::Project,
@@ -723,7 +731,7 @@ fn from_source(
                         }
                     }
                     collected.push(
-                        Module { name: part, kind, path: Some(target.as_str().to_string()), bytes },
+                        Module { name: part, kind, path: Some(target.as_str().to_string()), bytes, filename: None, media_type: None },
                         ModuleSource::File { root: Root::Project, read: true },
                     );
                 }
