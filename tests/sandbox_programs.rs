@@ -37,7 +37,11 @@ fn composition(
     }
     let path = dir.path().join("composition.json");
     std::fs::write(&path, text).unwrap();
-    std::fs::copy(fixture(name).join("worker.js"), dir.path().join("worker.js")).unwrap();
+    std::fs::copy(
+        fixture(name).join("worker.js"),
+        dir.path().join("worker.js"),
+    )
+    .unwrap();
     let composition = bindery::cli::load_composition(&path).unwrap();
     (dir, composition)
 }
@@ -71,7 +75,11 @@ fn run_program(
         Language::Go => {
             let source = dir.join("go-src");
             std::fs::create_dir_all(&source).unwrap();
-            std::fs::write(source.join("go.mod"), "module bindery.test/upload\n\ngo 1.16\n").unwrap();
+            std::fs::write(
+                source.join("go.mod"),
+                "module bindery.test/upload\n\ngo 1.16\n",
+            )
+            .unwrap();
             std::fs::write(source.join("upload.go"), &program.text).unwrap();
             let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sandbox-programs-go");
             let mut go = Command::new("go");
@@ -92,7 +100,9 @@ fn run_program(
             let jars = "/usr/share/java/okhttp.jar:/usr/share/java/okio.jar";
             std::fs::write(dir.join("Upload.java"), &program.text).unwrap();
             let mut javac = Command::new("javac");
-            javac.current_dir(dir).args(["-cp", jars, "-d", "classes", "Upload.java"]);
+            javac
+                .current_dir(dir)
+                .args(["-cp", jars, "-d", "classes", "Upload.java"]);
             checked(javac.output().expect("javac (make setup-peers)"), "javac");
             let mut java = Command::new("java");
             java.args([
@@ -165,8 +175,11 @@ fn bindings_of(server: &SandboxServer, namespace: Option<&str>, name: &str) -> V
 fn seeds_through(language: Language) {
     let server = SandboxServer::start(Sandbox::in_memory());
     let account = format!("/accounts/{}", bindery::server::sandbox::ACCOUNT_ID);
-    let kv = create(&server, &format!("{account}/storage/kv/namespaces"), json!({"title": "users"}))
-        ["id"]
+    let kv = create(
+        &server,
+        &format!("{account}/storage/kv/namespaces"),
+        json!({"title": "users"}),
+    )["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -175,13 +188,22 @@ fn seeds_through(language: Language) {
         &format!("{account}/workers/dispatch/namespaces"),
         json!({"name": "production"}),
     );
-    create(&server, &format!("{account}/r2/buckets"), json!({"name": "customer-42-files"}));
+    create(
+        &server,
+        &format!("{account}/r2/buckets"),
+        json!({"name": "customer-42-files"}),
+    );
 
     // The forum seed: an account Worker bound to the KV namespace, its code stored as sent.
     let (dir, c) = composition("seed-kv-worker", &[(PLACEHOLDER_KV, &kv)]);
-    let output = checked(run_program(language, dir.path(), &c, &server), "the forum upload");
-    assert!(String::from_utf8_lossy(&output.stdout).contains("\"success\":true")
-        || String::from_utf8_lossy(&output.stdout).contains("\"success\": true"));
+    let output = checked(
+        run_program(language, dir.path(), &c, &server),
+        "the forum upload",
+    );
+    assert!(
+        String::from_utf8_lossy(&output.stdout).contains("\"success\":true")
+            || String::from_utf8_lossy(&output.stdout).contains("\"success\": true")
+    );
     assert_eq!(
         bindings_of(&server, None, "visit-counter"),
         [json!({"type": "kv_namespace", "name": "USER_KV", "namespace_id": kv})]
@@ -196,9 +218,15 @@ fn seeds_through(language: Language) {
 
     // The docs seed: a user Worker with KV, then R2 added with KV kept.
     let (dir, c) = composition("wfp-kv-user-worker", &[(PLACEHOLDER_KV, &kv)]);
-    checked(run_program(language, dir.path(), &c, &server), "the user Worker");
+    checked(
+        run_program(language, dir.path(), &c, &server),
+        "the user Worker",
+    );
     let (dir, c) = composition("wfp-add-r2-keep-kv", &[]);
-    checked(run_program(language, dir.path(), &c, &server), "R2 added, KV kept");
+    checked(
+        run_program(language, dir.path(), &c, &server),
+        "R2 added, KV kept",
+    );
     let mut names: Vec<String> = bindings_of(&server, Some("production"), "customer-42")
         .iter()
         .map(|b| b["name"].as_str().unwrap().to_string())

@@ -575,3 +575,63 @@ async fn durable_object_migrations_must_follow_the_current_tag() {
     assert_eq!(settings["migrations"]["tag"], "v2");
     assert_eq!(binding_names(&settings["bindings"]), ["ROOMS", "COUNTERS"]);
 }
+
+#[tokio::test]
+async fn user_workers_in_a_dispatch_namespace_have_secrets_too() {
+    let api = Api::start().await;
+    api.create("/workers/dispatch/namespaces", json!({"name": "tenants"}))
+        .await;
+    let script = acct("/workers/dispatch/namespaces/tenants/scripts/customer-1");
+    let parts = vec![
+        json_part("metadata", &json!({"main_module": "index.js"})),
+        module(
+            "index.js",
+            ESM,
+            "export default { fetch() { return new Response('hi') } }",
+        ),
+    ];
+    assert_ok(&api.multipart("PUT", &script, &parts).await);
+    let put = |name: &str| {
+        json!({"name": name, "text": format!("{name}-value"), "type": "secret_text"})
+            .to_string()
+            .into_bytes()
+    };
+    assert_ok(
+        &api.send(
+            "PUT",
+            &format!("{script}/secrets"),
+            Some("application/json"),
+            put("ONE"),
+        )
+        .await,
+    );
+    assert_ok(
+        &api.send(
+            "PATCH",
+            &format!("{script}/secrets-bulk"),
+            Some("application/merge-patch+json"),
+            json!({"secrets": {"TWO": {"name": "TWO", "text": "2", "type": "secret_text"}}})
+                .to_string()
+                .into_bytes(),
+        )
+        .await,
+    );
+    let listed = assert_ok(&api.get(&format!("{script}/secrets")).await);
+    assert_eq!(
+        listed,
+        json!([{"name": "ONE", "type": "secret_text"}, {"name": "TWO", "type": "secret_text"}])
+    );
+    assert_ok(
+        &api.send("DELETE", &format!("{script}/secrets/ONE"), None, vec![])
+            .await,
+    );
+    let bindings = assert_ok(&api.get(&format!("{script}/bindings")).await);
+    assert_eq!(bindings, json!([{"name": "TWO", "type": "secret_text"}]));
+    // The namespace's Worker and an account Worker of the same name are two Workers.
+    assert_api_error(
+        &api.get(&acct("/workers/scripts/customer-1/secrets")).await,
+        404,
+        10007,
+        "does not exist on your account",
+    );
+}
