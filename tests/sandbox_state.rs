@@ -81,6 +81,11 @@ async fn populated_file(path: &Path) -> Api {
     api
 }
 
+/// Folds the journal into the snapshot (as a restart does), so the snapshot holds everything.
+fn fold(path: &Path) {
+    drop(Sandbox::open(path).unwrap());
+}
+
 fn edit_file(path: &Path, edit: impl FnOnce(&mut Value)) {
     let mut value: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
     edit(&mut value);
@@ -92,6 +97,7 @@ async fn a_state_file_that_breaks_the_sandboxs_rules_is_refused_at_start_up_with
     let dir = tempfile::tempdir().unwrap();
     let original = dir.path().join("state.json");
     populated_file(&original).await;
+    fold(&original);
     type Edit = fn(&mut Value);
     let cases: [(&str, Edit, &str); 9] = [
         (
@@ -167,6 +173,7 @@ async fn the_highest_version_number_refuses_the_next_upload_in_the_envelope() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
     populated_file(&path).await;
+    fold(&path);
     edit_file(&path, |s| {
         s["scripts"][0]["versions"][1]["number"] = json!(u32::MAX);
     });
@@ -192,7 +199,11 @@ async fn a_refused_change_leaves_the_state_and_its_file_exactly_as_they_were() {
     let path = dir.path().join("state.json");
     let api = populated_file(&path).await;
     let before = serde_json::to_value(api.sandbox.snapshot()).unwrap();
-    let file_before = std::fs::read(&path).unwrap();
+    let journal = dir.path().join("state.json.journal");
+    let files_before = (
+        std::fs::read(&path).unwrap(),
+        std::fs::read(&journal).unwrap(),
+    );
     // Each of these gets past some checks and then fails: nothing of it may stay.
     let refused = [
         api.multipart(
@@ -224,7 +235,14 @@ async fn a_refused_change_leaves_the_state_and_its_file_exactly_as_they_were() {
         serde_json::to_value(api.sandbox.snapshot()).unwrap(),
         before
     );
-    assert_eq!(std::fs::read(&path).unwrap(), file_before);
+    assert_eq!(
+        (
+            std::fs::read(&path).unwrap(),
+            std::fs::read(&journal).unwrap()
+        ),
+        files_before,
+        "nothing of a refused change reached the disk"
+    );
 }
 
 #[tokio::test]
@@ -259,8 +277,14 @@ async fn everything_persists_across_a_restart() {
     assert_eq!(script.settings["tags"], json!(["persisted"]));
     assert_eq!(state.workers_subdomain.as_deref(), Some("my-team"));
     assert_eq!(state.assets.tokens.len(), 1);
-    assert!(
-        std::fs::read_dir(dir.path()).unwrap().count() == 1,
+    let mut files: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        ["state.json", "state.json.journal"],
         "no temporary file left beside the state"
     );
 }

@@ -3,7 +3,8 @@
 //! --upstream sandbox` process, 16 at a time, in memory and with `--sandbox-state FILE`.
 //!
 //! Prints, per mode: uploads per second, the median and p95 time of one upload, and the server's
-//! peak resident memory (VmHWM of its own process) before and after; with a state file, its size.
+//! peak resident memory (VmHWM of its own process) before and after; with a state file, the size
+//! of the snapshot and its journal.
 //! (Bindery's `send --many` against a wrangler loop is the deploy benchmark's.)
 //!
 //! Run: `cargo bench --bench sandbox` (set `BINDERY_BIN=target/release/bindery` to measure a
@@ -214,9 +215,17 @@ async fn main() {
     let saved = Server::start(&["--sandbox-state", path.to_str().unwrap()]);
     let figures = run(&saved).await;
     drop(saved);
-    let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
+    let size = ["", ".journal"]
+        .iter()
+        .map(|suffix| {
+            std::fs::metadata(format!("{}{suffix}", path.display()))
+                .map(|m| m.len())
+                .unwrap_or(0)
+        })
+        .sum::<u64>() as f64
+        / 1e6;
     println!(
-        "| --sandbox-state FILE (saved after each upload) | {:.0} | {:.1} ms | {:.1} ms | {:.1} → {:.1} MiB | {size:.1} MB |",
+        "| --sandbox-state FILE (each upload journaled and flushed) | {:.0} | {:.1} ms | {:.1} ms | {:.1} → {:.1} MiB | {size:.1} MB |",
         figures.per_second, figures.median_ms, figures.p95_ms, figures.idle_mib, figures.peak_mib
     );
 }

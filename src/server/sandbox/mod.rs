@@ -2,7 +2,8 @@
 //! (wrangler, the official SDK, people's own upload code, Bindery) run against unchanged: strict
 //! in the ways the real API is (reference sections b–f), lenient where it cannot judge.
 //!
-//! - [`state`]: what it remembers, saved as JSON; [`validate`]: a loaded file checked whole;
+//! - [`state`]: what it remembers; [`persist`]: `--sandbox-state` (a snapshot and a journal of
+//!   changes); [`validate`]: a loaded state checked whole;
 //! - [`reply`]: the v4 envelope; [`paging`]: `page`/`per_page`; [`ids`]: ids and timestamps;
 //! - [`auth`]: bearer token and account id checks; [`limit`]: `--sandbox-rate-limit`;
 //! - [`place`]: which Worker a path names (account or dispatch namespace);
@@ -13,9 +14,9 @@
 //!   service lookup, the newer Workers API, script-settings, subdomains, empty lists.
 //!
 //! Concurrency: one lock over the whole state, taken once per request (the rate limiter has its
-//! own and never holds it while taking the state's). A change works on a cheap copy that replaces
-//! the state only when the change and its save both succeeded, so there is no lost update and no
-//! half-applied refusal.
+//! own and never holds it while taking the state's; the journal's is only taken inside the
+//! state's). A change works on a cheap copy that replaces the state only when the change and its
+//! record on disk both succeeded, so there is no lost update and no half-applied refusal.
 
 pub mod assets;
 pub mod auth;
@@ -26,6 +27,7 @@ pub mod form;
 pub mod ids;
 pub mod limit;
 pub mod paging;
+pub mod persist;
 pub mod place;
 pub mod reply;
 pub mod resources;
@@ -36,8 +38,7 @@ pub mod state;
 pub mod validate;
 pub mod versions;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use axum::extract::{DefaultBodyLimit, Request};
@@ -64,14 +65,14 @@ pub struct Sandbox {
 
 struct Inner {
     state: Mutex<State>,
-    file: Option<PathBuf>,
+    store: Option<persist::Store>,
     limiter: OnceLock<Arc<Limiter>>,
 }
 
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Sandbox")
-            .field("file", &self.inner.file)
+            .field("persisted", &self.inner.store.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -82,31 +83,21 @@ impl Sandbox {
         Sandbox::with_state(State::default(), None)
     }
 
-    /// A sandbox saved to `path` after every change; loaded from it when it exists, after
-    /// checking the whole file ([`validate::validate`]).
+    /// A sandbox kept in `path` (and `path.journal`, see [`persist`]); loaded from there when it
+    /// exists, after checking the whole state ([`validate::validate`]).
     pub fn open(path: &Path) -> Result<Self, String> {
-        let state = if path.exists() {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read sandbox state {}: {e}", path.display()))?;
-            let mut state: State = serde_json::from_str(&text)
-                .map_err(|e| format!("sandbox state {} is not valid: {e}", path.display()))?;
-            validate::upgrade(&mut state);
-            validate::validate(&state)
-                .map_err(|e| format!("sandbox state {} is not valid: {e}", path.display()))?;
-            state
-        } else {
-            State::default()
-        };
-        let sandbox = Sandbox::with_state(state, Some(path.to_path_buf()));
-        sandbox.save(&sandbox.lock()).map_err(|e| e.message)?;
-        Ok(sandbox)
+        let (store, state) = persist::Store::open(path, |state| {
+            validate::upgrade(state);
+            validate::validate(state)
+        })?;
+        Ok(Sandbox::with_state(state, Some(store)))
     }
 
-    fn with_state(state: State, file: Option<PathBuf>) -> Self {
+    fn with_state(state: State, store: Option<persist::Store>) -> Self {
         Sandbox {
             inner: Arc::new(Inner {
                 state: Mutex::new(state),
-                file,
+                store,
                 limiter: OnceLock::new(),
             }),
         }
@@ -136,8 +127,9 @@ impl Sandbox {
         f(&self.lock())
     }
 
-    /// Changes the state: `f` works on a copy, which becomes the state (and is saved, when a
-    /// file was given) only if `f` succeeds; on any error the state is left exactly as it was.
+    /// Changes the state: `f` works on a copy, which becomes the state (and is recorded on
+    /// disk, when the sandbox has a file) only if `f` succeeds; on any error the state is left
+    /// exactly as it was.
     pub fn change<R>(
         &self,
         f: impl FnOnce(&mut State) -> Result<R, ApiError>,
@@ -145,33 +137,11 @@ impl Sandbox {
         let mut state = self.lock();
         let mut draft = state.clone();
         let result = f(&mut draft)?;
-        self.save(&draft)?;
+        if let Some(store) = &self.inner.store {
+            store.record(&state, &draft)?;
+        }
         *state = draft;
         Ok(result)
-    }
-
-    /// Writes the whole state to a temporary file beside the target, flushes it to disk and
-    /// renames it over the target: a reader (or a crash) sees the old file or the new one.
-    fn save(&self, state: &State) -> Result<(), ApiError> {
-        let Some(path) = &self.inner.file else {
-            return Ok(());
-        };
-        let failed = |e: std::io::Error| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                10001,
-                format!("sandbox: cannot save its state to {}: {e}", path.display()),
-            )
-        };
-        let text = serde_json::to_vec(state).map_err(|e| failed(std::io::Error::other(e)))?;
-        let mut temporary = path.as_os_str().to_owned();
-        temporary.push(".tmp");
-        let temporary = PathBuf::from(temporary);
-        let mut file = std::fs::File::create(&temporary).map_err(failed)?;
-        file.write_all(&text).map_err(failed)?;
-        file.sync_all().map_err(failed)?;
-        drop(file);
-        std::fs::rename(&temporary, path).map_err(failed)
     }
 }
 
