@@ -213,7 +213,8 @@ pub fn App() -> Html {
                     <SendPanel composition={c.clone()} findings={d.findings.clone()} upstream={(*upstream).clone()}
                         dispatch={dispatch.clone()} />
                     <PreviewPanel derived={d.clone()} json_part_name={c.request.operation.json_part_name()}
-                        curl_prefix={state.curl_prefix.clone()} dispatch={dispatch.clone()} />
+                        curl_prefix={state.curl_prefix.clone()} tab={state.output_tab} embed_modules={state.embed_modules}
+                        program={state.program.clone()} dispatch={dispatch.clone()} />
                 </aside>
             </main>
             <div class="drop-hint" aria-hidden="true">{ "Drop files to add them as modules (or on Import… to open a composition)" }</div>

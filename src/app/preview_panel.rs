@@ -1,28 +1,48 @@
-//! The preview: request line, metadata JSON, multipart parts and the curl command, exactly as
-//! the `encode` module renders them. Secret values are masked in the displayed JSON unless
-//! "Show secrets" is on; "Copy JSON" and the curl always carry the real values.
+//! The preview: the request line, then one tab strip for the outputs (the metadata JSON, the
+//! multipart parts, and the request as curl, JavaScript, Python, Go, Java and Rust), exactly as
+//! the core renders them, each with its copy button. Secret values are masked in the displayed
+//! JSON unless "Show secrets" is on; "Copy JSON" and the programs always carry the real values.
+//!
+//! Which tab is shown, what the keys do and each program's text come from the editor
+//! ([`crate::editor::output`]); this component renders them and moves the focus.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::browser::focus::focus_id_soon;
 use super::copy_button::CopyButton;
 use super::fields::{checked, input_text};
 use super::json_view::JsonView;
 use crate::editor::edit::size_text;
-use crate::editor::{Action, Derived, Editor};
+use crate::editor::output::parts_text;
+use crate::editor::{Action, Derived, Editor, OutputTab};
+use crate::encode::code::{Language, Program};
 
 #[derive(Properties, PartialEq)]
 pub struct PreviewPanelProps {
     pub derived: Rc<Derived>,
     pub json_part_name: &'static str,
     pub curl_prefix: String,
+    pub tab: OutputTab,
+    pub embed_modules: bool,
+    /// The shown language's program (not curl's, which is in `derived`).
+    pub program: Option<Rc<Program>>,
     pub dispatch: UseReducerDispatcher<Editor>,
+}
+
+fn tab_id(tab: OutputTab) -> String {
+    format!("tab-{}", tab.id())
+}
+
+fn panel_id(tab: OutputTab) -> String {
+    format!("output-{}", tab.id())
 }
 
 #[component]
 pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
     let d = &props.derived;
+    let shown = props.tab;
     let show_secrets = use_state(|| false);
     let on_show_secrets = {
         let show_secrets = show_secrets.clone();
@@ -38,13 +58,69 @@ pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
             dispatch.dispatch(Action::SetCurlPrefix(input_text(&e)))
         })
     };
+    let on_embed = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: Event| dispatch.dispatch(Action::SetEmbed(checked(&e))))
+    };
+    let tab_button = |tab: OutputTab| {
+        let selected = tab == shown;
+        let onclick = {
+            let dispatch = props.dispatch.clone();
+            Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::ShowOutput(tab)))
+        };
+        let onkeydown = {
+            let dispatch = props.dispatch.clone();
+            Callback::from(move |e: KeyboardEvent| {
+                if let Some(next) = tab.after_key(&e.key()) {
+                    e.prevent_default();
+                    dispatch.dispatch(Action::ShowOutput(next));
+                    focus_id_soon(tab_id(next));
+                }
+            })
+        };
+        html! {
+            <button type="button" role="tab" id={tab_id(tab)} class={classes!("tab", selected.then_some("selected"))}
+                aria-selected={selected.to_string()} aria-controls={panel_id(tab)}
+                tabindex={if selected { "0" } else { "-1" }} data-testid="output-tab" {onclick} {onkeydown}>
+                { tab.label() }
+            </button>
+        }
+    };
+    let code_options = |language: Language| {
+        html! {
+            <div class="code-options">
+                <label class="field inline">
+                    <span class="label">{ "Module files are in" }</span>
+                    <input id="curl-prefix" type="text" spellcheck="false" placeholder="(the current folder)"
+                        value={props.curl_prefix.clone()} oninput={on_prefix.clone()} />
+                </label>
+                if language != Language::Curl {
+                    <label class="check small">
+                        <input id="embed-modules" type="checkbox" checked={props.embed_modules} onchange={on_embed.clone()} />
+                        { "Embed the module files" }
+                    </label>
+                }
+            </div>
+        }
+    };
+    let notes = |notes: &[String]| -> Html {
+        notes
+            .iter()
+            .map(|n| html! { <p class="note warning">{ n }</p> })
+            .collect()
+    };
     html! {
         <section class="panel preview" aria-labelledby="preview-title">
             <h2 id="preview-title">{ "Preview" }</h2>
             <p class="request-line" id="request-line" data-testid="request-line">
                 <span class="method">{ d.method }</span>{ " " }<span class="url">{ &d.url }</span>
             </p>
-            <div class="block">
+            <div class="tabs" role="tablist" aria-label="Output" id="output-tabs">
+                { for OutputTab::ALL.into_iter().map(tab_button) }
+            </div>
+
+            <div class="tab-panel" role="tabpanel" id={panel_id(OutputTab::Metadata)}
+                aria-labelledby={tab_id(OutputTab::Metadata)} hidden={shown != OutputTab::Metadata}>
                 <div class="block-head">
                     <h3>{ format!("Part `{}` (JSON)", props.json_part_name) }</h3>
                     if d.metadata_masked.is_some() {
@@ -57,8 +133,13 @@ pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
                 </div>
                 <JsonView id="metadata-json" text={shown_json} />
             </div>
-            <div class="block">
-                <h3>{ "Multipart parts" }</h3>
+
+            <div class="tab-panel" role="tabpanel" id={panel_id(OutputTab::Parts)}
+                aria-labelledby={tab_id(OutputTab::Parts)} hidden={shown != OutputTab::Parts}>
+                <div class="block-head">
+                    <h3>{ "Multipart parts" }</h3>
+                    <CopyButton id="copy-parts" text={AttrValue::from(parts_text(&d.parts))} label="Copy table" />
+                </div>
                 <table class="parts" id="parts-table" data-testid="parts-table">
                     <thead><tr><th>{ "Name" }</th><th>{ "Filename" }</th><th>{ "Content type" }</th><th class="num">{ "Size" }</th></tr></thead>
                     <tbody>
@@ -73,20 +154,33 @@ pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
                     </tbody>
                 </table>
             </div>
-            <div class="block">
+
+            <div class="tab-panel" role="tabpanel" id={panel_id(OutputTab::Code(Language::Curl))}
+                aria-labelledby={tab_id(OutputTab::Code(Language::Curl))} hidden={shown != OutputTab::Code(Language::Curl)}>
+                if shown == OutputTab::Code(Language::Curl) {
+                    { code_options(Language::Curl) }
+                }
                 <div class="block-head">
-                    <h3>{ "curl" }</h3>
+                    <p class="help">{ "Paste into bash, run from the folder holding the module files, with the token in $CLOUDFLARE_API_TOKEN." }</p>
                     <CopyButton id="copy-curl" text={AttrValue::from(d.curl_text.clone())} label="Copy curl" />
                 </div>
-                <label class="field inline">
-                    <span class="label">{ "Module files are in" }</span>
-                    <input id="curl-prefix" type="text" spellcheck="false" placeholder="(the current folder)"
-                        value={props.curl_prefix.clone()} oninput={on_prefix} />
-                </label>
-                <p class="help">{ "Run it from the folder holding the module files (or set their folder above), with the token in $CLOUDFLARE_API_TOKEN." }</p>
-                { for d.curl.notes.iter().map(|n| html! { <p class="note warning">{ n }</p> }) }
+                { notes(&d.curl.notes) }
                 <pre class="code curl" id="curl-text" data-testid="curl-text">{ AttrValue::from(d.curl_text.clone()) }</pre>
             </div>
+
+            if let (Some(language), Some(program)) = (shown.language().filter(|&l| l != Language::Curl), &props.program) {
+                <div class="tab-panel" role="tabpanel" id={panel_id(shown)} aria-labelledby={tab_id(shown)}>
+                    { code_options(language) }
+                    <div class="block-head">
+                        <p class="help">{ format!("Save as {}; the comment at its top says how to run it. The token is read from $CLOUDFLARE_API_TOKEN.", language.file_name()) }</p>
+                        <CopyButton id={format!("copy-{}", language.id())} text={AttrValue::from(program.text.clone())}
+                            label={format!("Copy {}", language.label())} />
+                    </div>
+                    { notes(&program.notes) }
+                    <pre class={classes!("code", "program", language.id())} id={format!("code-{}", language.id())}
+                        data-testid="program-text">{ program.text.clone() }</pre>
+                </div>
+            }
         </section>
     }
 }

@@ -11,6 +11,7 @@ pub mod edit;
 pub mod file;
 pub mod highlight;
 pub mod live;
+pub mod output;
 pub mod resources;
 mod state;
 #[cfg(test)]
@@ -18,4 +19,5 @@ mod tests;
 
 pub use derived::{findings_per_binding, Derived};
 pub use edit::BindingEdit;
+pub use output::OutputTab;
 pub use state::{start_from_deployed, Action, Editor, Notice, EDIT_REFUSED};

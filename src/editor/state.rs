@@ -10,7 +10,9 @@ use serde_json::Value;
 
 use super::derived::Derived;
 use super::edit::{edit_binding, metadata_with, BindingEdit};
+use super::output::{self, OutputTab};
 use crate::diff::{composition_from_current, resolve, CurrentSettings, Loaded, Resolution};
+use crate::encode::code::Program;
 use crate::model::{Binding, BindingKind, Composition, Module, ModuleKind, Operation, Target};
 use crate::rules::{At, Finding, Level};
 
@@ -47,7 +49,15 @@ pub struct Editor {
     pub derived: Rc<Derived>,
     /// Today as `YYYY-MM-DD` (local time), for the default date and the future-date rule.
     pub today: Rc<str>,
+    /// The folder the programs (curl included) read module files from.
     pub curl_prefix: String,
+    /// The output tab shown.
+    pub output_tab: OutputTab,
+    /// Whether the programs carry the module bytes instead of reading the files (not curl).
+    pub embed_modules: bool,
+    /// The program of the shown tab when it is a language other than curl (curl is in
+    /// `derived`); generated only while that tab is shown.
+    pub program: Option<Rc<Program>>,
     pub notice: Option<Notice>,
     /// Increases on every change to the composition (storage saves follow it).
     pub revision: u64,
@@ -105,6 +115,10 @@ pub enum Action {
     /// the field.
     EditBinding(usize, BindingEdit),
     SetCurlPrefix(String),
+    /// Shows another output tab.
+    ShowOutput(OutputTab),
+    /// Embeds the module bytes in the programs, or reads the files.
+    SetEmbed(bool),
     /// Starts the composition from a script's deployed settings ("Load from account"), keeping
     /// the modules (and entry) when asked. Without modules the request becomes a settings PATCH.
     StartFromDeployed {
@@ -134,6 +148,9 @@ impl Editor {
             derived,
             today: today.into(),
             curl_prefix: String::new(),
+            output_tab: OutputTab::default(),
+            embed_modules: false,
+            program: None,
             notice: None,
             revision: 0,
             api_findings: Rc::default(),
@@ -162,6 +179,23 @@ impl Editor {
                     &next.today,
                     &next.curl_prefix,
                 ));
+                next.refresh_program();
+                return Rc::new(next);
+            }
+            Action::ShowOutput(tab) => {
+                if tab == self.output_tab {
+                    return self;
+                }
+                next.output_tab = tab;
+                next.refresh_program();
+                return Rc::new(next);
+            }
+            Action::SetEmbed(embed) => {
+                if embed == self.embed_modules {
+                    return self;
+                }
+                next.embed_modules = embed;
+                next.refresh_program();
                 return Rc::new(next);
             }
             Action::Notify(notice) => {
@@ -246,11 +280,23 @@ impl Editor {
             &next.today,
             &next.curl_prefix,
         ));
+        next.refresh_program();
         // The API's errors were about the composition as it was sent.
         next.api_findings = Rc::default();
         next.refused = None;
         next.field_findings = next.derived.findings.clone();
         Rc::new(next)
+    }
+
+    /// Generates the shown tab's program (or drops the one of a tab no longer shown).
+    fn refresh_program(&mut self) {
+        self.program = output::program(
+            self.output_tab,
+            &self.composition,
+            &self.curl_prefix,
+            self.embed_modules,
+        )
+        .map(Rc::new);
     }
 
     /// An edit the model refused: the composition stays, the reason shows under the field.
@@ -370,6 +416,8 @@ fn apply(c: &mut Composition, action: Action) {
         Action::MoveBinding { index, up } => move_item(&mut c.metadata.bindings, index, up),
         Action::Resolve { current, name, how } => resolve(c, &current, &name, how),
         Action::SetCurlPrefix(_)
+        | Action::ShowOutput(_)
+        | Action::SetEmbed(_)
         | Action::SetMetadataField { .. }
         | Action::EditBinding(..)
         | Action::Replace(_)

@@ -752,3 +752,52 @@ fn a_script_is_complete_with_its_account_name_and_namespace() {
         "an account Worker has none"
     );
 }
+
+#[test]
+fn a_language_tab_shows_its_program_and_follows_every_change() {
+    use crate::editor::OutputTab;
+    use crate::encode::code::Language;
+    let state = start(sample());
+    assert_eq!(state.output_tab, OutputTab::Metadata);
+    assert_eq!(
+        state.program, None,
+        "no program is generated for the metadata tab"
+    );
+
+    let state = state.apply(Action::ShowOutput(OutputTab::Code(Language::Python)));
+    assert_eq!(state.revision, 0, "switching tabs is no change to save");
+    let python = state.program.clone().expect("the Python program");
+    assert!(python.text.contains("requests.put("));
+    assert!(python.text.contains("\"index.js\""));
+    let same = state
+        .clone()
+        .apply(Action::ShowOutput(OutputTab::Code(Language::Python)));
+    assert!(Rc::ptr_eq(&same, &state));
+
+    // The folder prefix and an edit reach the program shown.
+    let state = state.apply(Action::SetCurlPrefix("dist/".into()));
+    assert!(state
+        .program
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("\"dist/index.js\""));
+    let state = state.apply(Action::SetScriptName("renamed".into()));
+    assert!(state
+        .program
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("/scripts/renamed\""));
+
+    // Embedded, the program carries the module text instead of reading the file.
+    let state = state.apply(Action::SetEmbed(true));
+    let embedded = state.program.clone().unwrap();
+    assert!(!embedded.text.contains("open(path, \"rb\")"));
+    assert_eq!(state.revision, 1);
+
+    // curl is always in the derived view; its tab generates nothing more.
+    let state = state.apply(Action::ShowOutput(OutputTab::Code(Language::Curl)));
+    assert_eq!(state.program, None);
+    assert!(state.derived.curl_text.contains("@dist/index.js"));
+}

@@ -12,8 +12,8 @@ import { join } from "node:path";
 
 import {
   addBinding, dropFiles, field, fieldId, findings, focusedId, pickModuleFiles, previewJson,
-  previewParts, requestLine, savedComposition, setField, storageText, waitFor, waitForPreview,
-  waitForSaved, waitUntilReady,
+  previewParts, requestLine, savedComposition, setField, showOutput, storageText, waitFor,
+  waitForPreview, waitForSaved, waitUntilReady,
 } from "./lib/app.mjs";
 import { shot } from "./lib/browser.mjs";
 import { startCapture } from "./lib/capture.mjs";
@@ -126,31 +126,43 @@ describe("composer", () => {
     await shot(page, "composer-03-preview");
   });
 
-  /// Copies the curl command with its button and reads it back from the clipboard.
-  async function copyCurl() {
-    await page.click("#copy-curl");
-    await page.waitForSelector('[data-testid="copy-curl-status"] .ok');
+  /// Copies a tab's text with its button (`copy-<id>`) and reads it back from the clipboard.
+  async function copyShown(id, shownSelector) {
+    await page.click(`#copy-${id}`);
+    await page.waitForSelector(`[data-testid="copy-${id}-status"] .ok`);
     const copied = await page.evaluate(() => navigator.clipboard.readText());
-    assert.equal(copied, await page.textContent("#curl-text"), "the clipboard holds the shown command");
+    assert.equal(copied, await page.textContent(shownSelector), `the clipboard holds the shown ${id}`);
     return copied;
   }
 
-  /// Runs a copied command with bash in `cwd` against the capture server; returns the request.
-  async function runCurl(copied, cwd) {
-    const command = copied.replaceAll("https://api.cloudflare.com/client/v4", `${capture.base}/client/v4`);
-    assert.notEqual(command, copied, "the command targets the public API base");
+  /// Copies the curl command with its button and reads it back from the clipboard.
+  async function copyCurl() {
+    await showOutput(page, "curl");
+    return copyShown("curl", "#curl-text");
+  }
+
+  /// Runs a copied program (`bash -c`, or an interpreter on a saved file) in `cwd` against the
+  /// capture server; returns the request.
+  async function runCopied(copied, cwd, [command, ...args]) {
+    const program = copied.replaceAll("https://api.cloudflare.com/client/v4", `${capture.base}/client/v4`);
+    assert.notEqual(program, copied, "the program targets the public API base");
     const before = capture.requests.length;
+    const file = args.pop();
+    if (file) writeFileSync(join(cwd, file), program);
     // Asynchronously: the capture server answers from this same process.
-    await promisify(execFile)("bash", ["-c", command], {
+    const { stdout } = await promisify(execFile)(command, file ? [...args, file] : [...args, program], {
       cwd,
       env: { PATH: process.env.PATH, HOME: process.env.HOME, CLOUDFLARE_API_TOKEN: TOKEN },
     });
     assert.equal(capture.requests.length, before + 1);
-    return capture.requests[before];
+    return { request: capture.requests[before], stdout };
   }
 
-  /// The request is exactly the composed one: method, path, token, and every part's bytes.
-  function assertComposedRequest(request) {
+  const runCurl = async (copied, cwd) => (await runCopied(copied, cwd, ["bash", "-c", undefined])).request;
+
+  /// The request is exactly the composed one: method, path, token, and every part's bytes. The
+  /// curl command's here-document ends the JSON part with a newline; the programs do not.
+  function assertComposedRequest(request, { jsonNewline = true } = {}) {
     assert.equal(request.method, "PUT");
     assert.equal(request.path, `/client/v4/accounts/${SANDBOX_ACCOUNT}/workers/scripts/${SCRIPT}`);
     assert.equal(request.headers.authorization, `Bearer ${TOKEN}`);
@@ -160,8 +172,7 @@ describe("composer", () => {
     const [metadata, ...modules] = parts;
     assert.equal(metadata.filename, undefined);
     assert.equal(metadata.contentType, "application/json");
-    // The here-document adds one newline after the compact JSON.
-    assert.equal(metadata.body.toString("utf8"), `${JSON.stringify(EXPECTED_METADATA)}\n`);
+    assert.equal(metadata.body.toString("utf8"), `${JSON.stringify(EXPECTED_METADATA)}${jsonNewline ? "\n" : ""}`);
     assert.deepEqual(JSON.parse(metadata.body), composedPreview);
     for (const [i, module] of MODULES.entries()) {
       assert.equal(modules[i].filename, module.name);
@@ -190,7 +201,63 @@ describe("composer", () => {
     await page.fill("#curl-prefix", "");
   });
 
+  it("shows the request in every language, each tab with its copy button; the copied programs send exactly the previewed request", async () => {
+    await showOutput(page, "js");
+    await shot(page, "composer-04-javascript");
+    for (const module of MODULES) writeFileSync(join(temp, module.name), module.content);
+    const runs = {
+      js: ["node", "upload.mjs"],
+      python: ["python3", "upload.py"],
+      go: ["go", "run", "upload.go"],
+    };
+    for (const [id, label] of [["js", "JavaScript"], ["python", "Python"], ["go", "Go"], ["java", "Java"], ["rust", "Rust"]]) {
+      await showOutput(page, id);
+      assert.equal(await page.textContent(`#tab-${id}`), label);
+      const copied = await copyShown(id, `#code-${id}`);
+      assert.ok(copied.includes("CLOUDFLARE_API_TOKEN") && !copied.includes(TOKEN), `${id}: the token stays out`);
+      assert.ok(copied.includes(KV_ID), `${id}: the metadata is in the program`);
+      if (!runs[id]) continue;
+      const { request, stdout } = await runCopied(copied, temp, runs[id]);
+      assertComposedRequest(request, { jsonNewline: false });
+      assert.equal(JSON.parse(stdout).success, true, `${id}: prints the API's answer`);
+    }
+
+    // Embedded, the program carries the module bytes: it runs from an empty folder.
+    await showOutput(page, "python");
+    await page.check("#embed-modules");
+    await waitFor(async () => !(await page.textContent("#code-python")).includes('open(path, "rb")'), {
+      message: "the embedded program",
+    });
+    const empty = mkdtempSync(join(tmpdir(), "bindery-e2e-embedded-"));
+    try {
+      const copied = await copyShown("python", "#code-python");
+      assertComposedRequest((await runCopied(copied, empty, runs.python)).request, { jsonNewline: false });
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+    await page.uncheck("#embed-modules");
+  });
+
+  it("moves between the output tabs with the arrow keys, Home and End", async () => {
+    await showOutput(page, "metadata");
+    await page.focus("#tab-metadata");
+    await page.keyboard.press("ArrowRight");
+    await page.waitForSelector('#tab-parts[aria-selected="true"]');
+    assert.equal(await focusedId(page), "tab-parts");
+    assert.ok(await page.isVisible("#parts-table"));
+    assert.ok(!(await page.isVisible("#metadata-json")), "one panel at a time");
+    await page.keyboard.press("End");
+    await page.waitForSelector('#tab-rust[aria-selected="true"]');
+    assert.ok(await page.isVisible("#code-rust"));
+    await page.keyboard.press("ArrowRight");
+    await page.waitForSelector('#tab-metadata[aria-selected="true"]');
+    assert.equal(await focusedId(page), "tab-metadata");
+    const tabbable = await page.$$eval('[role="tab"]', (tabs) => tabs.filter((t) => t.tabIndex === 0).map((t) => t.id));
+    assert.deepEqual(tabbable, ["tab-metadata"], "only the shown tab is a Tab stop");
+  });
+
   it("copies the metadata JSON as shown", async () => {
+    await showOutput(page, "metadata");
     await page.click("#copy-json");
     await page.waitForSelector('[data-testid="copy-json-status"] .ok');
     const copied = await page.evaluate(() => navigator.clipboard.readText());

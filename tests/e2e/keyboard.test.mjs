@@ -76,7 +76,7 @@ describe("keyboard", () => {
       fieldId("request.script_name"), fieldId("metadata.main_module"), "module-files",
       fieldId("modules[0].name"), fieldId("modules[1].kind"), fieldId("metadata.compatibility_date"),
       "binding-search", "add-binding-kv_namespace", fieldId("bindings[0].name"),
-      fieldId("bindings[0].namespace_id"), fieldId("token"), "copy-json", "curl-prefix", "copy-curl",
+      fieldId("bindings[0].namespace_id"), fieldId("token"), "tab-metadata", "copy-json",
     ];
     for (const key of expected) assert.ok(keys.includes(key), `${key} is not reachable with Tab; stops: ${keys.join(" ")}`);
     const unseen = stops.filter((s) => !s.visibleFocus).map((s) => s.key);

@@ -46,6 +46,14 @@ export async function waitUntilReady(page) {
   await page.waitForFunction(() => document.querySelector("#upstream")?.dataset.upstream !== "checking");
 }
 
+/// Shows the preview's output tab `id` (`metadata`, `parts`, `curl`, `js`, `python`, `go`,
+/// `java`, `rust`) and waits for its panel.
+export async function showOutput(page, id) {
+  await page.click(`#tab-${id}`);
+  await page.waitForSelector(`#tab-${id}[aria-selected="true"]`);
+  await page.waitForSelector(`#output-${id}`, { state: "visible" });
+}
+
 /// The metadata JSON the preview shows, parsed.
 export async function previewJson(page) {
   return JSON.parse(await page.textContent("#metadata-json"));
