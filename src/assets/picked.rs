@@ -166,7 +166,7 @@ mod tests {
     fn config_inputs_edit_the_assets_object_and_keep_the_jwt() {
         let current = Assets {
             jwt: Some("J".into()),
-            config: None,
+            ..Default::default()
         };
         let a = config_edit(Some(&current), "not_found_handling", "404-page").unwrap();
         assert_eq!(a.jwt.as_deref(), Some("J"));
