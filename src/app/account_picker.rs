@@ -16,7 +16,23 @@ pub struct AccountPickerProps {
 
 #[component]
 pub fn AccountPicker(props: &AccountPickerProps) -> Html {
-    let Some(live) = use_context::<Live>() else {
+    let live = use_context::<Live>();
+    {
+        // When the accounts arrive and the token reaches only one, it fills an empty or
+        // placeholder account id (never a real one; see `account_to_fill`).
+        let fill = live
+            .as_ref()
+            .and_then(|l| l.account_to_fill(&props.account_id))
+            .map(String::from);
+        let listed = live.as_ref().and_then(|l| l.accounts.clone());
+        let dispatch = props.dispatch.clone();
+        use_effect_with(listed, move |_| {
+            if let Some(id) = fill {
+                dispatch.dispatch(Action::SetAccountId(id));
+            }
+        });
+    }
+    let Some(live) = live else {
         return html! {};
     };
     let Some(accounts) = &live.accounts else {

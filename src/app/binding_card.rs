@@ -16,7 +16,7 @@ use crate::editor::edit::{
 use crate::editor::resources::ResourceKind;
 use crate::editor::{Action, BindingEdit, Editor};
 use crate::model::{Binding, BindingKind};
-use crate::rules::{At, Finding};
+use crate::rules::{looks_like_placeholder, At, Finding};
 
 #[derive(Properties)]
 pub struct BindingCardProps {
@@ -155,9 +155,15 @@ fn field_control(
             let oninput = Callback::from(move |e: InputEvent| {
                 edits.field(key, text_value(input_text(&e), required))
             });
+            let text = shown_text(value.as_ref());
+            // A resource id still holding a placeholder is marked until replaced.
+            let placeholder = ResourceKind::for_field(b.type_name(), key).is_some()
+                && looks_like_placeholder(&text);
             html! {
                 <input id={id.clone()} type={if secret { "password" } else { "text" }} spellcheck="false"
-                    autocomplete={if secret { "new-password" } else { "off" }} value={shown_text(value.as_ref())} {oninput}
+                    class={classes!(placeholder.then_some("placeholder-value"))}
+                    title={placeholder.then_some("A placeholder: replace it with the real value")}
+                    autocomplete={if secret { "new-password" } else { "off" }} value={text} {oninput}
                     placeholder={secret.then_some("Empty on a settings PATCH: the deployed value is kept")} />
             }
         }

@@ -1,4 +1,8 @@
 //! The bindings panel: a searchable, grouped type chooser and one form per binding.
+//!
+//! Once there is a binding, the chooser folds to its search box and the most used types; the
+//! full list opens on demand, and typing a search shows every match. Enter in the search box
+//! adds the first type shown.
 
 use std::rc::Rc;
 
@@ -22,6 +26,7 @@ pub struct BindingsPanelProps {
 #[component]
 pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
     let query = use_state(String::new);
+    let expanded = use_state(|| false);
     let bindings = &props.composition.metadata.bindings;
     let count = bindings.len();
     let add = {
@@ -35,10 +40,18 @@ pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
         let query = query.clone();
         Callback::from(move |e: InputEvent| query.set(input_text(&e)))
     };
-    let matching: Vec<&catalog::TypeSpec> = catalog::TYPES
-        .iter()
-        .filter(|t| catalog::matches(t, &query))
-        .collect();
+    let folded = count > 0 && !*expanded && query.trim().is_empty();
+    let matching: Vec<&catalog::TypeSpec> = if folded {
+        catalog::MOST_USED
+            .iter()
+            .filter_map(|name| catalog::lookup(name))
+            .collect()
+    } else {
+        catalog::TYPES
+            .iter()
+            .filter(|t| catalog::matches(t, &query))
+            .collect()
+    };
     let on_search_key = {
         let add = add.clone();
         let first = matching.first().map(|t| t.type_name);
@@ -81,9 +94,23 @@ pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
         <section class="panel bindings" aria-labelledby="bindings-title">
             <h2 id="bindings-title">{ "Bindings" }<span class="count">{ count }</span></h2>
             <div class="chooser" role="group" aria-label="Add a binding">
-                <input id="binding-search" type="search" placeholder="Add a binding: search types (Enter adds the first)"
-                    aria-label="Search binding types" value={(*query).clone()} oninput={on_search} onkeydown={on_search_key} />
-                <div class="types">
+                <div class="chooser-row">
+                    <input id="binding-search" type="search" placeholder="Add a binding: search types (Enter adds the first)"
+                        aria-label="Search binding types" value={(*query).clone()} oninput={on_search} onkeydown={on_search_key} />
+                    if count > 0 {
+                        <button type="button" class="small types-toggle" id="binding-types-toggle" aria-expanded={(!folded).to_string()}
+                            aria-controls="binding-types" onclick={{
+                                let expanded = expanded.clone();
+                                Callback::from(move |_: MouseEvent| expanded.set(!*expanded))
+                            }}>{ if *expanded { "Fewer types" } else { "All types…" } }</button>
+                    }
+                </div>
+                if folded {
+                    <div class="type-buttons most-used" id="binding-types" role="group" aria-label="Most used types">
+                        { for matching.iter().map(|t| button(t.type_name, t.label, t.help)) }
+                    </div>
+                } else {
+                <div class="types" id="binding-types">
                     { for Group::ALL.into_iter().map(|group| {
                         let types: Vec<_> = matching.iter().filter(|t| t.group == group).collect();
                         if types.is_empty() { return html! {}; }
@@ -99,6 +126,7 @@ pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
                         <div class="type-buttons">{ button("", "Custom binding", "Any type, written as JSON: for types this page does not know yet.") }</div>
                     </div>
                 </div>
+                }
             </div>
             <FieldNotes findings={list_notes} />
             <div id={At::root("bindings").element_id()} class="binding-list" tabindex="-1">

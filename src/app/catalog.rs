@@ -547,6 +547,19 @@ pub const TYPES: &[TypeSpec] = &[
     ),
 ];
 
+/// The types the folded chooser offers once a composition has a binding (the full list opens
+/// on demand), most used first.
+pub const MOST_USED: &[&str] = &[
+    "kv_namespace",
+    "r2_bucket",
+    "d1",
+    "durable_object_namespace",
+    "service",
+    "queue",
+    "secret_text",
+    "plain_text",
+];
+
 /// The catalog entry of a binding type, if it is a known one.
 pub fn lookup(type_name: &str) -> Option<&'static TypeSpec> {
     TYPES.iter().find(|t| t.type_name == type_name)

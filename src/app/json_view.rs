@@ -7,7 +7,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use web_sys::Element;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use crate::editor::highlight::{changed_range, lines_html};
@@ -31,7 +32,26 @@ pub fn JsonView(props: &JsonViewProps) -> Html {
             }
         });
     }
-    html! { <pre ref={node} class="code json" id={props.id.clone()} data-testid={props.id.clone()}></pre> }
+    // Focusable, so a keyboard can scroll it.
+    html! { <pre ref={node} class="code json" id={props.id.clone()} data-testid={props.id.clone()} tabindex="0"></pre> }
+}
+
+/// Scrolls the view (only the view, not the page) so the line `index` is shown: the JSON of the
+/// field being edited stays in sight however long the composition is.
+fn reveal_line(pre: &Element, index: usize) {
+    let Some(line) = pre
+        .query_selector(&format!(":scope > span:nth-child({})", index + 1))
+        .ok()
+        .flatten()
+        .and_then(|l| l.dyn_into::<HtmlElement>().ok())
+    else {
+        return;
+    };
+    let (top, height) = (line.offset_top(), line.offset_height());
+    let (scroll, view) = (pre.scroll_top(), pre.client_height());
+    if top < scroll || top + height > scroll + view {
+        pre.set_scroll_top((top - view / 3).max(0));
+    }
 }
 
 fn update(pre: &Element, shown: &Rc<RefCell<Option<AttrValue>>>, text: &AttrValue) {
@@ -66,6 +86,8 @@ fn update(pre: &Element, shown: &Rc<RefCell<Option<AttrValue>>>, text: &AttrValu
         };
         if inserted.is_err() {
             pre.set_inner_html(&lines_html(&new, true));
+        } else if !old.is_empty() {
+            reveal_line(pre, head);
         }
     }
     drop(old);

@@ -16,6 +16,7 @@ mod bindings_panel;
 mod copy_button;
 mod deployed_actions;
 mod deployed_panel;
+mod examples_panel;
 pub mod fields;
 mod file_menu;
 mod findings_panel;
@@ -40,6 +41,7 @@ use assets_panel::AssetsPanel;
 use bindings_panel::BindingsPanel;
 use browser::storage::{self, Saved};
 use deployed_panel::DeployedPanel;
+use examples_panel::{ExampleBanner, ExampleMenu, StartFrom};
 use file_menu::{import_file, FileMenu};
 use findings_panel::FindingsPanel;
 use live::Live;
@@ -187,6 +189,7 @@ pub fn App() -> Html {
                     Some(Err(_)) => "Not saved: browser storage unavailable",
                     None => "",
                 } }</span>
+                <ExampleMenu dispatch={dispatch.clone()} />
                 <FileMenu composition={c.clone()} dispatch={dispatch.clone()} />
             </header>
             if let Some(notice) = &state.notice {
@@ -197,6 +200,14 @@ pub fn App() -> Html {
             }
             <main class="columns">
                 <div class="compose">
+                    // Shown only when the output sits under the form (a narrow window).
+                    <a class="jump-to-output" id="jump-to-output" href="#output">{ "Jump to the output ↓" }</a>
+                    if state.is_blank() {
+                        <StartFrom dispatch={dispatch.clone()} />
+                    }
+                    if let Some(example) = state.example {
+                        <ExampleBanner {example} composition={Shared(c.clone())} dispatch={dispatch.clone()} />
+                    }
                     <RequestBar request={c.request.clone()} findings={notes.clone()} dispatch={dispatch.clone()}>
                         <OperationHint composition={Shared(c.clone())} dispatch={dispatch.clone()} />
                     </RequestBar>
@@ -207,14 +218,16 @@ pub fn App() -> Html {
                         findings={notes.clone()} dispatch={dispatch.clone()} />
                     <BindingsPanel composition={Shared(c.clone())} findings={notes.clone()} dispatch={dispatch.clone()} />
                 </div>
-                <aside class="side">
-                    <FindingsPanel findings={d.findings.clone()} />
+                // The output leads, with the checks under it; both keep their height while
+                // one types, so Send and the deployed Worker below never move.
+                <aside class="side" aria-label="Output, checks and sending">
+                    <PreviewPanel composition={Shared(c.clone())} derived={d.clone()} curl_prefix={state.curl_prefix.clone()}
+                        tab={state.output_tab} embed_modules={state.embed_modules} program={state.program.clone()}
+                        todo={!state.checks.todo.is_empty()} dispatch={dispatch.clone()} />
+                    <FindingsPanel findings={state.checks.findings.clone()} todo={state.checks.todo.clone()} />
+                    <SendPanel composition={c.clone()} findings={state.checks.findings.clone()} todo={state.checks.todo.clone()}
+                        upstream={(*upstream).clone()} dispatch={dispatch.clone()} />
                     <DeployedPanel composition={c.clone()} dispatch={dispatch.clone()} />
-                    <SendPanel composition={c.clone()} findings={d.findings.clone()} upstream={(*upstream).clone()}
-                        dispatch={dispatch.clone()} />
-                    <PreviewPanel derived={d.clone()} json_part_name={c.request.operation.json_part_name()}
-                        curl_prefix={state.curl_prefix.clone()} tab={state.output_tab} embed_modules={state.embed_modules}
-                        program={state.program.clone()} dispatch={dispatch.clone()} />
                 </aside>
             </main>
             <div class="drop-hint" aria-hidden="true">{ "Drop files to add them as modules (or on Import… to open a composition)" }</div>

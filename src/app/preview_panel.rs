@@ -1,10 +1,13 @@
-//! The preview: the request line, then one tab strip for the outputs (the metadata JSON, the
-//! multipart parts, and the request as curl, JavaScript, Python, Go, Java and Rust), exactly as
-//! the core renders them, each with its copy button. Secret values are masked in the displayed
+//! The output, leading the side column: the request line, one copy button per text the page
+//! writes (the metadata JSON, curl and the program in each language), then one tab strip for
+//! the outputs (the metadata JSON, the multipart parts, and the request as curl, JavaScript,
+//! Python, Go, Java and Rust) over a box of constant height, so what is being composed stays in
+//! view while editing and nothing below it moves. Secret values are masked in the displayed
 //! JSON unless "Show secrets" is on; "Copy JSON" and the programs always carry the real values.
 //!
 //! Which tab is shown, what the keys do and each program's text come from the editor
-//! ([`crate::editor::output`]); this component renders them and moves the focus.
+//! ([`crate::editor::output`]); this component renders them and moves the focus. A program not
+//! on screen is written only when its copy button is pressed.
 
 use std::rc::Rc;
 
@@ -14,20 +17,23 @@ use super::browser::focus::focus_id_soon;
 use super::copy_button::CopyButton;
 use super::fields::{checked, input_text};
 use super::json_view::JsonView;
+use super::Shared;
 use crate::editor::edit::size_text;
-use crate::editor::output::parts_text;
+use crate::editor::output::{self, parts_text};
 use crate::editor::{Action, Derived, Editor, OutputTab};
 use crate::encode::code::{Language, Program};
 
 #[derive(Properties, PartialEq)]
 pub struct PreviewPanelProps {
+    pub composition: Shared,
     pub derived: Rc<Derived>,
-    pub json_part_name: &'static str,
     pub curl_prefix: String,
     pub tab: OutputTab,
     pub embed_modules: bool,
     /// The shown language's program (not curl's, which is in `derived`).
     pub program: Option<Rc<Program>>,
+    /// Values are still to give: a copy counts as an attempt (they become errors).
+    pub todo: bool,
     pub dispatch: UseReducerDispatcher<Editor>,
 }
 
@@ -61,6 +67,56 @@ pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
     let on_embed = {
         let dispatch = props.dispatch.clone();
         Callback::from(move |e: Event| dispatch.dispatch(Action::SetEmbed(checked(&e))))
+    };
+    let on_copy = {
+        let dispatch = props.dispatch.clone();
+        let todo = props.todo;
+        Callback::from(move |()| {
+            if todo {
+                dispatch.dispatch(Action::Attempt);
+            }
+        })
+    };
+    let fixed = |text: Rc<str>| Callback::from(move |()| AttrValue::from(text.clone()));
+    // The text of a language's copy button: the shown program, or written now.
+    let program_text = |language: Language| {
+        let shown_program = props
+            .program
+            .clone()
+            .filter(|_| shown == OutputTab::Code(language));
+        let c = props.composition.0.clone();
+        let prefix = props.curl_prefix.clone();
+        let embed = props.embed_modules;
+        Callback::from(move |()| {
+            let text = match &shown_program {
+                Some(program) => program.text.clone(),
+                None => output::program(OutputTab::Code(language), &c, &prefix, embed)
+                    .map(|p| p.text)
+                    .unwrap_or_default(),
+            };
+            AttrValue::from(text)
+        })
+    };
+    let copy_button = |tab: OutputTab| {
+        let (id, label, text) = match tab {
+            OutputTab::Metadata => (
+                "copy-json".to_string(),
+                "Copy JSON".to_string(),
+                fixed(d.metadata_pretty.clone()),
+            ),
+            OutputTab::Code(Language::Curl) => (
+                "copy-curl".to_string(),
+                "Copy curl".to_string(),
+                fixed(d.curl_text.clone()),
+            ),
+            OutputTab::Code(language) => (
+                format!("copy-{}", language.id()),
+                format!("Copy {}", language.label()),
+                program_text(language),
+            ),
+            OutputTab::Parts => return html! {},
+        };
+        html! { <CopyButton id={id} {label} {text} on_copy={on_copy.clone()} /> }
     };
     let tab_button = |tab: OutputTab| {
         let selected = tab == shown;
@@ -109,9 +165,15 @@ pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
             .map(|n| html! { <p class="note warning">{ n }</p> })
             .collect()
     };
+    let json_part_name = props.composition.request.operation.json_part_name();
     html! {
-        <section class="panel preview" aria-labelledby="preview-title">
-            <h2 id="preview-title">{ "Preview" }</h2>
+        <section class="panel output preview" aria-labelledby="output-title" id="output">
+            <div class="output-head">
+                <h2 id="output-title">{ "Output" }</h2>
+                <div class="copy-bar" role="group" aria-label="Copy">
+                    { for OutputTab::ALL.into_iter().map(copy_button) }
+                </div>
+            </div>
             <p class="request-line" id="request-line" data-testid="request-line">
                 <span class="method">{ d.method }</span>{ " " }<span class="url">{ &d.url }</span>
             </p>
@@ -119,68 +181,67 @@ pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
                 { for OutputTab::ALL.into_iter().map(tab_button) }
             </div>
 
-            <div class="tab-panel" role="tabpanel" id={panel_id(OutputTab::Metadata)}
-                aria-labelledby={tab_id(OutputTab::Metadata)} hidden={shown != OutputTab::Metadata}>
-                <div class="block-head">
-                    <h3>{ format!("Part `{}` (JSON)", props.json_part_name) }</h3>
-                    if d.metadata_masked.is_some() {
-                        <label class="check small">
-                            <input id="show-secrets" type="checkbox" checked={*show_secrets} onchange={on_show_secrets} />
-                            { "Show secrets" }
-                        </label>
-                    }
-                    <CopyButton id="copy-json" text={AttrValue::from(d.metadata_pretty.clone())} label="Copy JSON" />
-                </div>
-                <JsonView id="metadata-json" text={shown_json} />
-            </div>
-
-            <div class="tab-panel" role="tabpanel" id={panel_id(OutputTab::Parts)}
-                aria-labelledby={tab_id(OutputTab::Parts)} hidden={shown != OutputTab::Parts}>
-                <div class="block-head">
-                    <h3>{ "Multipart parts" }</h3>
-                    <CopyButton id="copy-parts" text={AttrValue::from(parts_text(&d.parts))} label="Copy table" />
-                </div>
-                <table class="parts" id="parts-table" data-testid="parts-table">
-                    <thead><tr><th>{ "Name" }</th><th>{ "Filename" }</th><th>{ "Content type" }</th><th class="num">{ "Size" }</th></tr></thead>
-                    <tbody>
-                        { for d.parts.iter().map(|p| html! {
-                            <tr data-testid="part-row">
-                                <td><code>{ &p.name }</code></td>
-                                <td>{ p.filename.clone().unwrap_or_else(|| "—".into()) }</td>
-                                <td><code>{ p.content_type.clone().unwrap_or_default() }</code></td>
-                                <td class="num" data-bytes={p.size.to_string()}>{ size_text(p.size) }</td>
-                            </tr>
-                        }) }
-                    </tbody>
-                </table>
-            </div>
-
-            <div class="tab-panel" role="tabpanel" id={panel_id(OutputTab::Code(Language::Curl))}
-                aria-labelledby={tab_id(OutputTab::Code(Language::Curl))} hidden={shown != OutputTab::Code(Language::Curl)}>
-                if shown == OutputTab::Code(Language::Curl) {
-                    { code_options(Language::Curl) }
-                }
-                <div class="block-head">
-                    <p class="help">{ "Paste into bash, run from the folder holding the module files, with the token in $CLOUDFLARE_API_TOKEN." }</p>
-                    <CopyButton id="copy-curl" text={AttrValue::from(d.curl_text.clone())} label="Copy curl" />
-                </div>
-                { notes(&d.curl.notes) }
-                <pre class="code curl" id="curl-text" data-testid="curl-text">{ AttrValue::from(d.curl_text.clone()) }</pre>
-            </div>
-
-            if let (Some(language), Some(program)) = (shown.language().filter(|&l| l != Language::Curl), &props.program) {
-                <div class="tab-panel" role="tabpanel" id={panel_id(shown)} aria-labelledby={tab_id(shown)}>
-                    { code_options(language) }
+            <div class="tab-body">
+                <div class="tab-panel" role="tabpanel" id={panel_id(OutputTab::Metadata)}
+                    aria-labelledby={tab_id(OutputTab::Metadata)} hidden={shown != OutputTab::Metadata}>
                     <div class="block-head">
-                        <p class="help">{ format!("Save as {}; the comment at its top says how to run it. The token is read from $CLOUDFLARE_API_TOKEN.", language.file_name()) }</p>
-                        <CopyButton id={format!("copy-{}", language.id())} text={AttrValue::from(program.text.clone())}
-                            label={format!("Copy {}", language.label())} />
+                        <h3>{ format!("Part `{json_part_name}` (JSON)") }</h3>
+                        if d.metadata_masked.is_some() {
+                            <label class="check small">
+                                <input id="show-secrets" type="checkbox" checked={*show_secrets} onchange={on_show_secrets} />
+                                { "Show secrets" }
+                            </label>
+                        }
                     </div>
-                    { notes(&program.notes) }
-                    <pre class={classes!("code", "program", language.id())} id={format!("code-{}", language.id())}
-                        data-testid="program-text">{ program.text.clone() }</pre>
+                    <JsonView id="metadata-json" text={shown_json} />
                 </div>
-            }
+
+                <div class="tab-panel" role="tabpanel" id={panel_id(OutputTab::Parts)}
+                    aria-labelledby={tab_id(OutputTab::Parts)} hidden={shown != OutputTab::Parts}>
+                    <div class="block-head">
+                        <h3>{ "Multipart parts" }</h3>
+                        <CopyButton id="copy-parts" text={Callback::from({
+                            let parts = parts_text(&d.parts);
+                            move |()| AttrValue::from(parts.clone())
+                        })} label="Copy table" />
+                    </div>
+                    <div class="scroll" tabindex="0" aria-label="Multipart parts">
+                        <table class="parts" id="parts-table" data-testid="parts-table">
+                            <thead><tr><th>{ "Name" }</th><th>{ "Filename" }</th><th>{ "Content type" }</th><th class="num">{ "Size" }</th></tr></thead>
+                            <tbody>
+                                { for d.parts.iter().map(|p| html! {
+                                    <tr data-testid="part-row">
+                                        <td><code>{ &p.name }</code></td>
+                                        <td>{ p.filename.clone().unwrap_or_else(|| "—".into()) }</td>
+                                        <td><code>{ p.content_type.clone().unwrap_or_default() }</code></td>
+                                        <td class="num" data-bytes={p.size.to_string()}>{ size_text(p.size) }</td>
+                                    </tr>
+                                }) }
+                            </tbody>
+                        </table>
+                    </div>
+                </div>
+
+                <div class="tab-panel" role="tabpanel" id={panel_id(OutputTab::Code(Language::Curl))}
+                    aria-labelledby={tab_id(OutputTab::Code(Language::Curl))} hidden={shown != OutputTab::Code(Language::Curl)}>
+                    if shown == OutputTab::Code(Language::Curl) {
+                        { code_options(Language::Curl) }
+                    }
+                    <p class="help">{ "Paste into bash, run from the folder holding the module files, with the token in $CLOUDFLARE_API_TOKEN." }</p>
+                    { notes(&d.curl.notes) }
+                    <pre class="code curl" id="curl-text" data-testid="curl-text" tabindex="0">{ AttrValue::from(d.curl_text.clone()) }</pre>
+                </div>
+
+                if let (Some(language), Some(program)) = (shown.language().filter(|&l| l != Language::Curl), &props.program) {
+                    <div class="tab-panel" role="tabpanel" id={panel_id(shown)} aria-labelledby={tab_id(shown)}>
+                        { code_options(language) }
+                        <p class="help">{ format!("Save as {}; the comment at its top says how to run it. The token is read from $CLOUDFLARE_API_TOKEN.", language.file_name()) }</p>
+                        { notes(&program.notes) }
+                        <pre class={classes!("code", "program", language.id())} id={format!("code-{}", language.id())}
+                            data-testid="program-text" tabindex="0">{ program.text.clone() }</pre>
+                    </div>
+                }
+            </div>
         </section>
     }
 }

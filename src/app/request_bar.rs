@@ -9,7 +9,7 @@ use super::resource_picker::ResourcePicker;
 use crate::editor::resources::ResourceKind;
 use crate::editor::{Action, Editor};
 use crate::model::{Operation, Request, Target};
-use crate::rules::{At, Finding};
+use crate::rules::{looks_like_placeholder, At, Finding};
 
 #[derive(Properties, PartialEq)]
 pub struct RequestBarProps {
@@ -89,6 +89,7 @@ pub fn RequestBar(props: &RequestBarProps) -> Html {
                 <label class="field">
                     <span class="label">{ "Account id" }<abbr class="req" title="required">{ "*" }</abbr></span>
                     <input id={At::request("account_id").element_id()} type="text" autocomplete="off" spellcheck="false"
+                        class={classes!(marked(&r.account_id))} title={marked(&r.account_id).map(|_| PLACEHOLDER_TITLE)}
                         placeholder="32 hex characters, from the dashboard" value={r.account_id.clone()}
                         oninput={send(Action::SetAccountId)} />
                     <FieldNotes findings={notes("account_id")} />
@@ -128,6 +129,13 @@ pub fn RequestBar(props: &RequestBarProps) -> Html {
             <FieldNotes findings={notes("target")} />
         </section>
     }
+}
+
+const PLACEHOLDER_TITLE: &str = "A placeholder: replace it with the real value";
+
+/// The class marking a value that is still a placeholder.
+fn marked(value: &str) -> Option<&'static str> {
+    looks_like_placeholder(value).then_some("placeholder-value")
 }
 
 fn operation_id(op: Operation) -> &'static str {

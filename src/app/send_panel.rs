@@ -1,5 +1,9 @@
 //! Send: the API token (kept in memory only), "Verify token", the upload with its progress, and
 //! the response with each error explained and linked to its field.
+//!
+//! Send is disabled while the checks show errors, with "Send anyway" beside it: the checks
+//! can be wrong where the API is not, and the API's own answer is explained here. Pressed
+//! while values are still to give, Send sends nothing and turns them into errors.
 
 use std::rc::Rc;
 
@@ -17,6 +21,7 @@ use super::fields::input_text;
 use super::json_view::JsonView;
 use super::live::{fetch_deployed, load_accounts, Live};
 use super::upstream::Upstream;
+use crate::editor::checks::ToDo;
 use crate::editor::live::{LiveAction, ScriptKey, Token};
 use crate::editor::{Action, Editor};
 use crate::encode;
@@ -81,7 +86,10 @@ impl Outcome {
 pub struct SendPanelProps {
     pub composition: Rc<Composition>,
     pub dispatch: UseReducerDispatcher<Editor>,
+    /// The findings shown (errors and warnings).
     pub findings: Rc<Vec<Finding>>,
+    /// The values still to give.
+    pub todo: Rc<Vec<ToDo>>,
     pub upstream: Upstream,
 }
 
@@ -129,7 +137,7 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
             });
         })
     };
-    let on_send = {
+    let send_now = {
         let token = token.clone();
         let busy = busy.clone();
         let progress = progress.clone();
@@ -137,7 +145,7 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
         let composition = props.composition.clone();
         let live = live.clone();
         let dispatch = props.dispatch.clone();
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |()| {
             let token = token.clone();
             let live = live.clone();
             let dispatch = dispatch.clone();
@@ -179,6 +187,24 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
         })
     };
 
+    let on_send = {
+        let send_now = send_now.clone();
+        let dispatch = props.dispatch.clone();
+        let first_todo = props.todo.first().map(|t| t.at.clone());
+        Callback::from(move |_: MouseEvent| match &first_todo {
+            // Nothing is sent: what is missing is shown as errors, and the first one focused.
+            Some(at) => {
+                dispatch.dispatch(Action::Attempt);
+                focus_at(at);
+            }
+            None => send_now.emit(()),
+        })
+    };
+    let on_send_anyway = {
+        let send_now = send_now.clone();
+        Callback::from(move |_: MouseEvent| send_now.emit(()))
+    };
+    let errors = has_errors(&props.findings);
     let can_send = props.upstream.can_send();
     let no_token = token.is_empty();
     // A value that would change the endpoint (`..`, a `/`) is never sent: percent-encoding
@@ -206,13 +232,20 @@ pub fn SendPanel(props: &SendPanelProps) -> Html {
             </div>
             <AccountPicker account_id={props.composition.request.account_id.clone()} dispatch={props.dispatch.clone()} />
             <div class="send-row">
-                <button type="button" id="send-request" class="primary" disabled={*busy || blocked_reason.is_some()} onclick={on_send}>
+                <button type="button" id="send-request" class="primary" disabled={*busy || blocked_reason.is_some() || errors}
+                    aria-describedby="send-state" onclick={on_send}>
                     { if *busy { "Sending…" } else { "Send" } }
                 </button>
-                if let Some(reason) = &blocked_reason { <span class="help" id="send-blocked">{ reason }</span> }
-                if blocked_reason.is_none() && has_errors(&props.findings) {
-                    <span class="note warning">{ "The checks found errors: the API will likely reject this request." }</span>
-                }
+                <span id="send-state" class="send-state">
+                    if let Some(reason) = &blocked_reason { <span class="help" id="send-blocked">{ reason }</span> }
+                    else if errors {
+                        <span class="note error">{ "Fix the errors under Checks first: the API will likely reject this request." }</span>
+                        <button type="button" id="send-anyway" class="small" disabled={*busy} onclick={on_send_anyway}
+                            title="The checks can be wrong; the API's answer is explained here.">{ "Send anyway" }</button>
+                    } else if !props.todo.is_empty() {
+                        <span class="help">{ format!("Still to do: {} (see Checks).", props.todo.iter().map(|t| t.label.as_str()).collect::<Vec<_>>().join(", ")) }</span>
+                    }
+                </span>
             </div>
             if *busy {
                 { progress_view(*progress) }

@@ -73,9 +73,11 @@ impl ScriptKey {
     }
 
     /// Whether the request names a whole script (account, script, namespace when WfP) whose
-    /// settings can be read (no value that would change the endpoint).
+    /// settings can be read (no value that would change the endpoint; an account id that is
+    /// still a placeholder names none).
     pub fn is_complete(request: &Request) -> bool {
         !request.account_id.is_empty()
+            && !crate::rules::looks_like_placeholder(&request.account_id)
             && !request.script_name.is_empty()
             && (request.target == Target::Account || !request.dispatch_namespace.is_empty())
             && request.endpoint_problem().is_none()
@@ -133,6 +135,23 @@ impl LiveState {
     /// The secret names of the script `request` names, when read.
     pub fn secrets_for(&self, request: &Request) -> Option<&Fetch<Vec<SecretName>>> {
         for_script(&self.secrets, request)
+    }
+
+    /// The one account the token reaches, once listed (a token reaching several, or none,
+    /// gives `None`: the user chooses).
+    pub fn only_account(&self) -> Option<&str> {
+        match &self.accounts {
+            Some(Fetch::Ready(accounts)) if accounts.len() == 1 => Some(&accounts[0].id),
+            _ => None,
+        }
+    }
+
+    /// The account id to fill into a request whose account id is `current`: the only account
+    /// the token reaches, while `current` is empty or a placeholder (never over a real id).
+    pub fn account_to_fill(&self, current: &str) -> Option<&str> {
+        let current = current.trim();
+        let open = current.is_empty() || crate::rules::looks_like_placeholder(current);
+        self.only_account().filter(|id| open && *id != current)
     }
 
     /// The current settings of the script `request` names, when it exists and was read.

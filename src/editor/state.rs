@@ -2,19 +2,23 @@
 //!
 //! Every change returns a new state (sharing what did not change); a change that changes
 //! nothing returns the same `Rc`, so the page does not re-render. The derived view (JSON,
-//! parts, curl, findings) is computed here once per change, not by each component.
+//! parts, findings) is computed here once per change, not by each component, and so is what
+//! the checks show: which fields were edited decides whether an empty required one is a
+//! "to do" or an error ([`Checks`]).
 
 use std::rc::Rc;
 
 use serde_json::Value;
 
+use super::checks::{Checks, Touched};
 use super::derived::Derived;
 use super::edit::{edit_binding, metadata_with, BindingEdit};
+use super::examples::{self, Example};
 use super::output::{self, OutputTab};
 use crate::diff::{composition_from_current, resolve, CurrentSettings, Loaded, Resolution};
 use crate::encode::code::Program;
 use crate::model::{Binding, BindingKind, Composition, Module, ModuleKind, Operation, Target};
-use crate::rules::{At, Finding, Level};
+use crate::rules::{is_cloudflare_id, looks_like_placeholder, At, Finding, Level};
 
 /// A message shown over the page: an error stays until dismissed, any other fades after a few
 /// seconds.
@@ -66,9 +70,18 @@ pub struct Editor {
     pub api_findings: Rc<Vec<Finding>>,
     /// The last edit the model refused, until the next change that it accepts.
     pub refused: Option<Finding>,
-    /// What each field shows under it: the rule findings, then the API's errors, then a
-    /// refused edit.
+    /// What each field shows under it: the rule findings (but what is still to do), then the
+    /// API's errors, then a refused edit.
     pub field_findings: Rc<Vec<Finding>>,
+    /// The fields edited since the composition was started.
+    pub touched: Rc<Touched>,
+    /// The user tried to copy or send while values were still to give: they are errors now.
+    pub attempted: bool,
+    /// The findings as the Checks panel and Send show them: errors and warnings, and the
+    /// values still to give.
+    pub checks: Checks,
+    /// The example the composition was started from, until another start replaces it.
+    pub example: Option<&'static Example>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -133,7 +146,16 @@ pub enum Action {
     },
     /// Replaces the composition (import).
     Replace(Box<Composition>),
+    /// Starts from an example (by id). The account id is the one already entered when it is
+    /// a real one, else `account` (the only account a verified token reaches) when given.
+    StartFromExample {
+        id: &'static str,
+        account: Option<String>,
+    },
     New,
+    /// The user tried to copy or send: what is still to do becomes an error (a copy still
+    /// copies).
+    Attempt,
     Notify(Option<Notice>),
     /// The API's errors about fields, from a response to Send (replacing earlier ones).
     ApiFindings(Vec<Finding>),
@@ -142,7 +164,7 @@ pub enum Action {
 impl Editor {
     pub fn new(composition: Composition, today: &str) -> Editor {
         let derived = Rc::new(Derived::of(&composition, today, ""));
-        Editor {
+        let mut editor = Editor {
             composition: Rc::new(composition),
             field_findings: derived.findings.clone(),
             derived,
@@ -155,7 +177,13 @@ impl Editor {
             revision: 0,
             api_findings: Rc::default(),
             refused: None,
-        }
+            touched: Rc::default(),
+            attempted: false,
+            checks: Checks::default(),
+            example: None,
+        };
+        editor.refresh_checks();
+        editor
     }
 
     /// A fresh composition: module syntax, compatibility date today.
@@ -165,8 +193,32 @@ impl Editor {
         c
     }
 
+    /// Whether nothing is composed yet (no account, script, module or binding): the page
+    /// then offers the examples to start from.
+    pub fn is_blank(&self) -> bool {
+        let c = &self.composition;
+        c.request.account_id.trim().is_empty()
+            && c.request.script_name.trim().is_empty()
+            && c.modules.is_empty()
+            && c.metadata.bindings.is_empty()
+    }
+
     /// The state after `action`: the same `Rc` when nothing changed.
     pub fn apply(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let touch = touched_by(&self.composition, &action);
+        let state = self.change(action);
+        match touch {
+            Some(at) if !state.touched.contains(&at) => {
+                let mut next = (*state).clone();
+                Rc::make_mut(&mut next.touched).insert(at);
+                next.refresh_checks();
+                Rc::new(next)
+            }
+            _ => state,
+        }
+    }
+
+    fn change(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut next = (*self).clone();
         match action {
             Action::SetCurlPrefix(prefix) => {
@@ -198,6 +250,14 @@ impl Editor {
                 next.refresh_program();
                 return Rc::new(next);
             }
+            Action::Attempt => {
+                if self.attempted || self.checks.todo.is_empty() {
+                    return self;
+                }
+                next.attempted = true;
+                next.refresh_checks();
+                return Rc::new(next);
+            }
             Action::Notify(notice) => {
                 if notice == self.notice {
                     return self;
@@ -216,8 +276,31 @@ impl Editor {
             Action::New => {
                 next.composition = Rc::new(Editor::blank(&next.today));
                 next.notice = None;
+                next.restart(None);
             }
-            Action::Replace(composition) => next.composition = Rc::new(*composition),
+            Action::Replace(composition) => {
+                next.composition = Rc::new(*composition);
+                next.restart(None);
+            }
+            Action::StartFromExample { id, account } => {
+                let Some(example) = examples::find(id) else {
+                    return self;
+                };
+                let mut c = example.composition();
+                // The account is the user's, not the example's.
+                let current = self.composition.request.account_id.trim();
+                if is_cloudflare_id(current) && !looks_like_placeholder(current) {
+                    c.request.account_id = current.to_string();
+                } else if let Some(account) = account {
+                    c.request.account_id = account;
+                }
+                next.composition = Rc::new(c);
+                next.notice = Some(Notice::info(format!(
+                    "Started from the example \u{201c}{}\u{201d}.",
+                    example.title
+                )));
+                next.restart(Some(example));
+            }
             Action::StartFromDeployed {
                 current,
                 keep_modules,
@@ -230,6 +313,7 @@ impl Editor {
                     ))
                 });
                 next.composition = Rc::new(loaded.composition);
+                next.restart(None);
             }
             Action::EditBinding(index, edit) => {
                 let Some(binding) = self.composition.metadata.bindings.get(index) else {
@@ -267,9 +351,13 @@ impl Editor {
             }
             action => {
                 let mut c = (*self.composition).clone();
+                let reindex = reindexing(&action, &c);
                 apply(&mut c, action);
                 if c == *self.composition {
                     return self;
+                }
+                if let Some(reindex) = reindex {
+                    reindex(Rc::make_mut(&mut next.touched));
                 }
                 next.composition = Rc::new(c);
             }
@@ -284,7 +372,7 @@ impl Editor {
         // The API's errors were about the composition as it was sent.
         next.api_findings = Rc::default();
         next.refused = None;
-        next.field_findings = next.derived.findings.clone();
+        next.refresh_checks();
         Rc::new(next)
     }
 
@@ -297,6 +385,25 @@ impl Editor {
             self.embed_modules,
         )
         .map(Rc::new);
+    }
+
+    /// A composition started afresh: nothing edited or tried yet.
+    fn restart(&mut self, example: Option<&'static Example>) {
+        self.touched = Rc::default();
+        self.attempted = false;
+        self.example = example;
+    }
+
+    /// What the checks show and each field's notes, after the findings or the edited fields
+    /// changed.
+    fn refresh_checks(&mut self) {
+        self.checks = Checks::of(
+            &self.composition,
+            &self.derived.findings,
+            &self.touched,
+            self.attempted,
+        );
+        self.field_findings = self.notes();
     }
 
     /// An edit the model refused: the composition stays, the reason shows under the field.
@@ -327,14 +434,14 @@ impl Editor {
         Rc::new(next)
     }
 
-    /// The rule findings, the API's errors, then a refused edit (the rule findings' own list
-    /// when there is nothing more).
+    /// The findings shown (what is still to do left out), the API's errors, then a refused
+    /// edit (the shown findings' own list when there is nothing more).
     fn notes(&self) -> Rc<Vec<Finding>> {
         if self.api_findings.is_empty() && self.refused.is_none() {
-            return self.derived.findings.clone();
+            return self.checks.findings.clone();
         }
         Rc::new(
-            self.derived
+            self.checks
                 .findings
                 .iter()
                 .chain(self.api_findings.iter())
@@ -421,10 +528,61 @@ fn apply(c: &mut Composition, action: Action) {
         | Action::SetMetadataField { .. }
         | Action::EditBinding(..)
         | Action::Replace(_)
+        | Action::StartFromExample { .. }
         | Action::StartFromDeployed { .. }
         | Action::New
+        | Action::Attempt
         | Action::Notify(_)
         | Action::ApiFindings(_) => {}
+    }
+}
+
+/// The field an action edits, when it is one the checks care about (see [`Checks`]):
+/// removing the module that is the entry counts as emptying the entry.
+fn touched_by(c: &Composition, action: &Action) -> Option<At> {
+    Some(match action {
+        Action::SetAccountId(_) => At::request("account_id"),
+        Action::SetScriptName(_) => At::request("script_name"),
+        Action::SetDispatchNamespace(_) => At::request("dispatch_namespace"),
+        Action::SetEntry { .. } | Action::SetFormat { .. } => At::metadata("main_module"),
+        Action::RemoveModule(index)
+            if c.modules.get(*index).map(|m| m.name.as_str()) == c.metadata.entry_part()
+                && c.metadata.entry_part().is_some() =>
+        {
+            At::metadata("main_module")
+        }
+        Action::RenameModule(index, _) if *index < c.modules.len() => {
+            At::module(*index).field("name")
+        }
+        Action::SetModuleKind(index, _) if *index < c.modules.len() => {
+            At::module(*index).field("kind")
+        }
+        Action::SetMetadataField { path, .. } => {
+            At::metadata(path.split('.').next().unwrap_or_default().to_string())
+        }
+        Action::EditBinding(index, edit) if *index < c.metadata.bindings.len() => {
+            At::binding(*index).field(edit.field())
+        }
+        _ => return None,
+    })
+}
+
+/// How the edited fields follow a removal or a move in the binding or module list.
+#[allow(clippy::type_complexity)]
+fn reindexing(action: &Action, c: &Composition) -> Option<Box<dyn FnOnce(&mut Touched)>> {
+    let swap = |root: &'static str, index: usize, up: bool, len: usize| {
+        let other = if up { index.checked_sub(1)? } else { index + 1 };
+        (index < len && other < len).then(|| {
+            Box::new(move |t: &mut Touched| t.swapped(root, index, other))
+                as Box<dyn FnOnce(&mut Touched)>
+        })
+    };
+    match *action {
+        Action::RemoveBinding(index) => Some(Box::new(move |t| t.removed("bindings", index))),
+        Action::RemoveModule(index) => Some(Box::new(move |t| t.removed("modules", index))),
+        Action::MoveBinding { index, up } => swap("bindings", index, up, c.metadata.bindings.len()),
+        Action::MoveModule { index, up } => swap("modules", index, up, c.modules.len()),
+        _ => None,
     }
 }
 

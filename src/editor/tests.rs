@@ -751,6 +751,175 @@ fn a_script_is_complete_with_its_account_name_and_namespace() {
         "",
         "an account Worker has none"
     );
+    r.account_id = "<your-account-id>".into();
+    assert!(
+        !ScriptKey::is_complete(&r),
+        "a placeholder account names no script"
+    );
+}
+
+fn todo_labels(state: &Editor) -> Vec<String> {
+    state.checks.todo.iter().map(|t| t.label.clone()).collect()
+}
+
+fn shown_rules(state: &Editor, level: Level) -> Vec<&'static str> {
+    state
+        .checks
+        .findings
+        .iter()
+        .filter(|f| f.level == level)
+        .map(|f| f.rule)
+        .collect()
+}
+
+#[test]
+fn a_blank_page_lists_what_to_do_and_an_emptied_field_becomes_an_error() {
+    let state = start(Editor::blank(TODAY));
+    assert!(state.is_blank());
+    assert!(!start(sample()).is_blank());
+    assert_eq!(
+        todo_labels(&state),
+        ["account id", "script name", "a module"]
+    );
+    assert!(shown_rules(&state, Level::Error).is_empty());
+    assert!(
+        state.field_findings.is_empty(),
+        "nothing red under the fields"
+    );
+
+    // Typed, then erased: the user left it empty.
+    let state = state.apply(Action::SetScriptName("w".into()));
+    let state = state.apply(Action::SetScriptName(String::new()));
+    assert_eq!(todo_labels(&state), ["account id", "a module"]);
+    assert_eq!(shown_rules(&state, Level::Error), ["script-name-missing"]);
+    assert!(state
+        .field_findings
+        .iter()
+        .any(|f| f.at == At::request("script_name")));
+
+    // A copy or a send tried: everything still missing is an error.
+    let tried = state.clone().apply(Action::Attempt);
+    assert!(tried.checks.todo.is_empty());
+    assert_eq!(
+        shown_rules(&tried, Level::Error),
+        ["account-id-missing", "script-name-missing", "entry-missing"]
+    );
+    assert!(
+        Rc::ptr_eq(&tried.clone().apply(Action::Attempt), &tried),
+        "tried once is enough"
+    );
+    assert_eq!(tried.revision, state.revision, "nothing to save");
+
+    // A new composition starts over.
+    let fresh = tried.apply(Action::New);
+    assert_eq!(fresh.checks.todo.len(), 3);
+    assert!(!fresh.attempted && !fresh.touched.covers(&At::request("script_name")));
+}
+
+#[test]
+fn an_attempt_with_nothing_to_do_changes_nothing() {
+    let state = start(sample());
+    assert!(state.checks.todo.is_empty());
+    assert!(Rc::ptr_eq(&state.clone().apply(Action::Attempt), &state));
+}
+
+#[test]
+fn a_new_binding_waits_for_its_values_and_removing_the_entry_is_an_error() {
+    let state = start(sample());
+    let state = state.apply(Action::AddBinding("r2_bucket".into()));
+    assert_eq!(
+        todo_labels(&state),
+        [
+            "binding 2 (r2_bucket): name",
+            "binding 2 (r2_bucket): bucket name"
+        ]
+    );
+    let state = state.apply(Action::EditBinding(1, BindingEdit::Name("FILES".into())));
+    assert_eq!(todo_labels(&state), ["FILES: bucket name"]);
+    // Moved to the top, the binding keeps what was edited in it.
+    let state = state.apply(Action::MoveBinding { index: 1, up: true });
+    assert!(state.touched.contains(&At::binding(0).field("name")));
+    assert_eq!(todo_labels(&state), ["FILES: bucket name"]);
+    let state = state.apply(Action::RemoveBinding(0));
+    assert!(state.checks.todo.is_empty());
+    assert!(!state.touched.contains(&At::binding(0).field("name")));
+
+    let state = state.apply(Action::RemoveModule(0));
+    assert_eq!(shown_rules(&state, Level::Error), ["entry-missing"]);
+}
+
+#[test]
+fn an_example_starts_with_its_placeholders_to_do_and_keeps_a_real_account() {
+    // A day after the examples' compatibility date.
+    let today = "2025-06-02";
+    let state = Rc::new(Editor::new(Editor::blank(today), today)).apply(Action::StartFromExample {
+        id: "kv-worker",
+        account: None,
+    });
+    assert_eq!(state.example.map(|e| e.id), Some("kv-worker"));
+    assert_eq!(
+        todo_labels(&state),
+        [
+            "account id (replace the placeholder)",
+            "USER_KV: namespace id (replace the placeholder)"
+        ]
+    );
+    assert!(state.checks.findings.is_empty());
+    assert!(state.notice.as_ref().is_some_and(|n| !n.error));
+    assert_eq!(state.revision, 1, "saved like any change");
+
+    let account = "023e105f4ecef8ad9ca31a8372d0c353";
+    let state = state.apply(Action::SetAccountId(account.into()));
+    let state = state.apply(Action::StartFromExample {
+        id: "wfp-add-r2-keep-kv",
+        account: Some("ffffffffffffffffffffffffffffffff".into()),
+    });
+    assert_eq!(state.composition.request.account_id, account);
+    assert_eq!(state.composition.request.operation, Operation::Settings);
+    assert!(state.checks.todo.is_empty() && state.checks.findings.is_empty());
+    assert!(!state.touched.contains(&At::request("account_id")));
+
+    let same = state.clone().apply(Action::StartFromExample {
+        id: "no-such-example",
+        account: None,
+    });
+    assert!(Rc::ptr_eq(&same, &state));
+    // With no account entered yet, the verified token's only account is used.
+    let fresh = state.apply(Action::New).apply(Action::StartFromExample {
+        id: "python-worker",
+        account: Some(account.into()),
+    });
+    assert_eq!(fresh.composition.request.account_id, account);
+    let state = fresh;
+    let imported = state.apply(Action::Replace(Box::new(sample())));
+    assert_eq!(imported.example, None);
+}
+
+#[test]
+fn the_only_account_a_token_reaches_fills_an_empty_or_placeholder_account_id() {
+    let account = |id: &str| Account {
+        id: id.into(),
+        name: "A".into(),
+    };
+    let live = Rc::new(LiveState::default());
+    assert_eq!(live.account_to_fill(""), None, "not listed yet");
+    let one = live
+        .clone()
+        .apply(LiveAction::Accounts(Fetch::Ready(vec![account("a1")])));
+    assert_eq!(one.only_account(), Some("a1"));
+    assert_eq!(one.account_to_fill(""), Some("a1"));
+    assert_eq!(one.account_to_fill("<your-account-id>"), Some("a1"));
+    assert_eq!(one.account_to_fill("a1"), None, "already there");
+    assert_eq!(
+        one.account_to_fill("0123456789abcdef0123456789abcdef"),
+        None,
+        "never over a real id"
+    );
+    let two = live.apply(LiveAction::Accounts(Fetch::Ready(vec![
+        account("a1"),
+        account("a2"),
+    ])));
+    assert_eq!(two.account_to_fill(""), None, "the user chooses");
 }
 
 #[test]

@@ -263,7 +263,7 @@ impl Fields<'_> {
             self.error(
                 "binding-id-placeholder",
                 field,
-                format!("`{value}` looks like a placeholder; the API answers \"binding {name} of type {type_name} must have a valid `{field}` specified\". Enter the real id ({what})."),
+                format!("Replace the placeholder `{value}` with the real id ({what}); sent as it is, the API answers \"binding {name} of type {type_name} must have a valid `{field}` specified\"."),
             );
             return false;
         }

@@ -62,6 +62,30 @@ use serde::{Deserialize, Serialize};
 use crate::model::Composition;
 
 pub use at::At;
+pub use text::{is_cloudflare_id, looks_like_placeholder};
+
+/// The rules that report a value not given yet: a required field left empty, or a placeholder
+/// (`<your-account-id>`, the one form the examples use) still standing in for it. The app
+/// lists these as "to do" until the user has edited the field or tried to copy or send;
+/// everything else is reported as soon as it is written. The CLI reports them all as they are.
+pub const VALUE_NOT_GIVEN: &[&str] = &[
+    "account-id-missing",
+    "account-id-placeholder",
+    "script-name-missing",
+    "dispatch-namespace-missing",
+    "entry-missing",
+    "binding-name-missing",
+    "binding-type-missing",
+    "binding-field-missing",
+    "binding-id-placeholder",
+    "secret-text-empty",
+    "json-binding-empty",
+];
+
+/// Whether `rule` reports a value not given yet (see [`VALUE_NOT_GIVEN`]).
+pub fn is_value_not_given(rule: &str) -> bool {
+    VALUE_NOT_GIVEN.contains(&rule)
+}
 
 /// How serious a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -427,6 +451,43 @@ mod tests {
                 .any(|f| f.rule == "binding-type-unknown" && f.at == "bindings[0]"),
             "{findings:#?}"
         );
+    }
+
+    /// Each id of [`VALUE_NOT_GIVEN`] is a real rule's, reported for an empty or placeholder
+    /// value, so the list cannot drift from the rules.
+    #[test]
+    fn every_value_not_given_rule_is_reported_for_a_missing_value() {
+        use crate::model::{Binding, BindingKind, Target};
+        let mut c = valid();
+        c.request.account_id = String::new();
+        c.request.script_name = String::new();
+        c.request.target = Target::Dispatch;
+        c.metadata.main_module = None;
+        c.metadata.bindings = vec![
+            Binding::new("", BindingKind::empty("kv_namespace")),
+            Binding::new("K", BindingKind::empty("")),
+            Binding::new("S", BindingKind::empty("secret_text")),
+            Binding::new("J", BindingKind::empty("json")),
+            Binding::from_json(
+                serde_json::json!({"type": "kv_namespace", "name": "P", "namespace_id": "<your-namespace-id>"})
+                    .as_object()
+                    .unwrap()
+                    .clone(),
+            )
+            .unwrap(),
+        ]
+        .into();
+        let mut reported: Vec<&str> = check(&c).iter().map(|f| f.rule).collect();
+        c.request.account_id = "<your-account-id>".into();
+        reported.extend(check(&c).iter().map(|f| f.rule));
+        for rule in VALUE_NOT_GIVEN {
+            assert!(
+                reported.contains(rule),
+                "`{rule}` is not reported: {reported:?}"
+            );
+            assert!(is_value_not_given(rule));
+        }
+        assert!(!is_value_not_given("script-name-invalid"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The request line: account, script name, dispatch namespace, endpoint.
 
-use super::text::{is_cloudflare_id, worker_name_problem};
+use super::text::{is_cloudflare_id, looks_like_placeholder, worker_name_problem};
 use super::{At, Findings};
 use crate::model::{segment_problem, Composition, Operation, Target};
 
@@ -35,7 +35,16 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
             "request.account_id",
             "The account id is empty. Copy it from the dashboard (Workers overview, right column) or pick it from the list of accounts your token can reach.",
         );
-    } else if !is_cloudflare_id(account) && segment_problem(account).is_none() {
+    } else if segment_problem(account).is_some() {
+        // Reported above: the value is never sent.
+    } else if looks_like_placeholder(account) && !account.contains('@') {
+        // An e-mail address (even at example.com) is better told as such, below.
+        out.error(
+            "account-id-placeholder",
+            "request.account_id",
+            format!("Replace the placeholder `{account}` with your account id (32 hex characters, from the dashboard's Workers overview), or pick the account once your token is verified."),
+        );
+    } else if !is_cloudflare_id(account) {
         let what = if account.contains('@') {
             "an e-mail address"
         } else {
@@ -122,6 +131,26 @@ mod tests {
             "request.account_id",
             &["32-character", "7003"],
         );
+    }
+
+    #[test]
+    fn an_account_id_placeholder_asks_to_be_replaced() {
+        let mut c = valid();
+        for placeholder in [
+            "<your-account-id>",
+            "<account-id>",
+            "00000000000000000000000000000000",
+        ] {
+            c.request.account_id = placeholder.into();
+            expect_one(
+                &c,
+                "account-id-placeholder",
+                Error,
+                "request.account_id",
+                &["Replace the placeholder", placeholder],
+            );
+            expect_none(&c, "account-id-format");
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ import { join } from "node:path";
 
 import {
   addBinding, dropFiles, field, fieldId, findings, focusedId, pickModuleFiles, previewJson,
-  previewParts, requestLine, savedComposition, setField, showOutput, storageText, waitFor,
+  previewParts, requestLine, savedComposition, setField, showOutput, storageText, todos, waitFor,
   waitForPreview, waitForSaved, waitUntilReady,
 } from "./lib/app.mjs";
 import { shot } from "./lib/browser.mjs";
@@ -190,6 +190,7 @@ describe("composer", () => {
   });
 
   it("with a folder prefix, the curl reads the module files from that folder", async () => {
+    await showOutput(page, "curl");
     await page.fill("#curl-prefix", "build/out/");
     await waitFor(async () => (await page.textContent("#curl-text")).includes("@build/out/worker.js"), {
       message: "the prefix in the curl",
@@ -199,6 +200,7 @@ describe("composer", () => {
     for (const module of MODULES) writeFileSync(join(temp, "build/out", module.name), module.content);
     assertComposedRequest(await runCurl(copied, temp));
     await page.fill("#curl-prefix", "");
+    await showOutput(page, "metadata");
   });
 
   it("shows the request in every language, each tab with its copy button; the copied programs send exactly the previewed request", async () => {
@@ -360,9 +362,17 @@ describe("composer", () => {
     assert.ok(restored.metadata.bindings.some((b) => b.name === "API_SECRET"));
     assert.ok(!(await storageText(page)).includes(SECRET));
     assert.equal(await page.inputValue(field(`bindings[${index}].text`)), "");
-    // …and the checks ask for the value again rather than send an empty secret.
-    const asks = (await findings(page)).find((f) => f.at === `bindings[${index}].text`);
-    assert.equal(asks?.level, "error", JSON.stringify(asks));
+    // …and the checks ask for the value again rather than send an empty secret: a value to
+    // give, which becomes an error as soon as the request is copied (or sent).
+    const asks = await waitFor(async () => (await todos(page)).find((t) => t.at === `bindings[${index}].text`), {
+      message: "the secret's value in the to-do list",
+    });
+    assert.match(asks.label, /API_SECRET: text/);
+    await page.click("#copy-json");
+    const error = await waitFor(async () => (await findings(page)).find((f) => f.at === `bindings[${index}].text`), {
+      message: "the secret's value as an error once copied",
+    });
+    assert.equal(error.level, "error", JSON.stringify(error));
     await shot(page, "composer-08-secret-reloaded");
 
     await page.click(`button[aria-label="Remove binding API_SECRET"]`);

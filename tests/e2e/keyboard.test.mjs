@@ -76,11 +76,32 @@ describe("keyboard", () => {
       fieldId("request.script_name"), fieldId("metadata.main_module"), "module-files",
       fieldId("modules[0].name"), fieldId("modules[1].kind"), fieldId("metadata.compatibility_date"),
       "binding-search", "add-binding-kv_namespace", fieldId("bindings[0].name"),
-      fieldId("bindings[0].namespace_id"), fieldId("token"), "tab-metadata", "copy-json",
+      fieldId("bindings[0].namespace_id"), fieldId("token"), "copy-json", "copy-curl", "tab-metadata",
+      "metadata-json", "example-menu",
     ];
     for (const key of expected) assert.ok(keys.includes(key), `${key} is not reachable with Tab; stops: ${keys.join(" ")}`);
     const unseen = stops.filter((s) => !s.visibleFocus).map((s) => s.key);
     assert.deepEqual(unseen, [], "stops without a visible focus");
+  });
+
+  it("the output's tabs are one Tab stop, chosen with the arrow keys; the shown tab's controls follow", async () => {
+    await page.focus("#tab-metadata");
+    await page.keyboard.press("ArrowRight");
+    await waitFor(async () => (await focusedId(page)) === "tab-parts", { message: "focus on the Parts tab" });
+    assert.equal(await page.getAttribute("#tab-parts", "aria-selected"), "true");
+    await page.keyboard.press("ArrowRight");
+    await waitFor(async () => (await focusedId(page)) === "tab-curl", { message: "focus on the curl tab" });
+    await page.keyboard.press("Tab");
+    assert.equal(await focusedId(page), "curl-prefix", "the curl tab's first control follows the tab");
+    const stop = await focusStop(page);
+    assert.ok(stop.visibleFocus, "the prefix field shows its focus");
+    await page.focus("#tab-curl");
+    await page.keyboard.press("End");
+    await waitFor(async () => (await focusedId(page)) === "tab-rust", { message: "focus on the last tab, Rust" });
+    await page.keyboard.press("Home");
+    await waitFor(async () => (await page.getAttribute("#tab-metadata", "aria-selected")) === "true", {
+      message: "the metadata tab chosen again",
+    });
   });
 
   it("typing never moves the field typed in, and the rest of the page shifts little", async () => {

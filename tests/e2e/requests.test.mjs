@@ -79,7 +79,7 @@ describe("requests", () => {
     await waitFor(async () => (await previewParts(page)).map((p) => p.name).join() === "settings", {
       message: "only the settings part",
     });
-    assert.match(await page.textContent(".preview h3"), /Part `settings`/);
+    assert.match(await page.textContent("#output-metadata h3"), /Part `settings`/);
     const response = await send(page);
     assert.ok(response.success, JSON.stringify(response));
     const settings = await scriptSettings(server.origin, TOKEN, SCRIPT);

@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  addBinding, enterToken, field, pickModuleFiles, send, setField, storageText, waitFor,
+  addBinding, enterToken, field, pickModuleFiles, send, setField, showOutput, storageText, waitFor,
   waitForPreview, waitUntilReady,
 } from "./lib/app.mjs";
 import { scriptSettings } from "./lib/api.mjs";
@@ -51,7 +51,9 @@ describe("secrets across uploads", () => {
       message: "the secret masked in the preview",
     });
     assert.ok(!(await page.textContent("#metadata-json")).includes(SECRET), "the displayed JSON shows the secret");
+    await showOutput(page, "curl");
     assert.ok((await page.textContent("#curl-text")).includes(SECRET), "the curl lacks the secret");
+    await showOutput(page, "metadata");
     await page.click("#copy-json");
     await page.waitForSelector('[data-testid="copy-json-status"] .ok');
     const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));

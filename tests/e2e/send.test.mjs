@@ -5,7 +5,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  enterToken, field, fieldId, findings, focusedId, pickModuleFiles, send, storageText,
+  enterToken, field, fieldId, findings, focusedId, pickModuleFiles, send, showOutput, storageText,
   waitFor, waitForPreview,
 } from "./lib/app.mjs";
 import { shot } from "./lib/browser.mjs";
@@ -64,7 +64,9 @@ describe("send", () => {
     assert.match(await page.textContent("#send"), /Enter an API token first/);
 
     await enterToken(page, TOKEN);
-    const response = await send(page);
+    // The checks' errors disable Send; the API's own answer is what this test is about.
+    assert.ok(await page.isDisabled("#send-request"), "Send is enabled despite the errors");
+    const response = await send(page, { despiteErrors: true });
     await shot(page, "send-01-missing-main-module");
     assert.equal(response.status, 400, JSON.stringify(response));
     assert.ok(!response.success);
@@ -94,7 +96,7 @@ describe("send", () => {
       return parts[1] === "application/javascript";
     }, { message: "worker.js sent as application/javascript" });
 
-    const response = await send(page);
+    const response = await send(page, { despiteErrors: true });
     await shot(page, "send-02-esm-as-commonjs");
     assert.equal(response.status, 400, JSON.stringify(response));
     const [error] = response.explanations;
@@ -181,6 +183,7 @@ describe("send", () => {
     for (const token of [TOKEN, "not a token"]) {
       assert.ok(!stored.includes(token), `storage holds ${token}`);
       assert.ok(!page.url().includes(token), `the URL holds ${token}`);
+      await showOutput(page, "curl");
       assert.ok(!(await page.textContent("#curl-text")).includes(token), `the curl holds ${token}`);
       assert.ok(!server.log().includes(token), `the server log holds ${token}`);
     }

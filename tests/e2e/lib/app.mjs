@@ -138,9 +138,11 @@ export async function dropFiles(page, files, selector = "main.columns") {
   );
 }
 
-/// Clicks "add binding" for a type and returns the new binding's index.
+/// Clicks "add binding" for a type and returns the new binding's index. Once there is a
+/// binding the chooser shows the most used types; the others are under "All types…".
 export async function addBinding(page, type) {
   const before = await page.locator('[data-testid="binding"]').count();
+  if (!(await page.isVisible(`#add-binding-${type}`))) await page.click("#binding-types-toggle");
   await page.click(`#add-binding-${type}`);
   await page.waitForFunction(
     (n) => document.querySelectorAll('[data-testid="binding"]').length === n,
@@ -173,6 +175,13 @@ export function waitForSaved(page, check, message = "the composition to be saved
     const saved = await savedComposition(page);
     return saved !== null && check(saved) && saved;
   }, { message });
+}
+
+/// What the "Checks" panel lists as still to do: `{ at, rule, label }` each.
+export function todos(page) {
+  return page.$$eval("#findings li.todo-item", (items) =>
+    items.map((li) => ({ at: li.dataset.at, rule: li.dataset.rule, label: li.textContent })),
+  );
 }
 
 /// The findings listed in the "Checks" panel: `{ level, at, rule, message }` each.
@@ -222,11 +231,20 @@ async function watchResponses(page) {
 }
 
 /// Clicks Send and waits for the answer. Returns `{ status, success, request, explanations }`,
-/// each explanation `{ code, message, why, at }`.
-export async function send(page) {
+/// each explanation `{ code, message, why, at }`. Send is disabled while the checks show
+/// errors: a test that sends such a request on purpose says so with `despiteErrors`, which
+/// presses "Send anyway".
+export async function send(page, { despiteErrors = false } = {}) {
   await watchResponses(page);
   const before = await page.evaluate(() => window.__responses);
-  await page.click("#send-request");
+  if (despiteErrors) {
+    await page.click("#send-anyway");
+  } else {
+    if (await page.isDisabled("#send-request")) {
+      throw new Error(`Send is disabled: ${await page.textContent("#send-state")}`);
+    }
+    await page.click("#send-request");
+  }
   await page.waitForFunction(
     (n) => window.__responses > n && document.querySelector("#send-request")?.textContent === "Send",
     before,
