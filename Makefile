@@ -97,11 +97,11 @@ setup-build:
 	  npm install --silent --no-save --no-audit --no-fund --prefix $(TOOLS) binaryen@$(BINARYEN_VERSION).0.0
 
 # What the tests need on top: Chromium and its driver (Debian packages), Playwright's
-# library without its browser download.
+# library without its browser download, and axe-core for the accessibility checks.
 setup-test: setup-build
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  { $(APT_GET) update -qq && $(APT_GET) install -y -qq chromium chromium-driver; }
-	@[ -d tests/e2e/node_modules/playwright-core ] || \
+	@[ -d tests/e2e/node_modules/playwright-core ] && [ -d tests/e2e/node_modules/axe-core ] || \
 	  (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
 
 # The real peers the tests run against, each installed only if missing: wrangler and the

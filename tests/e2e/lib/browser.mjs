@@ -30,11 +30,11 @@ export function launchChromium() {
   return chromium.launch({ executablePath: chromiumPath(), args: ARGS });
 }
 
-/// A fresh context and page on `origin`, with the clipboard allowed, console errors and
-/// uncaught exceptions collected in `page.problems`.
-export async function newPage(browser, origin, { colorScheme = "light" } = {}) {
+/// A fresh context and page on `origin` (1400×1000 unless `viewport` says otherwise), with the
+/// clipboard allowed, console errors and uncaught exceptions collected in `page.problems`.
+export async function newPage(browser, origin, { colorScheme = "light", viewport = { width: 1400, height: 1000 } } = {}) {
   const context = await browser.newContext({
-    viewport: { width: 1400, height: 1000 },
+    viewport,
     colorScheme,
     acceptDownloads: true,
   });
@@ -56,4 +56,10 @@ export async function newPage(browser, origin, { colorScheme = "light" } = {}) {
 export async function shot(page, name) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+/// Saves what the viewport shows (not the whole page) as artifacts/e2e/<name>.png.
+export async function viewShot(page, name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
 }
