@@ -104,12 +104,15 @@ pub fn ExampleBanner(props: &ExampleBannerProps) -> Html {
         });
     }
     let Some(live) = live else { return html! {} };
+    // A need found or made already is not offered again, unless its field is empty or a
+    // placeholder again (the example started over).
     let left: Vec<Need> = setup::needs(&props.composition)
         .into_iter()
         .filter(|n| {
-            !done
-                .iter()
-                .any(|(d, _)| d.kind == n.kind && d.name == n.name)
+            n.fill.is_some()
+                || !done
+                    .iter()
+                    .any(|(d, _)| d.kind == n.kind && d.name == n.name)
         })
         .collect();
     if left.is_empty() && done.is_empty() {

@@ -11,7 +11,6 @@
 
 use serde_json::Value;
 
-use super::edit::binding_value;
 use super::resources::{Resource, ResourceKind};
 use super::{Action, BindingEdit};
 use crate::model::{Composition, Operation, Target};
@@ -49,12 +48,12 @@ pub fn needs(c: &Composition) -> Vec<Need> {
         });
     }
     for (index, binding) in c.metadata.bindings.iter().enumerate() {
-        if c.request.operation == Operation::Settings && binding.is_bare() {
-            continue;
-        }
         let Some((kind, key, value)) = resource_field(binding) else {
             continue;
         };
+        if c.request.operation == Operation::Settings && binding.is_bare() {
+            continue;
+        }
         let need = if value.is_empty() || looks_like_placeholder(&value) {
             Need {
                 kind,
@@ -81,25 +80,30 @@ pub fn needs(c: &Composition) -> Vec<Need> {
 /// The field of `binding` that points at a resource the API creates by name: its kind, key
 /// and trimmed text (a D1 binding's database is `id` or, in the older spelling, `database_id`).
 fn resource_field(binding: &crate::model::Binding) -> Option<(ResourceKind, &'static str, String)> {
-    let text = |key: &str| match binding_value(binding, key) {
-        Some(Value::String(s)) => Some(s.trim().to_string()),
-        _ => None,
-    };
     let type_name = binding.type_name();
-    if type_name == "d1" {
-        let given = ["id", "database_id"]
-            .into_iter()
-            .find_map(|key| text(key).filter(|v| !v.is_empty()).map(|v| (key, v)));
-        let (key, value) = given.unwrap_or(("id", String::new()));
-        return Some((ResourceKind::D1, key, value));
-    }
-    ["namespace_id", "bucket_name", "queue_name", "namespace"]
-        .into_iter()
-        .find_map(|key| {
-            let kind = ResourceKind::for_field(type_name, key)?;
-            Some((kind, key, text(key).unwrap_or_default()))
-        })
-        .filter(|(kind, _, _)| kind.can_create())
+    // The binding's fields are read once, and only for the kinds that have such a field.
+    let (kind, keys): (ResourceKind, &[&'static str]) = match type_name {
+        "kv_namespace" => (ResourceKind::Kv, &["namespace_id"]),
+        "r2_bucket" => (ResourceKind::R2, &["bucket_name"]),
+        "d1" => (ResourceKind::D1, &["id", "database_id"]),
+        "queue" => (ResourceKind::Queue, &["queue_name"]),
+        "dispatch_namespace" => (ResourceKind::DispatchNamespace, &["namespace"]),
+        _ => return None,
+    };
+    debug_assert!(keys
+        .iter()
+        .all(|k| ResourceKind::for_field(type_name, k) == Some(kind)));
+    let fields = binding.to_json();
+    let text = |key: &str| match fields.get(key) {
+        Some(Value::String(s)) => s.trim().to_string(),
+        _ => String::new(),
+    };
+    let (key, value) = keys
+        .iter()
+        .map(|key| (*key, text(key)))
+        .find(|(_, value)| !value.is_empty())
+        .unwrap_or((keys[0], String::new()));
+    Some((kind, key, value))
 }
 
 /// Whether this resource is `existing` (same name, or the value a field holds).
@@ -185,6 +189,7 @@ pub fn resource_name(kind: ResourceKind, script: &str, binding: &str) -> String 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::editor::edit::binding_value;
     use crate::editor::examples::find;
     use crate::editor::Editor;
     use std::rc::Rc;
