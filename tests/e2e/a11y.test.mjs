@@ -6,7 +6,7 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 
-import { showTab, waitFor } from "./lib/app.mjs";
+import { showOutput, waitFor } from "./lib/app.mjs";
 import { launchChromium, newPage, shot } from "./lib/browser.mjs";
 import { SANDBOX_ACCOUNT } from "./lib/paths.mjs";
 import { startBindery } from "./lib/server.mjs";
@@ -100,14 +100,14 @@ describe("accessibility (axe-core)", () => {
     });
     await waitFor(async () => (await page.locator('[data-testid="binding"]').count()) === 30, { message: "the import" });
     await page.click("#binding-types-toggle");
-    await showTab(page, "parts");
+    await showOutput(page, "parts");
     await expectNone(page, "thirty-bindings");
   });
 
   it("the dark theme", async () => {
     const page = await open({ colorScheme: "dark" });
     await startExample(page);
-    await showTab(page, "curl");
+    await showOutput(page, "curl");
     await expectNone(page, "dark");
   });
 

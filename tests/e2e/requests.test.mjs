@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 
 import {
   addBinding, enterToken, field, fieldId, findings, focusedId, pickModuleFiles, previewParts,
-  requestLine, send, setField, showTab, waitFor,
+  requestLine, send, setField, showOutput, waitFor,
 } from "./lib/app.mjs";
 import { scriptSettings } from "./lib/api.mjs";
 import { shot } from "./lib/browser.mjs";
@@ -149,7 +149,7 @@ describe("requests", () => {
       { at: "request.script_name", value: "a/b", undo: SCRIPT },
     ];
     // The curl tab shows what would be rendered.
-    await showTab(page, "curl");
+    await showOutput(page, "curl");
     for (const { at, value, undo } of cases) {
       await setField(page, at, value);
       await waitFor(async () => (await page.isDisabled("#send-request")), { message: `Send disabled for ${at} ${value}` });
