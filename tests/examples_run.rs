@@ -1,6 +1,7 @@
 //! The examples the app starts from really run: each example's composition, as the app builds
 //! it, runs in workerd through Miniflare (the local runtime of the pinned wrangler peer; see
-//! `tests/examples/run.mjs`) and answers requests the way its sample module says.
+//! `tests/examples/run.mjs`) and answers requests the way its sample module says; an example
+//! with static assets serves its assets folder through its assets binding.
 //!
 //! The Python example is the exception: workerd downloads the Pyodide runtime from the network
 //! when a Python Worker starts, which this machine cannot reach, so its module is parsed by
@@ -10,6 +11,8 @@ mod support;
 
 use std::process::Command;
 
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
 use bindery::editor::examples::EXAMPLES;
 use bindery::model::ModuleKind;
 use serde_json::{json, Value};
@@ -41,6 +44,25 @@ fn exchanges(id: &str) -> &'static [Exchange] {
             ("GET", "/", None, 200, "Count: 2"),
         ],
         "service-worker-wasm" => &[("GET", "/", None, 200, "2 + 3 = 5")],
+        // The assets folder serves the page and the 404 page; /api/* reaches the Worker first.
+        "static-assets" => &[
+            ("GET", "/", None, 200, "Hello from static assets"),
+            (
+                "GET",
+                "/api/hello",
+                None,
+                200,
+                "\"answered\":\"by the Worker\"",
+            ),
+            (
+                "GET",
+                "/nothing-here",
+                None,
+                404,
+                "No file of the assets folder",
+            ),
+            ("GET", "/style.css", None, 200, "font-family"),
+        ],
         other => panic!("the example `{other}` has no requests to run here: add them"),
     }
 }
@@ -68,7 +90,20 @@ fn every_example_with_code_answers_as_its_module_says_in_workerd() {
                 .iter()
                 .map(|(method, path, body, _, _)| json!({"method": method, "path": path, "body": body}))
                 .collect();
-            json!({"id": e.id, "composition": e.composition(), "requests": requests})
+            // The assets folder, its files relative to the folder (`public/` dropped).
+            let assets: Vec<Value> = e
+                .assets
+                .iter()
+                .map(|(path, bytes)| {
+                    let relative = path.split_once('/').map_or(*path, |(_, rest)| rest);
+                    json!({"path": relative, "content_base64": STANDARD.encode(bytes)})
+                })
+                .collect();
+            let mut case = json!({"id": e.id, "composition": e.composition(), "requests": requests});
+            if !assets.is_empty() {
+                case["assets"] = json!(assets);
+            }
+            case
         })
         .collect();
     let dir = tempfile::tempdir().unwrap();

@@ -3,6 +3,10 @@
 //! assets" opens the session, uploads only the buckets the API asks for (three at a time, a
 //! progress bar each and one overall) and puts the completion token into `metadata.assets`,
 //! with the configuration set here. The decisions are in [`crate::assets`].
+//!
+//! An example with an assets folder ([`crate::editor::examples::Example::assets`]) hands its
+//! files to the panel when it starts, as if that folder had been picked: "Upload assets" is
+//! then the one action left.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -24,6 +28,7 @@ use crate::assets::{
     check_listing, AssetsIgnore, Manifest, ASSETS_IGNORE_FILE, DEFAULT_MAX_ASSET_FILES,
     HEADERS_FILE, REDIRECTS_FILE,
 };
+use crate::editor::examples::{asset_type, Example};
 use crate::editor::live::ScriptKey;
 use crate::editor::{Action, Editor};
 use crate::model::Composition;
@@ -34,7 +39,26 @@ const BUCKETS_AT_ONCE: usize = 3;
 #[derive(Properties, PartialEq)]
 pub struct AssetsPanelProps {
     pub composition: Rc<Composition>,
+    /// The example the composition was started from: its assets folder, if any, is loaded.
+    pub example: Option<&'static Example>,
     pub dispatch: UseReducerDispatcher<Editor>,
+}
+
+/// An example's assets folder as the files a folder pick gives (path from the folder's name).
+fn example_files(example: &Example) -> Result<Vec<(String, File)>, String> {
+    example
+        .assets
+        .iter()
+        .map(|(path, bytes)| {
+            let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(*bytes));
+            let options = web_sys::FilePropertyBag::new();
+            options.set_type(asset_type(path));
+            let name = path.rsplit('/').next().unwrap_or(path);
+            File::new_with_u8_array_sequence_and_options(&parts, name, &options)
+                .map(|file| (path.to_string(), file))
+                .map_err(|_| format!("the example's file {path} could not be made"))
+        })
+        .collect()
 }
 
 /// A folder read and hashed.
@@ -86,6 +110,20 @@ pub fn AssetsPanel(props: &AssetsPanelProps) -> Html {
             });
         })
     };
+    {
+        // A new example with an assets folder loads it; another start leaves the panel as is.
+        let load = load.clone();
+        let phase = phase.clone();
+        let example = props.example.filter(|e| !e.assets.is_empty());
+        use_effect_with(example.map(|e| e.id), move |_| {
+            if let Some(example) = example {
+                match example_files(example) {
+                    Ok(files) => load.emit(files),
+                    Err(e) => phase.set(Phase::Failed(e)),
+                }
+            }
+        });
+    }
     let on_pick = {
         let load = load.clone();
         Callback::from(move |e: Event| {

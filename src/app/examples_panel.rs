@@ -115,7 +115,8 @@ pub fn ExampleBanner(props: &ExampleBannerProps) -> Html {
                     .any(|(d, _)| d.kind == n.kind && d.name == n.name)
         })
         .collect();
-    if left.is_empty() && done.is_empty() {
+    let has_assets = !props.example.assets.is_empty();
+    if left.is_empty() && done.is_empty() && !has_assets {
         return html! {};
     }
     let account = props.composition.request.account_id.trim().to_string();
@@ -209,6 +210,12 @@ pub fn ExampleBanner(props: &ExampleBannerProps) -> Html {
                         <button type="button" class="small" id="example-go-to-token" onclick={go_to_token}>{ "Go to the token" }</button>
                     </p>
                 }
+            }
+            if has_assets {
+                <p class="help" id="example-assets">
+                    { "Its assets folder is loaded in " }<a href="#assets">{ "Static assets" }</a>
+                    { ": with a verified token, press Upload assets there, then Send." }
+                </p>
             }
             if !done.is_empty() {
                 <ul class="done" id="example-done" role="status">

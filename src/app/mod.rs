@@ -213,7 +213,7 @@ pub fn App() -> Html {
                     </RequestBar>
                     <ModulesPanel modules={ModuleSummary::of(&c.modules)} metadata_entry={ModulesPanelProps::entry_of(&c.metadata)}
                         sends_modules={c.request.operation.sends_modules()} findings={notes.clone()} dispatch={dispatch.clone()} />
-                    <AssetsPanel composition={c.clone()} dispatch={dispatch.clone()} />
+                    <AssetsPanel composition={c.clone()} example={state.example} dispatch={dispatch.clone()} />
                     <MetadataPanel composition={Shared(c.clone())} today={state.today.clone()}
                         findings={notes.clone()} dispatch={dispatch.clone()} />
                     <BindingsPanel composition={Shared(c.clone())} findings={notes.clone()} dispatch={dispatch.clone()} />

@@ -132,6 +132,14 @@ fn to_do(c: &Composition, f: &Finding) -> ToDo {
         "dispatch-namespace-missing" => "dispatch namespace".to_string(),
         "entry-missing" if c.modules.is_empty() => "a module".to_string(),
         "entry-missing" => "the main module".to_string(),
+        "assets-binding-without-assets" => match f
+            .at
+            .binding_index()
+            .and_then(|i| c.metadata.bindings.get(i))
+        {
+            Some(b) if !b.name.is_empty() => format!("{}: upload the assets folder", b.name),
+            _ => "upload the assets folder".to_string(),
+        },
         _ => match f.at.binding_index() {
             Some(index) => {
                 let who = match c.metadata.bindings.get(index) {

@@ -1,7 +1,7 @@
 //! Working examples to start from: the scenarios the project grew from (a Worker with a KV
 //! namespace; a Workers for Platforms user Worker with KV, then R2 added while KV is kept) and
 //! the other shapes of upload people get wrong (a Python Worker, a Durable Object with its
-//! first migration, a service-worker script with a wasm module).
+//! first migration, a service-worker script with a wasm module, a Worker with static assets).
 //!
 //! Each example is a folder under `examples/` in the composition file format the CLI reads
 //! (`composition.json` with its modules by path), so `bindery check` and `bindery render` take
@@ -9,7 +9,9 @@
 //! placeholders in angle brackets (`<your-account-id>`), the one form
 //! [`crate::rules::looks_like_placeholder`] and the checks recognise ("replace the
 //! placeholder"); names of resources an example needs (a bucket, a dispatch namespace) are
-//! sample names that "create in account" makes real.
+//! sample names that "create in account" makes real. An example with static assets carries its
+//! assets folder too ([`Example::assets`]), which the page hands to its assets upload as if the
+//! user had picked that folder.
 
 use crate::model::Composition;
 
@@ -26,16 +28,20 @@ pub struct Example {
     composition: &'static str,
     /// The module files, by the path `composition.json` names them with.
     files: &'static [(&'static str, &'static [u8])],
+    /// The static assets folder: each file's path starts with the folder's name
+    /// (`public/index.html`), as a picked folder's files do.
+    pub assets: &'static [(&'static str, &'static [u8])],
 }
 
 macro_rules! example {
-    ($id:literal, $title:literal, $summary:literal, [$($file:literal),*]) => {
+    ($id:literal, $title:literal, $summary:literal, [$($file:literal),*] $(, assets [$($asset:literal),*])?) => {
         Example {
             id: $id,
             title: $title,
             summary: $summary,
             composition: include_str!(concat!("examples/", $id, "/composition.json")),
             files: &[$(($file, include_bytes!(concat!("examples/", $id, "/", $file)))),*],
+            assets: &[$($(($asset, include_bytes!(concat!("examples/", $id, "/", $asset)))),*)?],
         }
     };
 }
@@ -78,7 +84,29 @@ pub const EXAMPLES: &[Example] = &[
         "The older syntax: body_part, and a wasm part bound as a global.",
         ["worker.js", "add.wasm"]
     ),
+    example!(
+        "static-assets",
+        "Worker with static assets",
+        "A small site served from an assets folder, with /api/* answered by the Worker first.",
+        ["worker.js"],
+        assets ["public/index.html", "public/404.html", "public/style.css"]
+    ),
 ];
+
+/// The content type a browser gives a picked file of this name (what the assets upload sends
+/// for it), for the file types the examples' assets use.
+pub fn asset_type(path: &str) -> &'static str {
+    match path.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("html") => "text/html",
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("txt") => "text/plain",
+        _ => "application/octet-stream",
+    }
+}
 
 /// The example with this id.
 pub fn find(id: &str) -> Option<&'static Example> {
@@ -124,6 +152,10 @@ mod tests {
             }
             *binding = crate::model::Binding::from_json(object).unwrap();
         }
+        // The assets upload puts its completion token into `metadata.assets.jwt`.
+        if let Some(assets) = &mut c.metadata.assets {
+            assets.jwt = Some("header.payload.signature".into());
+        }
         c
     }
 
@@ -157,8 +189,13 @@ mod tests {
                 example.id,
                 shown.findings
             );
+            // Placeholders to replace, and the assets folder to upload.
             assert!(
-                !shown.todo.is_empty() && shown.todo.iter().all(|t| t.placeholder),
+                !shown.todo.is_empty()
+                    && shown
+                        .todo
+                        .iter()
+                        .all(|t| t.placeholder || t.rule == "assets-binding-without-assets"),
                 "{}: {:#?}",
                 example.id,
                 shown.todo
@@ -201,5 +238,44 @@ mod tests {
             .filter(|f| f.level == Level::Warning)
             .collect();
         assert_eq!(warnings, vec![]);
+    }
+
+    #[test]
+    fn the_static_assets_example_carries_its_folder_and_lists_the_upload_to_do() {
+        let example = find("static-assets").unwrap();
+        let c = example.composition();
+        assert_eq!(c.metadata.bindings[0].type_name(), "assets");
+        assert!(example.assets.len() >= 2);
+        assert!(example
+            .assets
+            .iter()
+            .all(|(path, bytes)| path.starts_with("public/") && !bytes.is_empty()));
+        assert!(example
+            .assets
+            .iter()
+            .any(|(path, _)| *path == "public/index.html"));
+        let shown = Checks::of(&c, &Rc::new(check(&c)), &Touched::default(), false);
+        let labels: Vec<&str> = shown.todo.iter().map(|t| t.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "account id (replace the placeholder)",
+                "ASSETS: upload the assets folder"
+            ]
+        );
+        // The other examples have no assets folder.
+        assert!(EXAMPLES
+            .iter()
+            .filter(|e| e.id != "static-assets")
+            .all(|e| e.assets.is_empty()));
+    }
+
+    #[test]
+    fn asset_types_are_the_ones_a_browser_gives_picked_files() {
+        assert_eq!(asset_type("public/index.html"), "text/html");
+        assert_eq!(asset_type("public/style.css"), "text/css");
+        assert_eq!(asset_type("public/app.js"), "text/javascript");
+        assert_eq!(asset_type("public/README"), "application/octet-stream");
+        assert_eq!(asset_type("public/.hidden"), "application/octet-stream");
     }
 }

@@ -45,7 +45,7 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
             BindingKind::Assets {} if needs_assets(c) => out.warning(
                 "assets-binding-without-assets",
                 binding_at(index, ""),
-                format!("`{name}` is an assets binding, but the metadata has no `assets` (upload token) and no `keep_assets`. Add an assets upload or set keep_assets so the binding has files to serve."),
+                format!("`{name}` is an assets binding, but the metadata has no assets upload (`assets.jwt`, the token an assets upload session completes with) and no `keep_assets`. Upload an assets folder, or set keep_assets so the binding has files to serve."),
             ),
             _ => {}
         }
@@ -133,10 +133,11 @@ fn check_inherit_strict(c: &Composition, out: &mut Findings) {
     }
 }
 
-/// Whether an `assets` binding would have nothing to serve.
+/// Whether an `assets` binding would have nothing to serve: no assets upload (an `assets` object
+/// with only its `config` uploads nothing) and no `keep_assets`.
 fn needs_assets(c: &Composition) -> bool {
     matches!(c.request.operation, Operation::Upload | Operation::Version)
-        && c.metadata.assets.is_none()
+        && c.metadata.assets.as_ref().is_none_or(|a| a.jwt.is_none())
         && c.metadata.keep_assets != Some(true)
 }
 
@@ -327,6 +328,24 @@ mod tests {
             &["`ASSETS`", "keep_assets"],
         );
         c.metadata.keep_assets = Some(true);
+        expect_none(&c, "assets-binding-without-assets");
+        // Only the configuration, without an upload's token: still nothing to serve.
+        c.metadata.keep_assets = None;
+        c.metadata.assets = Some(crate::model::Assets {
+            config: Some(crate::model::AssetsConfig {
+                not_found_handling: Some("404-page".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        });
+        expect_one(
+            &c,
+            "assets-binding-without-assets",
+            Warning,
+            "bindings[0]",
+            &["`assets.jwt`"],
+        );
+        c.metadata.assets.as_mut().unwrap().jwt = Some("a.b.c".into());
         expect_none(&c, "assets-binding-without-assets");
     }
 }

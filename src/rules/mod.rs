@@ -65,7 +65,8 @@ pub use at::At;
 pub use text::{is_cloudflare_id, looks_like_placeholder};
 
 /// The rules that report a value not given yet: a required field left empty, or a placeholder
-/// (`<your-account-id>`, the one form the examples use) still standing in for it. The app
+/// (`<your-account-id>`, the one form the examples use) still standing in for it, or an
+/// assets binding whose folder is not uploaded yet. The app
 /// lists these as "to do" until the user has edited the field or tried to copy or send;
 /// everything else is reported as soon as it is written. The CLI reports them all as they are.
 pub const VALUE_NOT_GIVEN: &[&str] = &[
@@ -80,6 +81,7 @@ pub const VALUE_NOT_GIVEN: &[&str] = &[
     "binding-id-placeholder",
     "secret-text-empty",
     "json-binding-empty",
+    "assets-binding-without-assets",
 ];
 
 /// Whether `rule` reports a value not given yet (see [`VALUE_NOT_GIVEN`]).
@@ -468,6 +470,7 @@ mod tests {
             Binding::new("K", BindingKind::empty("")),
             Binding::new("S", BindingKind::empty("secret_text")),
             Binding::new("J", BindingKind::empty("json")),
+            Binding::new("A", BindingKind::Assets {}),
             Binding::from_json(
                 serde_json::json!({"type": "kv_namespace", "name": "P", "namespace_id": "<your-namespace-id>"})
                     .as_object()

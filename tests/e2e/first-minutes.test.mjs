@@ -1,8 +1,8 @@
 // The first five minutes (issue 14), as a newcomer lives them against the sandbox:
 //  - a blank page greets with a neutral to-do list, not errors;
-//  - the forum seed (a Worker with a KV namespace) and the docs seed up to its step 2 (R2 added
-//    to a user Worker by a settings PATCH that keeps KV) reach a 200 from the sandbox in a
-//    counted number of actions, starting from the examples. Every action goes through one
+//  - the forum seed (a Worker with a KV namespace), the docs seed up to its step 2 (R2 added
+//    to a user Worker by a settings PATCH that keeps KV) and a Worker with static assets reach
+//    a 200 from the sandbox in a counted number of actions, starting from the examples. Every action goes through one
 //    wrapper (lib/actions.mjs); these tests make no direct API call, read no storage and run
 //    no script in the page. Each action leaves a screenshot (newcomer-*.png);
 //  - at 1440×900, in light and dark, the metadata JSON and the Copy curl button stay in the
@@ -141,6 +141,39 @@ describe("the first five minutes", () => {
 
     assert.deepEqual(await deployedBindings(page), { USER_KV: "KV namespace", STORAGE: "R2 bucket" });
     await viewShot(page, "newcomer-docs-done");
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+
+  it("a Worker with static assets: from a fresh page to a 200 with the example's assets folder uploaded, in at most 8 actions", async () => {
+    const aim = 8;
+    const page = await freshPage(browser, server.origin);
+    const user = userActions(page, { name: "newcomer-assets", aim });
+    await user.click("#example-static-assets", "start from “Worker with static assets”");
+    // The example's folder is in the assets panel, and its upload is what is left to do.
+    await waitFor(async () => /^public: 3 files/.test((await page.textContent("#assets-summary")) ?? ""), {
+      message: "the example's assets folder read and hashed",
+    });
+    assert.deepEqual((await todos(page)).map((t) => t.label), [
+      "account id (replace the placeholder)", "ASSETS: upload the assets folder",
+    ]);
+    await user.type(field("token"), TOKEN);
+    await user.click("#verify-token", "verify the token");
+    await waitFor(async () => (await page.inputValue(field("request.account_id"))) === SANDBOX_ACCOUNT, {
+      message: "the account id filled in",
+    });
+    await user.click("#assets-upload", "upload the assets folder");
+    await page.waitForSelector("#assets-result", { timeout: 20000 });
+    assert.match(await page.textContent("#assets-result"), /Uploaded 3 file\(s\)/);
+    assert.deepEqual(await todos(page), [], "nothing left to do");
+    assert.match(await page.textContent("#metadata-json"), /"jwt"/);
+    await user.click("#send-request", "send");
+    assert.equal(await answer(page, "PUT .*/workers/scripts/my-site"), 200);
+    recordCount("Worker with static assets", user, aim);
+    assert.ok(user.count <= aim, `${user.count} actions: ${user.steps.join(" → ")}`);
+
+    assert.deepEqual(Object.keys(await deployedBindings(page)), ["ASSETS"]);
+    await viewShot(page, "newcomer-assets-done");
     assert.deepEqual(page.problems, []);
     await page.context().close();
   });

@@ -5,11 +5,13 @@
 //
 //   node run.mjs CASES.json    (Node 22 from tests/peers)
 //
-// CASES.json: [{ "id", "composition": <composition file, modules inline>, "requests":
+// CASES.json: [{ "id", "composition": <composition file, modules inline>, "assets"?: [{ "path",
+// "content_base64" }] (the static assets folder an assets binding serves), "requests":
 // [{ "method", "path", "body"? }] }]. Prints [{ "id", "responses": [{ "status", "body" }] }].
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 
 const require = createRequire(join(import.meta.dirname, "../peers/package.json"));
 const { Miniflare } = await import(require.resolve("miniflare"));
@@ -24,8 +26,9 @@ function bytesOf(module) {
 }
 
 /// The Miniflare worker options for a composition; a binding type with no local equivalent
-/// here is an error (never silently left out).
-function workerOf(c) {
+/// here is an error (never silently left out). `assetsDir` holds the static assets an assets
+/// binding serves, with the composition's `metadata.assets.config`.
+function workerOf(c, assetsDir) {
   const m = c.metadata;
   const name = c.request.script_name;
   const part = (partName) => {
@@ -63,6 +66,19 @@ function workerOf(c) {
       case "data_blob":
         (legacy.dataBlobBindings ??= {})[b.name] = bytesOf(part(b.part));
         break;
+      case "assets": {
+        if (!assetsDir) throw new Error(`the assets binding ${b.name} has no assets folder to serve`);
+        const { run_worker_first, html_handling, not_found_handling } = m.assets?.config ?? {};
+        config.env[b.name] = { type: "assets" };
+        config.assets = {
+          directory: assetsDir,
+          hasUserWorker: true,
+          htmlHandling: html_handling,
+          notFoundHandling: not_found_handling,
+          runWorkerFirst: run_worker_first,
+        };
+        break;
+      }
       default:
         throw new Error(`a ${b.type} binding has no local equivalent in this runner`);
     }
@@ -93,8 +109,18 @@ function workerOf(c) {
 
 const cases = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const results = [];
-for (const { id, composition, requests } of cases) {
-  const mf = new Miniflare({ workers: [workerOf(composition)] });
+for (const { id, composition, assets, requests } of cases) {
+  let assetsDir;
+  if (assets) {
+    assetsDir = mkdtempSync(join(tmpdir(), "bindery-example-assets-"));
+    for (const { path, content_base64 } of assets) {
+      const file = join(assetsDir, path);
+      if (!file.startsWith(`${assetsDir}/`)) throw new Error(`an asset path leaves its folder: ${path}`);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, Buffer.from(content_base64, "base64"));
+    }
+  }
+  const mf = new Miniflare({ workers: [workerOf(composition, assetsDir)] });
   try {
     const responses = [];
     for (const { method, path, body } of requests) {
@@ -104,6 +130,7 @@ for (const { id, composition, requests } of cases) {
     results.push({ id, responses });
   } finally {
     await mf.dispose();
+    if (assetsDir) rmSync(assetsDir, { recursive: true, force: true });
   }
 }
 process.stdout.write(JSON.stringify(results));
