@@ -178,6 +178,51 @@ describe("the first five minutes", () => {
     await page.context().close();
   });
 
+  it("after the first binding the palette folds to its search box and the most used types; the full list opens on demand", async () => {
+    const page = await freshPage(browser, server.origin);
+    const typeButtons = () => page.locator("#binding-types button.type:visible").count();
+    const everyType = await typeButtons();
+    assert.ok(everyType > 40, `${everyType} types offered on a blank page`);
+    // Type to filter, Enter adds the first match.
+    await page.fill("#binding-search", "kv");
+    await page.press("#binding-search", "Enter");
+    await page.waitForSelector('[data-testid="binding"]');
+    assert.equal(await page.inputValue("#binding-search"), "kv");
+    await page.fill("#binding-search", "");
+    // Folded: the most used types only.
+    await page.waitForSelector("#binding-types.most-used");
+    assert.ok((await typeButtons()) <= 8, "the folded palette shows at most eight types");
+    assert.ok(await page.isVisible("#add-binding-r2_bucket"));
+    assert.ok(!(await page.isVisible("#add-binding-analytics_engine")), "a rarer type shows while folded");
+    assert.equal(await page.getAttribute("#binding-types-toggle", "aria-expanded"), "false");
+    await viewShot(page, "newcomer-palette-folded");
+    // The full list on demand…
+    await page.click("#binding-types-toggle");
+    assert.equal(await page.getAttribute("#binding-types-toggle", "aria-expanded"), "true");
+    assert.equal(await typeButtons(), everyType);
+    await page.click("#binding-types-toggle");
+    // …and a search still reaches every type.
+    await page.fill("#binding-search", "analytics");
+    await page.waitForSelector("#add-binding-analytics_engine");
+    await page.press("#binding-search", "Enter");
+    await waitFor(async () => (await page.locator('[data-testid="binding"]').count()) === 2, { message: "the second binding" });
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+
+  it("on a narrow window the output follows the form, and a link jumps to it", async () => {
+    const wide = await freshPage(browser, server.origin);
+    assert.ok(!(await wide.isVisible("#jump-to-output")), "the link shows beside the output");
+    await wide.context().close();
+    const page = await freshPage(browser, server.origin, { viewport: { width: 700, height: 900 } });
+    assert.ok(!(await inViewport(page, "#output-title")), "the output is under the form");
+    await page.click("#jump-to-output");
+    await waitFor(async () => inViewport(page, "#output-title"), { message: "the output in view after the jump" });
+    await viewShot(page, "newcomer-narrow-jumped");
+    assert.deepEqual(page.problems, []);
+    await page.context().close();
+  });
+
   for (const colorScheme of ["light", "dark"]) {
     it(`at 1440×900 (${colorScheme}), the metadata JSON and Copy curl stay in view while a new binding is edited`, async () => {
       const page = await freshPage(browser, server.origin, { colorScheme });
