@@ -702,18 +702,32 @@ async def on_fetch(request, env):
 
     #[test]
     fn pathological_input_stays_linear() {
-        let code = "env(".repeat(5_000)
-            + &"f(a, env, ".repeat(5_000)
-            + &"} = env;".repeat(5_000)
-            + &"{".repeat(5_000)
-            + "`${".repeat(5_000).as_str();
-        let start = std::time::Instant::now();
-        let _ = scan_javascript(&code);
-        let _ = scan_python(&code);
+        let code = |n: usize| {
+            "env(".repeat(n)
+                + &"f(a, env, ".repeat(n)
+                + &"} = env;".repeat(n)
+                + &"{".repeat(n)
+                + "`${".repeat(n).as_str()
+        };
+        // Timed on sizes n and 4n (the fastest of three runs each), so a loaded machine slows
+        // both alike: a linear scan takes about 4 times as long, a quadratic one 16 times.
+        let fastest = |n: usize| {
+            let text = code(n);
+            (0..3)
+                .map(|_| {
+                    let start = std::time::Instant::now();
+                    let _ = scan_javascript(&text);
+                    let _ = scan_python(&text);
+                    start.elapsed()
+                })
+                .min()
+                .unwrap()
+        };
+        let (small, large) = (fastest(1_500), fastest(6_000));
         assert!(
-            start.elapsed() < std::time::Duration::from_secs(2),
-            "{:?}",
-            start.elapsed()
+            large < small * 8 + std::time::Duration::from_millis(20),
+            "4 times the input took {:.1} times as long ({small:?} → {large:?})",
+            large.as_secs_f64() / small.as_secs_f64()
         );
     }
 

@@ -446,7 +446,8 @@ mod tests {
         let started = std::time::Instant::now();
         let findings = check(&c);
         let elapsed = started.elapsed();
-        assert!(elapsed < std::time::Duration::from_secs(2), "{elapsed:?}");
+        // Unbounded, this took half a minute; the margin is for a loaded two-core test machine.
+        assert!(elapsed < std::time::Duration::from_secs(5), "{elapsed:?}");
         assert!(
             findings
                 .iter()

@@ -394,8 +394,9 @@ mod tests {
             Some("kv_namespace"),
             "contains one"
         );
+        // Unbounded, this took 31 s; the margin is for a loaded two-core test machine.
         assert!(
-            started.elapsed() < std::time::Duration::from_secs(1),
+            started.elapsed() < std::time::Duration::from_secs(5),
             "{:?}",
             started.elapsed()
         );
