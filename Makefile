@@ -24,12 +24,13 @@ ADDR ?= 127.0.0.1:8787
 UPSTREAM ?= cloudflare
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help run test lint dist setup-build setup-test setup-peers check-pins test-host test-browser test-e2e bench
+.PHONY: help run test lint dist setup-build setup-test setup-peers check-pins test-host test-browser test-e2e bench fuzz
 
 help:
 	@echo "make run    build the app and start bindery serve on http://$(ADDR)"
 	@echo "make test   run every test"
 	@echo "make bench  print bundle size and performance figures"
+	@echo "make fuzz   run every fuzz target for FUZZ_SECONDS (default 60) seconds"
 
 run: dist
 	cargo build --release --locked --bin bindery
@@ -77,6 +78,17 @@ bench: setup-test setup-peers dist
 	cargo bench --locked --bench sandbox
 	cargo bench --locked --bench assets_hash
 	cargo bench --locked --bench send_many
+
+# The fuzz targets under fuzz/ (cargo-fuzz, libFuzzer), each for FUZZ_SECONDS seconds; prints
+# executions and crashes per target. Not part of `make test`, which replays the crashes once
+# found (fuzz/regressions/) in tests/fuzz_regressions.rs. cargo-fuzz passes nightly -Z flags:
+# the installed stable toolchain takes them with RUSTC_BOOTSTRAP=1 (set by fuzz/run.sh).
+CARGO_FUZZ_VERSION := 0.13.2
+FUZZ_SECONDS ?= 60
+fuzz:
+	@[ "$$(cargo fuzz --version 2>/dev/null | cut -d' ' -f2)" = "$(CARGO_FUZZ_VERSION)" ] || \
+	  cargo install --locked cargo-fuzz --version $(CARGO_FUZZ_VERSION)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 
 check-pins:
 	@grep -q '^wasm_bindgen = "$(WASM_BINDGEN_VERSION)"$$' Trunk.toml || \

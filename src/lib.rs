@@ -11,7 +11,7 @@
 //!   session), so the app's logic is tested on the host;
 //! - [`import`]: compositions from a wrangler configuration or a curl command;
 //! - `cli`, `clock` and `server` (native only): the `bindery` command, the wall clock, and the
-//!   proxy + sandbox;
+//!   proxy + sandbox; `fuzz` (native only): the checks the fuzz targets run;
 //! - `app` (wasm32 only): the Yew composer running in the browser: rendering and browser calls
 //!   around [`editor`].
 
@@ -31,6 +31,8 @@ pub mod send;
 pub mod cli;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod clock;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod fuzz;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod server;
 

@@ -1,0 +1,4 @@
+//! `bindery::fuzz::composition` under libFuzzer (see that function for what it checks).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| bindery::fuzz::composition(data));

@@ -1,0 +1,4 @@
+//! `bindery::fuzz::sandbox_json` under libFuzzer (see that function for what it checks).
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| bindery::fuzz::sandbox_json(data));

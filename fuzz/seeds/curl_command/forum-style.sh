@@ -1,0 +1,1 @@
+curl -X PUT "https://api.cloudflare.com/client/v4/accounts/$ACCOUNT_ID/workers/scripts/my-worker" -H "Authorization: Bearer $TOKEN" -F 'metadata={"main_module":"worker.js","bindings":[{"type":"kv_namespace","name":"KV","namespace_id":"abc"}]};type=application/json' -F 'worker.js=@worker.js;type=application/javascript+module'
