@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -185,7 +186,7 @@ pub fn sandbox_upload(data: &[u8]) {
     } else {
         "application/javascript"
     };
-    let sandbox = Sandbox::in_memory();
+    let router = sandbox::router(Sandbox::in_memory());
     // A namespace for the user Worker endpoints, and a deployed script for the others.
     let setup = [
         (
@@ -202,11 +203,11 @@ pub fn sandbox_upload(data: &[u8]) {
         ),
     ];
     for (method, path, content_type, body) in setup {
-        let status = call(&sandbox, method, &path, content_type, body.to_vec());
+        let status = call(&router, method, &path, content_type, body.to_vec());
         assert!(status.is_success(), "setup {path}: {status}");
     }
-    call(&sandbox, method, &path, content_type, body.to_vec());
-    read_everything(&sandbox);
+    call(&router, method, &path, content_type, body.to_vec());
+    read_everything(&router);
 }
 
 /// A valid upload: one ES module, a KV binding to nothing (refused), then a plain one.
@@ -243,21 +244,21 @@ pub fn sandbox_json(data: &[u8]) {
             ),
         ),
     };
-    let sandbox = Sandbox::in_memory();
+    let router = sandbox::router(Sandbox::in_memory());
     call(
-        &sandbox,
+        &router,
         Method::PUT,
         &format!("{account}/workers/scripts/fuzz"),
         "multipart/form-data; boundary=fuzz",
         SEED_UPLOAD.to_vec(),
     );
-    call(&sandbox, method, &path, "application/json", body.to_vec());
-    read_everything(&sandbox);
+    call(&router, method, &path, "application/json", body.to_vec());
+    read_everything(&router);
 }
 
 /// Every list and every script's settings, bindings, versions and content: after any input the
 /// sandbox must still answer them all.
-fn read_everything(sandbox: &Sandbox) {
+fn read_everything(router: &Router) {
     let account = format!("/accounts/{ACCOUNT_ID}");
     for path in [
         "/accounts".to_string(),
@@ -272,13 +273,14 @@ fn read_everything(sandbox: &Sandbox) {
         format!("{account}/workers/dispatch/namespaces/fuzz/scripts/fuzz/bindings"),
         format!("{account}/workers/dispatch/namespaces/fuzz/scripts/fuzz/settings"),
     ] {
-        call(sandbox, Method::GET, &path, "application/json", Vec::new());
+        call(router, Method::GET, &path, "application/json", Vec::new());
     }
 }
 
-/// One request to the sandbox router (paths below `/client/v4`); its status.
+/// One request to the sandbox's router (paths below `/client/v4`); its status. The router is
+/// built once per input: building it is most of the time of a small request.
 fn call(
-    sandbox: &Sandbox,
+    router: &Router,
     method: Method,
     path: &str,
     content_type: &str,
@@ -293,7 +295,7 @@ fn call(
     else {
         return StatusCode::BAD_REQUEST;
     };
-    let router = sandbox::router(sandbox.clone());
+    let router = router.clone();
     runtime().block_on(async move {
         let response = router
             .oneshot(request)
