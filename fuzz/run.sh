@@ -13,7 +13,7 @@ export RUSTC_BOOTSTRAP=1
 cp ../Cargo.lock Cargo.lock
 cargo fuzz build --release 2>&1 | tail -n 3
 # Run the built targets themselves: `cargo fuzz run` would build again for each.
-bin=target/$(rustc -vV | sed -n 's/^host: //p')/release
+bin=${CARGO_TARGET_DIR:-target}/$(rustc -vV | sed -n 's/^host: //p')/release
 
 targets=$(cargo fuzz list)
 mkdir -p logs
