@@ -71,7 +71,9 @@ dist: setup-build check-pins
 
 # Programs that print figures (see the README's performance section); not tests.
 bench: setup-test setup-peers dist
+	cargo build --locked --bin bindery
 	node tests/e2e/bench/bundle-size.mjs
+	node tests/e2e/bench/wire-bytes.mjs
 	node tests/e2e/bench/latency.mjs
 	node tests/e2e/bench/assets-hash.mjs
 	cargo bench --locked --bench proxy

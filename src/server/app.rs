@@ -28,7 +28,7 @@ pub fn build_app(config: ServerConfig) -> Router {
         .with_state(Arc::new(info::info(&config.upstream)));
     let files = Router::new()
         .fallback(static_files::serve)
-        .with_state(Arc::new(config.dist.clone()));
+        .with_state(static_files::StaticFiles::new(config.dist.clone()));
     let hosts = Arc::new(AllowedHosts::for_addr(config.addr));
     api.merge(info)
         .merge(files)

@@ -5,7 +5,7 @@
 //! - [`guards`]: request target, `Host`, `Origin`, allow-list, headers, body cap;
 //! - [`proxy`]: streaming forwarder to the upstream fixed at start-up;
 //! - [`listen`]: accepting connections, with a header-read timeout and a connection cap;
-//! - [`logging`], [`static_files`], [`info`];
+//! - [`static_files`] (compressed once by [`precompress`]), [`logging`], [`info`];
 //! - [`sandbox`]: an in-process emulation of the API endpoints Bindery uses.
 
 pub mod app;
@@ -16,6 +16,7 @@ pub mod guards;
 pub mod info;
 pub mod listen;
 pub mod logging;
+pub mod precompress;
 pub mod proxy;
 pub mod sandbox;
 pub mod static_files;
