@@ -24,7 +24,7 @@ ADDR ?= 127.0.0.1:8787
 UPSTREAM ?= cloudflare
 APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: help run test lint dist setup-build setup-test setup-peers check-pins test-host test-browser test-e2e bench fuzz
+.PHONY: help run test lint dist setup-build setup-test setup-peers check-pins test-host test-browser test-e2e bench wasm-contributors fuzz
 
 help:
 	@echo "make run    build the app and start bindery serve on http://$(ADDR)"
@@ -74,12 +74,29 @@ bench: setup-test setup-peers dist
 	cargo build --locked --bin bindery
 	node tests/e2e/bench/bundle-size.mjs
 	node tests/e2e/bench/wire-bytes.mjs
+	$(MAKE) --no-print-directory wasm-contributors
 	node tests/e2e/bench/latency.mjs
 	node tests/e2e/bench/assets-hash.mjs
 	cargo bench --locked --bench proxy
 	cargo bench --locked --bench sandbox
 	cargo bench --locked --bench assets_hash
 	cargo bench --locked --bench send_many
+
+# What weighs in the wasm: twiggy's largest items, by themselves and by crate. The shipped
+# build has its names stripped, so the same build is made with names kept, in its own target
+# folder, through the same wasm-bindgen and wasm-opt steps (the flags index.html gives Trunk).
+TWIGGY_VERSION := 0.8.0
+NAMED := target/wasm-names
+WASM_OPT_PARAMS = $(shell sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)
+wasm-contributors: setup-build
+	@[ "$$(twiggy --version 2>/dev/null | cut -d' ' -f2)" = "$(TWIGGY_VERSION)" ] || \
+	  cargo install --locked twiggy --version $(TWIGGY_VERSION)
+	CARGO_PROFILE_WASM_RELEASE_STRIP=false cargo build --locked --quiet --target wasm32-unknown-unknown \
+	  --profile wasm-release --bin bindery --target-dir $(NAMED)
+	wasm-bindgen --target web --out-dir $(NAMED)/bindgen \
+	  $(NAMED)/wasm32-unknown-unknown/wasm-release/bindery.wasm
+	wasm-opt -Oz -g $(WASM_OPT_PARAMS) $(NAMED)/bindgen/bindery_bg.wasm -o $(NAMED)/bindery.wasm
+	twiggy top -f csv $(NAMED)/bindery.wasm | node tests/e2e/bench/wasm-contributors.mjs
 
 # The fuzz targets under fuzz/ (cargo-fuzz, libFuzzer), each for FUZZ_SECONDS seconds; prints
 # executions and crashes per target. Not part of `make test`, which replays the crashes once
