@@ -5,7 +5,6 @@
 use serde_json::Value;
 use yew::prelude::*;
 
-use super::catalog::{self, FieldSpec, Input};
 use super::fields::{input_text, notes_under, select_text, FieldNotes, JsonField};
 use super::resource_picker::ResourcePicker;
 use super::Shared;
@@ -15,6 +14,7 @@ use crate::editor::edit::{
 };
 use crate::editor::resources::ResourceKind;
 use crate::editor::{Action, BindingEdit, Editor};
+use crate::model::catalog::{self, FieldSpec, Input};
 use crate::model::{Binding, BindingKind};
 use crate::rules::{looks_like_placeholder, At, Finding};
 
@@ -125,7 +125,7 @@ pub fn BindingCard(props: &BindingCardProps) -> Html {
                     <FieldNotes findings={notes(&name_at)} />
                 </label>
                 { match spec {
-                    Some(spec) => spec.fields.iter().map(|field| {
+                    Some(spec) => spec.form_fields().map(|field| {
                         let path = at.clone().field(field.key);
                         let control = field_control(b, field, &path, &edits, notes(&path));
                         with_picker(b, field.key, &path, &props.account_id, &edits, control)

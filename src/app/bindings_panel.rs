@@ -10,10 +10,10 @@ use yew::prelude::*;
 
 use super::binding_card::BindingCard;
 use super::browser::focus::focus_id_soon;
-use super::catalog::{self, Group};
 use super::fields::{input_text, FieldNotes};
 use super::Shared;
 use crate::editor::{findings_per_binding, Action, Editor};
+use crate::model::catalog::{self, Group};
 use crate::rules::{At, Finding};
 
 #[derive(Properties, PartialEq)]
@@ -47,9 +47,9 @@ pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
             .filter_map(|name| catalog::lookup(name))
             .collect()
     } else {
-        catalog::TYPES
+        crate::model::CATALOG
             .iter()
-            .filter(|t| catalog::matches(t, &query))
+            .filter(|t| t.matches(&query))
             .collect()
     };
     let on_search_key = {

@@ -7,7 +7,6 @@ use std::rc::Rc;
 use serde_json::Value;
 use yew::prelude::*;
 
-use super::catalog;
 use super::fields::{checked, input_text, notes_under, select_text, FieldNotes, JsonField};
 use super::Shared;
 use crate::editor::edit::{
@@ -302,7 +301,7 @@ fn KeepBindings(props: &KeepBindingsProps) -> Html {
         .iter()
         .map(String::as_str)
         .chain(["secret_text", "plain_text"])
-        .chain(catalog::TYPES.iter().map(|t| t.type_name))
+        .chain(crate::model::KNOWN_BINDING_TYPES.iter().copied())
     {
         if !types.contains(&t) {
             types.push(t);

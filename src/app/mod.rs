@@ -6,7 +6,6 @@
 //! browser (files, storage, requests, focus).
 
 pub mod browser;
-pub mod catalog;
 pub mod json_view;
 
 mod account_picker;

@@ -73,7 +73,7 @@ impl BindingChange {
                 format!("{subject} will replace the current binding of another type")
             }
             Change::Changed { fields }
-                if fields.iter().any(|f| secret_fields(&self.type_name).contains(&f.as_str())) =>
+                if fields.iter().any(|f| secret_fields(&self.type_name).any(|s| s == f)) =>
             {
                 format!("{subject} gets a new value (not shown)")
             }
@@ -248,19 +248,15 @@ fn changed_fields(existing: &Binding, wanted: &Binding) -> Vec<String> {
         let given = wanted.to_json();
         fields.extend(
             secret_fields(wanted.type_name())
-                .iter()
-                .filter(|f| given.contains_key(**f))
-                .map(|f| f.to_string()),
+                .filter(|f| given.contains_key(*f))
+                .map(str::to_string),
         );
         if fields.is_empty() {
             // A secret listed without a value replaces the current one with an empty value.
-            fields.push(
-                if wanted.type_name() == "secret_key" {
-                    "key_base64"
-                } else {
-                    "text"
-                }
-                .into(),
+            fields.extend(
+                secret_fields(wanted.type_name())
+                    .take(1)
+                    .map(str::to_string),
             );
         }
     }
@@ -274,7 +270,7 @@ fn comparable(binding: &Binding) -> Map<String, Value> {
     fields.shift_remove("type");
     fields.shift_remove("name");
     for secret in secret_fields(binding.type_name()) {
-        fields.shift_remove(*secret);
+        fields.shift_remove(secret);
     }
     if binding.type_name() == "d1" {
         if let Some(id) = fields.shift_remove("id") {

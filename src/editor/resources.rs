@@ -6,6 +6,7 @@
 use serde_json::{json, Value};
 
 use crate::diff::CurrentSettings;
+use crate::model::catalog::Resource as CatalogResource;
 use crate::model::{Operation, Request};
 
 /// A kind of resource with a list endpoint.
@@ -49,18 +50,31 @@ pub const MAX_PAGES: u32 = 20;
 const PER_PAGE: u32 = 50;
 
 impl ResourceKind {
-    /// The resource a binding field points at, if it has a list endpoint.
+    /// The resource a binding field points at, as the binding catalog says, if it has a list
+    /// endpoint.
     pub fn for_field(type_name: &str, key: &str) -> Option<ResourceKind> {
-        Some(match (type_name, key) {
-            ("kv_namespace", "namespace_id") => ResourceKind::Kv,
-            ("r2_bucket", "bucket_name") => ResourceKind::R2,
-            ("d1", "id" | "database_id") => ResourceKind::D1,
-            ("queue", "queue_name") => ResourceKind::Queue,
-            ("dispatch_namespace", "namespace") => ResourceKind::DispatchNamespace,
-            ("hyperdrive", "id") => ResourceKind::Hyperdrive,
-            ("vectorize", "index_name") => ResourceKind::Vectorize,
-            ("mtls_certificate", "certificate_id") => ResourceKind::MtlsCertificate,
-            _ => return None,
+        let resource = crate::model::catalog::lookup(type_name)?
+            .field(key)?
+            .resource?;
+        ResourceKind::for_resource(resource)
+    }
+
+    /// The picker for a catalog resource, when the API lists that kind of resource.
+    pub fn for_resource(resource: CatalogResource) -> Option<ResourceKind> {
+        Some(match resource {
+            CatalogResource::KvNamespace => ResourceKind::Kv,
+            CatalogResource::R2Bucket => ResourceKind::R2,
+            CatalogResource::D1Database => ResourceKind::D1,
+            CatalogResource::Queue => ResourceKind::Queue,
+            CatalogResource::DispatchNamespace => ResourceKind::DispatchNamespace,
+            CatalogResource::Hyperdrive => ResourceKind::Hyperdrive,
+            CatalogResource::Vectorize => ResourceKind::Vectorize,
+            CatalogResource::MtlsCertificate => ResourceKind::MtlsCertificate,
+            CatalogResource::Worker
+            | CatalogResource::DurableObjectClass
+            | CatalogResource::SecretsStore
+            | CatalogResource::Workflow
+            | CatalogResource::Pipeline => return None,
         })
     }
 

@@ -60,7 +60,7 @@ fn mask_secrets(wire: &mut Value) {
             .unwrap_or_default()
             .to_string();
         for key in crate::model::secret_fields(&type_name) {
-            if let Some(value) = binding.get_mut(*key) {
+            if let Some(value) = binding.get_mut(key) {
                 if *value != Value::String(String::new()) {
                     *value = Value::String(SECRET_MASK.into());
                 }

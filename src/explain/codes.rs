@@ -1,45 +1,24 @@
 //! The error codes Cloudflare returns around uploads, and what they mean.
 
+use crate::model::catalog::{self, Resource};
 use crate::model::{Composition, Target};
 
 use super::locate::{binding_field, entry_field, module_field, part_in_location, quoted};
 use super::AT_TOKEN;
 use crate::rules::At;
 
-/// Codes for "a binding points at something that does not exist", with the binding types and
-/// the field holding the missing id, and what the thing is called.
-const MISSING_RESOURCE: &[(i64, &[&str], &str, &str)] = &[
-    (10041, &["kv_namespace"], "namespace_id", "KV namespace"),
-    (10085, &["r2_bucket"], "bucket_name", "R2 bucket"),
-    (10181, &["d1"], "id", "D1 database"),
-    (11000, &["queue"], "queue_name", "queue"),
-    (10144, &["service"], "service", "Worker (service)"),
-    (
-        10061,
-        &["durable_object_namespace"],
-        "class_name",
-        "Durable Object class",
-    ),
-    (10157, &["hyperdrive"], "id", "Hyperdrive config"),
-    (10159, &["vectorize"], "index_name", "Vectorize index"),
-    (
-        100143,
-        &["mtls_certificate"],
-        "certificate_id",
-        "mTLS certificate",
-    ),
-];
-
 /// The explanation and `at` path for one error.
 pub fn explain(code: i64, message: &str, composition: &Composition) -> (String, Option<At>) {
-    if let Some((_, types, field, what)) = MISSING_RESOURCE.iter().find(|entry| entry.0 == code) {
-        let field = d1_field(composition, types, message, field);
+    // A user Worker's own namespace is named by the request, not by a binding.
+    let own_namespace = code == 100119 && composition.request.target == Target::Dispatch;
+    if let Some(resource) = Resource::for_missing_code(code).filter(|_| !own_namespace) {
         return (
             format!(
-                "A binding points at a {what} that does not exist in this account. Check the id or \
-                 name, or create it first; right after creating one, retry after a few seconds."
+                "A binding points at a {} that does not exist in this account. Check the id or \
+                 name, or create it first; right after creating one, retry after a few seconds.",
+                resource.label()
             ),
-            binding_field(composition, types, message, field),
+            missing_resource_field(composition, resource, message),
         );
     }
     match code {
@@ -68,14 +47,11 @@ pub fn explain(code: i64, message: &str, composition: &Composition) -> (String, 
                 .into(),
             Some(At::request("script_name")),
         ),
-        100119 => {
-            let at = if composition.request.target == Target::Dispatch {
-                Some(At::request("dispatch_namespace"))
-            } else {
-                binding_field(composition, &["dispatch_namespace"], message, "namespace")
-            };
-            ("The dispatch namespace does not exist in this account: check its name or create it.".into(), at)
-        }
+        100119 => (
+            "The dispatch namespace does not exist in this account: check its name or create it."
+                .into(),
+            Some(At::request("dispatch_namespace")),
+        ),
         10052 => ("A binding has no name: every binding needs the `env` name it is reachable under.".into(), first_unnamed_binding(composition)),
         10056 => ("A binding refers to something that was not found; check the ids of your bindings.".into(), None),
         10068 | 10069 => (
@@ -196,26 +172,29 @@ fn validation(message: &str, composition: &Composition) -> (String, Option<At>) 
     )
 }
 
-/// A D1 binding written with `database_id` instead of `id` is located on that field.
-fn d1_field(
+/// The binding field naming a resource the API did not find (the catalog says which fields name
+/// it): on the binding the message mentions, else the first that could; on the field that binding
+/// fills (D1's `database_id` when it uses that spelling).
+fn missing_resource_field(
     composition: &Composition,
-    types: &[&str],
+    resource: Resource,
     message: &str,
-    field: &'static str,
-) -> &'static str {
-    if types == ["d1"] {
-        let binding = binding_field(composition, types, message, "id")
-            .and_then(|at| at.binding_index())
-            .and_then(|i| composition.metadata.bindings.get(i));
-        if let Some(crate::model::BindingKind::D1 {
-            id: None,
-            database_id: Some(_),
-        }) = binding.map(|b| &b.kind)
-        {
-            return "database_id";
-        }
-    }
-    field
+) -> Option<At> {
+    let naming: Vec<_> = catalog::fields_naming(resource).collect();
+    let mut types: Vec<&str> = naming.iter().map(|(spec, _)| spec.type_name).collect();
+    types.dedup();
+    let index = binding_field(composition, &types, message, "")?.binding_index()?;
+    let binding = composition.metadata.bindings.get(index)?;
+    let fields: Vec<&'static str> = naming
+        .iter()
+        .filter(|(spec, _)| spec.type_name == binding.type_name())
+        .map(|(_, field)| field.key)
+        .collect();
+    let field = fields
+        .iter()
+        .find(|key| binding.kind.is_blank(key) == Some(false))
+        .or(fields.first())?;
+    Some(At::binding(index).field(*field))
 }
 
 /// `bindings[i].name` for a binding whose name the message quotes.

@@ -114,10 +114,22 @@ impl<'de> Deserialize<'de> for Binding {
     }
 }
 
+/// Declares every binding type once: its Rust fields (with serde attributes) *and* its catalog
+/// data (see [`super::catalog`]): `Variant = "wire_type" { field: Type => field_spec, … } as
+/// type_spec`. The key of each field spec is the field's name.
 macro_rules! binding_kinds {
     ($( $(#[$meta:meta])* $variant:ident = $wire:literal {
-        $( $(#[$fmeta:meta])* $field:ident : $ty:ty ),* $(,)?
-    } ),* $(,)?) => {
+        $( $(#[$fmeta:meta])* $field:ident : $ty:ty => $fspec:expr ),* $(,)?
+    } as $tspec:expr ),* $(,)?) => {
+        /// The catalog: one entry per binding type, in declaration order.
+        pub const CATALOG: &[super::catalog::TypeSpec] = &[$(
+            super::catalog::TypeSpec {
+                type_name: $wire,
+                fields: &[$( super::catalog::FieldSpec { key: stringify!($field), ..$fspec } ),*],
+                ..$tspec
+            }
+        ),*];
+
         /// Every binding type, tagged by its wire `type`.
         ///
         /// Serialized by serde's derive (internally tagged); read by [`BindingKind::from_object`],
@@ -151,6 +163,18 @@ macro_rules! binding_kinds {
                 match self {
                     $( BindingKind::$variant { .. } => $wire, )*
                     BindingKind::Custom { type_name, .. } => type_name,
+                }
+            }
+
+            /// Whether the top-level field `key` holds nothing (see [`Blank`]); `None` when the
+            /// kind has no such field. Typed, so the rules ask it on every keystroke cheaply.
+            pub fn is_blank(&self, key: &str) -> Option<bool> {
+                match self {
+                    $( #[allow(unused_variables)] BindingKind::$variant { $($field),* } => {
+                        $( if key == stringify!($field) { return Some(Blank::is_blank($field)); } )*
+                        None
+                    } )*
+                    BindingKind::Custom { fields, .. } => Some(fields.get(key).is_none_or(Blank::is_blank)),
                 }
             }
 
@@ -222,121 +246,307 @@ fn unexpected(value: &Value) -> serde::de::Unexpected<'_> {
     }
 }
 
+use super::catalog::Group::*;
+use super::catalog::Input::*;
+use super::catalog::{any_of, exactly_one, kind, opt, req, Resource};
+
 binding_kinds! {
-    PlainText = "plain_text" { #[serde(default)] text: String /* an empty variable is a value */ },
+    PlainText = "plain_text" {
+        #[serde(default)] text: String /* an empty variable is a value */
+            => req(Text, "The value of env.NAME (may be empty).").empty_ok(),
+    } as kind("Plain text variable", Variables, "A string visible in the dashboard.").noun("Variable"),
     /// Write-only: never returned by GET.
-    SecretText = "secret_text" { #[serde(default, skip_serializing_if = "String::is_empty")] text: String },
-    Json = "json" { #[serde(default, skip_serializing_if = "Value::is_null")] json: Value },
-    KvNamespace = "kv_namespace" { #[serde(default, skip_serializing_if = "String::is_empty")] namespace_id: String },
-    R2Bucket = "r2_bucket" {
-        #[serde(default, skip_serializing_if = "String::is_empty")] bucket_name: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")] jurisdiction: Option<String>,
-    },
-    /// Send `id` (what wrangler sends); `database_id` is the newer SDK spelling.
-    D1 = "d1" {
-        #[serde(default, skip_serializing_if = "Option::is_none")] id: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")] database_id: Option<String>,
-    },
-    DurableObjectNamespace = "durable_object_namespace" {
-        #[serde(default, skip_serializing_if = "Option::is_none")] class_name: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")] script_name: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")] environment: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")] namespace_id: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")] dispatch_namespace: Option<String>,
-    },
-    Service = "service" {
-        #[serde(default, skip_serializing_if = "String::is_empty")] service: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")] environment: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")] entrypoint: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")] props: Option<Map<String, Value>>,
-        /// Lets this Worker call a Worker of another account (wrangler passes it through).
-        #[serde(default, skip_serializing_if = "Option::is_none")] cross_account_grant: Option<String>,
-    },
-    Queue = "queue" {
-        #[serde(default, skip_serializing_if = "String::is_empty")] queue_name: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")] delivery_delay: Option<u64>,
-    },
-    AnalyticsEngine = "analytics_engine" { #[serde(default, skip_serializing_if = "String::is_empty")] dataset: String },
-    Ai = "ai" { #[serde(default, skip_serializing_if = "Option::is_none")] staging: Option<bool> },
-    Browser = "browser" {},
-    Hyperdrive = "hyperdrive" { #[serde(default, skip_serializing_if = "String::is_empty")] id: String },
-    Vectorize = "vectorize" { #[serde(default, skip_serializing_if = "String::is_empty")] index_name: String },
-    VersionMetadata = "version_metadata" {},
-    MtlsCertificate = "mtls_certificate" { #[serde(default, skip_serializing_if = "String::is_empty")] certificate_id: String },
-    DispatchNamespace = "dispatch_namespace" {
-        /// The namespace *name*.
-        #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")] outbound: Option<Outbound>,
-    },
-    SendEmail = "send_email" {
-        #[serde(default, skip_serializing_if = "Option::is_none")] destination_address: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")] allowed_destination_addresses: Option<Vec<String>>,
-        #[serde(default, skip_serializing_if = "Option::is_none")] allowed_sender_addresses: Option<Vec<String>>,
-    },
-    Workflow = "workflow" {
-        #[serde(default, skip_serializing_if = "String::is_empty")] workflow_name: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")] class_name: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")] script_name: Option<String>,
-    },
-    Pipelines = "pipelines" {
-        #[serde(default, skip_serializing_if = "Option::is_none")] pipeline: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")] stream: Option<String>,
-    },
+    SecretText = "secret_text" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] text: String
+            => req(Secret, "The secret value; never stored by this page."),
+    } as kind("Secret", Variables, "A string that is write-only once uploaded."),
+    Json = "json" {
+        #[serde(default, skip_serializing_if = "Value::is_null")] json: Value
+            => req(Json, "The JSON value."),
+    } as kind("JSON variable", Variables, "Any JSON value, parsed into env.NAME."),
     SecretsStoreSecret = "secrets_store_secret" {
-        #[serde(default, skip_serializing_if = "String::is_empty")] store_id: String,
-        #[serde(default, skip_serializing_if = "String::is_empty")] secret_name: String,
-    },
+        #[serde(default, skip_serializing_if = "String::is_empty")] store_id: String
+            => req(Text, "The Secrets Store id.").resource(Resource::SecretsStore),
+        #[serde(default, skip_serializing_if = "String::is_empty")] secret_name: String
+            => req(Text, "The secret's name in the store."),
+    } as kind("Secrets Store secret", Variables, "A secret kept in an account-level Secrets Store."),
     /// A CryptoKey; the key material is write-only.
     SecretKey = "secret_key" {
-        #[serde(default, skip_serializing_if = "String::is_empty")] format: String,
-        #[serde(default, skip_serializing_if = "Value::is_null")] algorithm: Value,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")] usages: Vec<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")] key_base64: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")] key_jwk: Option<Value>,
-    },
-    Ratelimit = "ratelimit" {
-        #[serde(default, skip_serializing_if = "String::is_empty")] namespace_id: String,
-        #[serde(default, skip_serializing_if = "RateLimitSimple::is_unset")] simple: RateLimitSimple,
-    },
-    Images = "images" {},
-    Media = "media" {},
-    Assets = "assets" {},
+        #[serde(default, skip_serializing_if = "String::is_empty")] format: String
+            => req(Choice(&["raw", "pkcs8", "spki", "jwk"]), "The key format: raw, pkcs8, spki or jwk."),
+        #[serde(default, skip_serializing_if = "Value::is_null")] algorithm: Value
+            => req(Json, "The WebCrypto algorithm, e.g. {\"name\":\"HMAC\",\"hash\":\"SHA-256\"}."),
+        #[serde(default, skip_serializing_if = "Vec::is_empty")] usages: Vec<String>
+            => req(List, "The key usages, e.g. sign, verify."),
+        #[serde(default, skip_serializing_if = "Option::is_none")] key_base64: Option<String>
+            => opt(Secret, "Key bytes in base64 (raw, pkcs8, spki)."),
+        #[serde(default, skip_serializing_if = "Option::is_none")] key_jwk: Option<Value>
+            => opt(SecretJson, "The key as a JWK object (format jwk)."),
+    } as kind("Secret key (CryptoKey)", Variables, "An imported CryptoKey; the key material is write-only.").noun("Secret key"),
+    VersionMetadata = "version_metadata" {} as kind("Version metadata", Variables, "Id, tag and timestamp of the running version."),
+    KvNamespace = "kv_namespace" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] namespace_id: String
+            => req(Text, "The KV namespace id (not its title).").resource(Resource::KvNamespace),
+    } as kind("KV namespace", Storage, "A Workers KV namespace."),
+    R2Bucket = "r2_bucket" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] bucket_name: String
+            => req(Text, "The bucket name.").resource(Resource::R2Bucket),
+        #[serde(default, skip_serializing_if = "Option::is_none")] jurisdiction: Option<String>
+            => opt(Choice(&["eu", "fedramp", "fedramp-high", "us"]), "Only for buckets created in a jurisdiction."),
+    } as kind("R2 bucket", Storage, "An R2 object storage bucket."),
+    /// Send `id` (what wrangler sends); `database_id` is the newer SDK spelling.
+    D1 = "d1" {
+        #[serde(default, skip_serializing_if = "Option::is_none")] id: Option<String>
+            => opt(Text, "The D1 database id, a UUID (what wrangler sends).").resource(Resource::D1Database),
+        #[serde(default, skip_serializing_if = "Option::is_none")] database_id: Option<String>
+            => opt(Text, "The D1 database id, newer spelling; use one of the two.").resource(Resource::D1Database),
+    } as kind("D1 database", Storage, "A D1 SQL database; fill id (or database_id).").one_of(&[exactly_one(&["id", "database_id"])]),
+    Hyperdrive = "hyperdrive" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] id: String
+            => req(Text, "The Hyperdrive config id.").resource(Resource::Hyperdrive),
+    } as kind("Hyperdrive", Storage, "A Hyperdrive database connection config."),
+    Vectorize = "vectorize" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] index_name: String
+            => req(Text, "The Vectorize index name.").resource(Resource::Vectorize),
+    } as kind("Vectorize index", Storage, "A Vectorize vector index."),
+    AnalyticsEngine = "analytics_engine" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] dataset: String
+            => req(Text, "The dataset name (created on first write)."),
+    } as kind("Analytics Engine", Storage, "A Workers Analytics Engine dataset."),
+    Pipelines = "pipelines" {
+        #[serde(default, skip_serializing_if = "Option::is_none")] pipeline: Option<String>
+            => opt(Text, "The pipeline name or id.").resource(Resource::Pipeline),
+        #[serde(default, skip_serializing_if = "Option::is_none")] stream: Option<String>
+            => opt(Text, "The stream id (newer pipelines)."),
+    } as kind("Pipeline", Storage, "A Pipelines stream to send records to.").one_of(&[exactly_one(&["pipeline", "stream"])]),
+    AiSearch = "ai_search" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] instance_name: String
+            => req(Text, "The AI Search instance name."),
+        #[serde(default, skip_serializing_if = "Option::is_none")] namespace: Option<String>
+            => opt(Text, "Its namespace, when not the default."),
+    } as kind("AI Search instance", Storage, "An AI Search (AutoRAG) instance."),
+    AiSearchNamespace = "ai_search_namespace" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String
+            => req(Text, "The namespace name."),
+    } as kind("AI Search namespace", Storage, "An AI Search namespace."),
+    AgentMemory = "agent_memory" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String
+            => req(Text, "The namespace name."),
+    } as kind("Agent memory", Storage, "An agent memory namespace."),
+    Artifacts = "artifacts" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String
+            => req(Text, "The namespace name."),
+    } as kind("Artifacts", Storage, "An artifacts namespace."),
+    Service = "service" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] service: String
+            => req(Text, "The name of the Worker to call.").resource(Resource::Worker),
+        #[serde(default, skip_serializing_if = "Option::is_none")] environment: Option<String>
+            => opt(Text, "Legacy environment name."),
+        #[serde(default, skip_serializing_if = "Option::is_none")] entrypoint: Option<String>
+            => opt(Text, "Named entrypoint class exported by that Worker."),
+        #[serde(default, skip_serializing_if = "Option::is_none")] props: Option<Map<String, Value>>
+            => opt(Json, "JSON object passed as ctx.props."),
+        /// Lets this Worker call a Worker of another account (wrangler passes it through).
+        #[serde(default, skip_serializing_if = "Option::is_none")] cross_account_grant: Option<String>
+            => opt(Text, "Grant to call a Worker of another account."),
+    } as kind("Service (Worker)", Services, "Another Worker, called over a service binding.").noun("Service"),
+    DurableObjectNamespace = "durable_object_namespace" {
+        #[serde(default, skip_serializing_if = "Option::is_none")] class_name: Option<String>
+            => opt(Text, "The Durable Object class name (or give its namespace_id).").resource(Resource::DurableObjectClass),
+        #[serde(default, skip_serializing_if = "Option::is_none")] script_name: Option<String>
+            => opt(Text, "Worker defining the class, when not this one.").resource(Resource::Worker),
+        #[serde(default, skip_serializing_if = "Option::is_none")] environment: Option<String>
+            => opt(Text, "Legacy environment of that Worker."),
+        #[serde(default, skip_serializing_if = "Option::is_none")] namespace_id: Option<String>
+            => opt(Text, "Existing namespace id, instead of class_name."),
+        #[serde(default, skip_serializing_if = "Option::is_none")] dispatch_namespace: Option<String>
+            => opt(Text, "Dispatch namespace of that Worker (WfP).").resource(Resource::DispatchNamespace),
+    } as kind("Durable Object", Services, "A Durable Object class, here or in another Worker.").one_of(&[any_of(&["class_name", "namespace_id"])]),
+    Workflow = "workflow" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] workflow_name: String
+            => req(Text, "The workflow name.").resource(Resource::Workflow),
+        #[serde(default, skip_serializing_if = "Option::is_none")] class_name: Option<String>
+            => opt(Text, "Exported WorkflowEntrypoint class."),
+        #[serde(default, skip_serializing_if = "Option::is_none")] script_name: Option<String>
+            => opt(Text, "Worker defining it, when not this one.").resource(Resource::Worker),
+    } as kind("Workflow", Services, "A Workflow to create and manage instances of."),
+    WorkerLoader = "worker_loader" {} as kind("Worker loader", Services, "Loads dynamic Workers at run time."),
+    VpcService = "vpc_service" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] service_id: String
+            => req(Text, "The Workers VPC service id."),
+    } as kind("VPC service", Services, "A service reachable in a private network."),
+    VpcNetwork = "vpc_network" {
+        #[serde(default, skip_serializing_if = "Option::is_none")] tunnel_id: Option<String>
+            => opt(Text, "A tunnel id (UUID)."),
+        #[serde(default, skip_serializing_if = "Option::is_none")] network_id: Option<String>
+            => opt(Text, "The network id: cf1:network."),
+    } as kind("VPC network", Services, "A private network reached through a tunnel.").one_of(&[exactly_one(&["tunnel_id", "network_id"])]),
+    MtlsCertificate = "mtls_certificate" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] certificate_id: String
+            => req(Text, "The mTLS certificate id.").resource(Resource::MtlsCertificate),
+    } as kind("mTLS certificate", Services, "A client certificate for outbound fetch."),
     /// Copies the binding called `name` (or `old_name`) from an earlier version.
     Inherit = "inherit" {
-        #[serde(default, skip_serializing_if = "Option::is_none")] old_name: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")] version_id: Option<String>,
-    },
-    /// Service-worker syntax only.
-    WasmModule = "wasm_module" { #[serde(default, skip_serializing_if = "String::is_empty")] part: String },
-    /// Service-worker syntax only.
-    TextBlob = "text_blob" { #[serde(default, skip_serializing_if = "String::is_empty")] part: String },
-    /// Service-worker syntax only.
-    DataBlob = "data_blob" { #[serde(default, skip_serializing_if = "String::is_empty")] part: String },
-    AiSearch = "ai_search" {
-        #[serde(default, skip_serializing_if = "String::is_empty")] instance_name: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")] namespace: Option<String>,
-    },
-    AiSearchNamespace = "ai_search_namespace" { #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String },
-    Messaging = "messaging" { #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String },
-    Flagship = "flagship" { #[serde(default, skip_serializing_if = "String::is_empty")] app_id: String },
-    VpcService = "vpc_service" { #[serde(default, skip_serializing_if = "String::is_empty")] service_id: String },
-    VpcNetwork = "vpc_network" {
-        #[serde(default, skip_serializing_if = "Option::is_none")] tunnel_id: Option<String>,
-        #[serde(default, skip_serializing_if = "Option::is_none")] network_id: Option<String>,
-    },
-    WorkerLoader = "worker_loader" {},
-    Stream = "stream" {},
-    Websearch = "websearch" {},
-    AgentMemory = "agent_memory" { #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String },
-    Artifacts = "artifacts" { #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String },
-    Logfwdr = "logfwdr" { #[serde(default, skip_serializing_if = "String::is_empty")] destination: String },
+        #[serde(default, skip_serializing_if = "Option::is_none")] old_name: Option<String>
+            => opt(Text, "Its name in that version, when renamed."),
+        #[serde(default, skip_serializing_if = "Option::is_none")] version_id: Option<String>
+            => opt(Text, "Version to copy from (default: latest)."),
+    } as kind("Inherit from previous version", Services, "Keeps the binding of this name from an earlier version.").noun("Inherited"),
+    Ai = "ai" {
+        #[serde(default, skip_serializing_if = "Option::is_none")] staging: Option<bool>
+            => opt(Bool, "Use the staging environment."),
+    } as kind("Workers AI", Platform, "Run models on Workers AI."),
+    Browser = "browser" {} as kind("Browser Rendering", Platform, "A headless browser (Puppeteer / Playwright)."),
+    Queue = "queue" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] queue_name: String
+            => req(Text, "The queue name (not its id).").resource(Resource::Queue),
+        #[serde(default, skip_serializing_if = "Option::is_none")] delivery_delay: Option<u64>
+            => opt(Number, "Default delay in seconds."),
+    } as kind("Queue producer", Platform, "Send messages to a Queue."),
+    SendEmail = "send_email" {
+        #[serde(default, skip_serializing_if = "Option::is_none")] destination_address: Option<String>
+            => opt(Text, "The only address it may send to."),
+        #[serde(default, skip_serializing_if = "Option::is_none")] allowed_destination_addresses: Option<Vec<String>>
+            => opt(List, "Addresses it may send to."),
+        #[serde(default, skip_serializing_if = "Option::is_none")] allowed_sender_addresses: Option<Vec<String>>
+            => opt(List, "Addresses it may send from."),
+    } as kind("Send email", Platform, "Send email through Email Routing."),
+    DispatchNamespace = "dispatch_namespace" {
+        /// The namespace *name*.
+        #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String
+            => req(Text, "The dispatch namespace name.").resource(Resource::DispatchNamespace),
+        #[serde(default, skip_serializing_if = "Option::is_none")] outbound: Option<Outbound>
+            => opt(Json, "Outbound Worker: {\"worker\":{\"service\":\"…\"},\"params\":[{\"name\":\"…\"}]}."),
+    } as kind("Dispatch namespace", Platform, "Call user Workers of a WfP namespace."),
+    Ratelimit = "ratelimit" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] namespace_id: String
+            => req(Text, "The rate-limit namespace id, a positive integer unique per account."),
+        #[serde(default, skip_serializing_if = "RateLimitSimple::is_unset")] simple: RateLimitSimple
+            => req(Json, "The limit: requests per period.").members(&[
+                req(Number, "Requests allowed per period.").key("simple.limit"),
+                req(Number, "Period in seconds: 10 or 60.").key("simple.period"),
+                opt(Number, "Seconds a client stays limited once over: 0, 10, or a multiple of 60 up to 86400.").key("simple.mitigation_timeout"),
+            ]),
+    } as kind("Rate limiter", Platform, "A rate-limiting counter."),
+    Images = "images" {} as kind("Images", Platform, "Transform images."),
+    Media = "media" {} as kind("Media transformations", Platform, "Transform video and audio."),
+    Stream = "stream" {} as kind("Stream", Platform, "Cloudflare Stream video."),
+    Websearch = "websearch" {} as kind("Web search", Platform, "Search the web from the Worker."),
+    Assets = "assets" {} as kind("Static assets", Platform, "Fetch the Worker's static assets."),
+    Messaging = "messaging" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String
+            => req(Text, "The namespace name."),
+    } as kind("Messaging", Platform, "A messaging namespace."),
+    Flagship = "flagship" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] app_id: String
+            => req(Text, "The feature-flag app id."),
+    } as kind("Flagship", Platform, "Feature flags of an app."),
+    /// wrangler's `k2` producer binding (a K2 stream).
+    K2 = "k2" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] stream: String
+            => req(Text, "The K2 stream id."),
+    } as kind("K2 stream", Platform, "Produce records into a K2 stream."),
+    /// wrangler's `analytics` binding (Analytics SQL).
+    Analytics = "analytics" {} as kind("Analytics SQL", Platform, "Query Workers analytics with SQL."),
+    Logfwdr = "logfwdr" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] destination: String
+            => req(Text, "The destination name."),
+    } as kind("Log forwarder", Platform, "Forward logs to a destination."),
     UnsafeHelloWorld = "unsafe_hello_world" {
-        #[serde(default, skip_serializing_if = "Option::is_none")] enable_timer: Option<bool>,
-    },
+        #[serde(default, skip_serializing_if = "Option::is_none")] enable_timer: Option<bool>
+            => opt(Bool, "Enable its timer."),
+    } as kind("Hello world (test)", Platform, "A test binding."),
+    /// Service-worker syntax only.
+    WasmModule = "wasm_module" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] part: String
+            => req(Text, "The name of the module part to bind."),
+    } as kind("WebAssembly module", Legacy, "Service-worker syntax only: a wasm part as a global."),
+    /// Service-worker syntax only.
+    TextBlob = "text_blob" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] part: String
+            => req(Text, "The name of the module part to bind."),
+    } as kind("Text blob", Legacy, "Service-worker syntax only: a text part as a global."),
+    /// Service-worker syntax only.
+    DataBlob = "data_blob" {
+        #[serde(default, skip_serializing_if = "String::is_empty")] part: String
+            => req(Text, "The name of the module part to bind."),
+    } as kind("Data blob", Legacy, "Service-worker syntax only: a binary part as a global."),
 }
 
 pub fn is_known_type(type_name: &str) -> bool {
     KNOWN_BINDING_TYPES.contains(&type_name)
+}
+
+/// Whether a field's value holds nothing: an empty string (or only spaces), `null`, an empty
+/// list or object, or unset. Numbers and booleans always hold something.
+pub trait Blank {
+    fn is_blank(&self) -> bool;
+}
+
+impl Blank for str {
+    fn is_blank(&self) -> bool {
+        self.trim().is_empty()
+    }
+}
+
+impl Blank for String {
+    fn is_blank(&self) -> bool {
+        self.trim().is_empty()
+    }
+}
+
+impl Blank for Value {
+    fn is_blank(&self) -> bool {
+        match self {
+            Value::Null => true,
+            Value::String(text) => text.trim().is_empty(),
+            Value::Array(items) => items.is_empty(),
+            Value::Object(fields) => fields.is_empty(),
+            Value::Bool(_) | Value::Number(_) => false,
+        }
+    }
+}
+
+impl<T: Blank> Blank for Option<T> {
+    fn is_blank(&self) -> bool {
+        self.as_ref().is_none_or(Blank::is_blank)
+    }
+}
+
+impl<T> Blank for Vec<T> {
+    fn is_blank(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl Blank for Map<String, Value> {
+    fn is_blank(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl Blank for bool {
+    fn is_blank(&self) -> bool {
+        false
+    }
+}
+
+impl Blank for u64 {
+    fn is_blank(&self) -> bool {
+        false
+    }
+}
+
+impl Blank for RateLimitSimple {
+    fn is_blank(&self) -> bool {
+        self.is_unset()
+    }
+}
+
+impl Blank for Outbound {
+    fn is_blank(&self) -> bool {
+        self == &Outbound::default()
+    }
 }
 
 impl BindingKind {
@@ -359,21 +569,14 @@ impl BindingKind {
         }
     }
 
-    /// Whether this binding carries a write-only value (secret text or key material).
+    /// Whether this binding's type carries a write-only value (secret text or key material),
+    /// as the catalog says.
     pub fn is_secret(&self) -> bool {
-        !secret_fields(self.type_name()).is_empty()
+        super::catalog::lookup(self.type_name()).is_some_and(|spec| spec.holds_secret())
     }
 }
 
-/// The write-only fields of a binding type: values the API never returns, that Bindery never
-/// stores and masks on screen. Empty for every type that holds no secret.
-pub fn secret_fields(type_name: &str) -> &'static [&'static str] {
-    match type_name {
-        "secret_text" => &["text"],
-        "secret_key" => &["key_base64", "key_jwk"],
-        _ => &[],
-    }
-}
+pub use super::catalog::secret_fields;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -5,6 +5,7 @@
 //! CLI reads and the app imports and exports.
 
 mod binding;
+pub mod catalog;
 mod metadata;
 mod module;
 mod open;

@@ -1,6 +1,9 @@
 //! A copy of a composition that is safe to store: no secret value survives.
+//!
+//! Which values are secret is the binding catalog's to say (its write-only fields), so a new
+//! binding type with key material is redacted as soon as its catalog entry says so.
 
-use super::{BindingKind, Composition};
+use super::{catalog, Binding, BindingKind, Composition};
 
 impl Composition {
     /// The composition with every write-only value removed: `secret_text` texts are emptied and
@@ -9,17 +12,8 @@ impl Composition {
     pub fn redacted(&self) -> Composition {
         let mut copy = self.clone();
         for binding in &mut copy.metadata.bindings {
-            match &mut binding.kind {
-                BindingKind::SecretText { text } => text.clear(),
-                BindingKind::SecretKey {
-                    key_base64,
-                    key_jwk,
-                    ..
-                } => {
-                    *key_base64 = None;
-                    *key_jwk = None;
-                }
-                _ => {}
+            if binding.kind.is_secret() {
+                *binding = without_secrets(binding);
             }
         }
         copy
@@ -27,16 +21,26 @@ impl Composition {
 
     /// Whether any binding carries a secret value that [`Composition::redacted`] would drop.
     pub fn has_secret_values(&self) -> bool {
-        self.metadata.bindings.iter().any(|b| match &b.kind {
-            BindingKind::SecretText { text } => !text.is_empty(),
-            BindingKind::SecretKey {
-                key_base64,
-                key_jwk,
-                ..
-            } => key_base64.is_some() || key_jwk.is_some(),
-            _ => false,
+        self.metadata.bindings.iter().any(|b| {
+            catalog::secret_fields(b.type_name()).any(|field| b.kind.is_blank(field) == Some(false))
         })
     }
+}
+
+/// `binding` with its write-only fields left out (a required one reads back empty).
+fn without_secrets(binding: &Binding) -> Binding {
+    let mut object = binding.to_json();
+    for field in catalog::secret_fields(binding.type_name()) {
+        object.shift_remove(field);
+    }
+    // Taking fields out of a valid binding leaves a valid one; should it not, nothing of the
+    // binding but its name and type is kept.
+    Binding::from_json(object).unwrap_or_else(|_| {
+        Binding::new(
+            binding.name.clone(),
+            BindingKind::empty(binding.type_name()),
+        )
+    })
 }
 
 #[cfg(test)]

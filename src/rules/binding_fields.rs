@@ -1,4 +1,9 @@
 //! Required and well-formed fields, binding type by binding type (reference (c)).
+//!
+//! Which fields a type needs (and which alternatives, such as D1's `id` | `database_id`) comes
+//! from the binding catalog (`model::catalog`), one `binding-field-missing` rule for every type;
+//! the checks of a value's shape (ids, names, addresses, key material) follow, type by type, on
+//! the values that are there.
 
 use base64::Engine as _;
 use serde_json::Value;
@@ -8,10 +13,9 @@ use super::text::{
     worker_name_problem,
 };
 use super::{binding_at, is_kept_on_patch, sends, Findings};
-use crate::model::{Binding, BindingKind, Composition, RateLimitSimple};
+use crate::model::catalog::{self, Input, TypeSpec};
+use crate::model::{Binding, BindingKind, Blank, Composition, RateLimitSimple};
 
-const R2_JURISDICTIONS: &[&str] = &["eu", "fedramp", "fedramp-high", "us"];
-const SECRET_KEY_FORMATS: &[&str] = &["raw", "pkcs8", "spki", "jwk"];
 const SECRET_KEY_USAGES: &[&str] = &[
     "encrypt",
     "decrypt",
@@ -38,7 +42,34 @@ pub(super) fn check(c: &Composition, out: &mut Findings) {
             binding,
             out,
         };
+        if let (Some(spec), false) = (
+            catalog::lookup(binding.type_name()),
+            matches!(binding.kind, BindingKind::Custom { .. }),
+        ) {
+            fields.required_fields(spec);
+        }
         fields.check_kind();
+    }
+}
+
+/// The choices the catalog offers for a field (`r2_bucket.jurisdiction`).
+fn choices(type_name: &str, key: &str) -> &'static [&'static str] {
+    match catalog::lookup(type_name).and_then(|spec| spec.field(key)) {
+        Some(field) => match field.input {
+            Input::Choice(choices) => choices,
+            _ => &[],
+        },
+        None => &[],
+    }
+}
+
+/// A field's help as a phrase inside a sentence: "The KV namespace id." → "the KV namespace id".
+fn phrase(help: &str) -> String {
+    let help = help.trim_end_matches('.');
+    let mut chars = help.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 
@@ -50,6 +81,70 @@ struct Fields<'a> {
 }
 
 impl Fields<'_> {
+    /// `binding-field-missing` for every required field the binding leaves blank, and for
+    /// every set of alternatives it fills none of, as the catalog lists them.
+    fn required_fields(&mut self, spec: &TypeSpec) {
+        for field in spec.form_fields().filter(|f| f.required && !f.empty_ok) {
+            if self.is_blank(field.key) {
+                self.missing(field.key, None, field.help);
+            }
+        }
+        for group in spec.one_of {
+            if group.fields.iter().all(|key| self.is_blank(key)) {
+                // At the spelling the binding uses, if it names one.
+                let written = self.binding.to_json();
+                let at = group
+                    .fields
+                    .iter()
+                    .find(|key| written.contains_key(**key))
+                    .unwrap_or(&group.fields[0]);
+                let others: Vec<String> = group
+                    .fields
+                    .iter()
+                    .filter(|key| *key != at)
+                    .map(|key| format!("`{key}`"))
+                    .collect();
+                let help = spec.field(at).map_or("", |f| f.help);
+                self.missing(at, Some(others.join(" or ")), help);
+            }
+        }
+    }
+
+    /// Whether the field `key` holds nothing; a member key (`simple.limit`) reaches into its
+    /// object.
+    fn is_blank(&self, key: &str) -> bool {
+        let kind = &self.binding.kind;
+        match key.split_once('.') {
+            None => kind.is_blank(key).unwrap_or(true),
+            Some((parent, member)) => {
+                kind.is_blank(parent).unwrap_or(true)
+                    || self
+                        .binding
+                        .to_json()
+                        .get(parent)
+                        .and_then(|object| object.get(member))
+                        .is_none_or(Blank::is_blank)
+            }
+        }
+    }
+
+    fn missing(&mut self, field: &str, alternatives: Option<String>, help: &str) {
+        let (name, type_name) = (&self.binding.name, self.binding.type_name());
+        let or = alternatives
+            .filter(|others| !others.is_empty())
+            .map(|others| format!(" (or {others})"))
+            .unwrap_or_default();
+        self.error(
+            "binding-field-missing",
+            field,
+            format!(
+                "The {type_name} binding `{name}` needs `{field}`{or}: enter {}.",
+                phrase(help)
+            ),
+        );
+    }
+
+    /// The shape of each value that is there, type by type.
     fn check_kind(&mut self) {
         match &self.binding.kind {
             BindingKind::KvNamespace { namespace_id } => self.kv_namespace_id(namespace_id),
@@ -58,22 +153,8 @@ impl Fields<'_> {
                 jurisdiction,
             } => self.r2(bucket_name, jurisdiction.as_deref()),
             BindingKind::D1 { id, database_id } => self.d1(id.as_deref(), database_id.as_deref()),
-            BindingKind::DurableObjectNamespace {
-                class_name,
-                namespace_id,
-                ..
-            } => {
-                let class = class_name.as_deref().unwrap_or_default();
-                // The namespace id names the namespace as well as its class does.
-                let by_id = present(namespace_id.as_deref()).is_some();
-                if by_id && class.is_empty() {
-                    return;
-                }
-                if self.required(
-                    "class_name",
-                    class,
-                    "the Durable Object class name (or its `namespace_id`)",
-                ) {
+            BindingKind::DurableObjectNamespace { class_name, .. } => {
+                if let Some(class) = present(class_name.as_deref()) {
                     self.identifier("class_name", class, "Durable Object class");
                 }
             }
@@ -82,7 +163,7 @@ impl Fields<'_> {
                 entrypoint,
                 ..
             } => {
-                if self.required("service", service, "the name of the Worker to call") {
+                if !service.is_blank() {
                     if let Some(problem) = worker_name_problem(service) {
                         self.warning("service-name-format", "service", format!("The Worker name `{service}` {problem}, so it cannot name an existing Worker. Check the spelling."));
                     }
@@ -91,34 +172,23 @@ impl Fields<'_> {
                     self.identifier("entrypoint", entrypoint, "entrypoint (a named export)");
                 }
             }
-            BindingKind::Queue { queue_name, .. } => {
-                self.required("queue_name", queue_name, "the queue name (not its id)");
-            }
-            BindingKind::AnalyticsEngine { dataset } => {
-                self.required("dataset", dataset, "the dataset name");
-            }
             BindingKind::Hyperdrive { id } => {
-                if self.required_id("id", id, "the Hyperdrive config id") && !is_cloudflare_id(id) {
+                if self.usable_id("id", id, "the Hyperdrive config id") && !is_cloudflare_id(id) {
                     self.warning("hyperdrive-id-format", "id", format!("The Hyperdrive config id `{id}` is not 32 lowercase hex characters. Copy the config's id, not its name."));
                 }
             }
-            BindingKind::Vectorize { index_name } => {
-                self.required("index_name", index_name, "the Vectorize index name");
-            }
             BindingKind::MtlsCertificate { certificate_id } => {
-                self.required_id("certificate_id", certificate_id, "the mTLS certificate id");
+                self.usable_id("certificate_id", certificate_id, "the mTLS certificate id");
             }
-            BindingKind::DispatchNamespace {
-                namespace,
-                outbound,
-            } => {
-                self.required("namespace", namespace, "the dispatch namespace name");
+            BindingKind::DispatchNamespace { outbound, .. } => {
                 if let Some(worker) = outbound.as_ref().and_then(|o| o.worker.as_ref()) {
-                    self.required(
-                        "outbound.worker.service",
-                        worker.service.as_deref().unwrap_or_default(),
-                        "the outbound Worker's name",
-                    );
+                    if worker.service.is_blank() {
+                        self.missing(
+                            "outbound.worker.service",
+                            None,
+                            "The outbound Worker's name.",
+                        );
+                    }
                 }
             }
             BindingKind::SendEmail {
@@ -136,25 +206,22 @@ impl Fields<'_> {
                     allowed_sender_addresses.iter().flatten(),
                 );
             }
-            BindingKind::Workflow {
-                workflow_name,
-                class_name,
-                ..
-            } => {
-                self.required("workflow_name", workflow_name, "the workflow name");
+            BindingKind::Workflow { class_name, .. } => {
                 if let Some(class) = class_name {
                     self.identifier("class_name", class, "Workflow class");
                 }
             }
             BindingKind::Pipelines { pipeline, stream } => {
-                self.pipelines(pipeline.as_deref(), stream.as_deref())
+                if present(pipeline.as_deref()).is_some() && present(stream.as_deref()).is_some() {
+                    self.error(
+                        "pipelines-target-ambiguous",
+                        "stream",
+                        format!("The pipelines binding `{}` sets both `pipeline` and `stream`; send exactly one.", self.binding.name),
+                    );
+                }
             }
-            BindingKind::SecretsStoreSecret {
-                store_id,
-                secret_name,
-            } => {
-                self.required_id("store_id", store_id, "the Secrets Store id");
-                self.required("secret_name", secret_name, "the secret's name in the store");
+            BindingKind::SecretsStoreSecret { store_id, .. } => {
+                self.usable_id("store_id", store_id, "the Secrets Store id");
             }
             BindingKind::SecretKey {
                 format,
@@ -169,34 +236,13 @@ impl Fields<'_> {
                 key_base64.as_deref(),
                 key_jwk.as_ref(),
             ),
-            BindingKind::Ratelimit {
-                namespace_id,
-                simple,
-            } => {
-                self.required("namespace_id", namespace_id, "the rate-limit namespace id");
-                self.ratelimit(simple);
-            }
-            BindingKind::AiSearch { instance_name, .. } => {
-                self.required(
-                    "instance_name",
-                    instance_name,
-                    "the AI Search instance name",
-                );
-            }
-            BindingKind::AiSearchNamespace { namespace } | BindingKind::Messaging { namespace } => {
-                self.required("namespace", namespace, "the namespace name");
-            }
-            BindingKind::AgentMemory { namespace } | BindingKind::Artifacts { namespace } => {
-                self.required("namespace", namespace, "the namespace name");
-            }
-            BindingKind::Flagship { app_id } => {
-                self.required("app_id", app_id, "the feature-flag app id");
-            }
-            BindingKind::Logfwdr { destination } => {
-                self.required("destination", destination, "the destination");
+            BindingKind::Ratelimit { simple, .. } => {
+                if !simple.is_blank() {
+                    self.ratelimit(simple);
+                }
             }
             BindingKind::VpcService { service_id } => {
-                self.required_id("service_id", service_id, "the Workers VPC service id");
+                self.usable_id("service_id", service_id, "the Workers VPC service id");
             }
             BindingKind::VpcNetwork {
                 tunnel_id,
@@ -207,13 +253,23 @@ impl Fields<'_> {
                     self.error("json-binding-empty", "json", format!("The JSON binding `{}` has no value. Enter a JSON value (object, array, string, number or boolean).", self.binding.name));
                 }
             }
-            BindingKind::WasmModule { part }
-            | BindingKind::TextBlob { part }
-            | BindingKind::DataBlob { part } => {
-                self.required("part", part, "the name of the module part to bind");
-            }
             BindingKind::PlainText { .. }
             | BindingKind::SecretText { .. }
+            | BindingKind::Queue { .. }
+            | BindingKind::AnalyticsEngine { .. }
+            | BindingKind::Vectorize { .. }
+            | BindingKind::AiSearch { .. }
+            | BindingKind::AiSearchNamespace { .. }
+            | BindingKind::Messaging { .. }
+            | BindingKind::AgentMemory { .. }
+            | BindingKind::Artifacts { .. }
+            | BindingKind::Flagship { .. }
+            | BindingKind::Logfwdr { .. }
+            | BindingKind::K2 { .. }
+            | BindingKind::Analytics {}
+            | BindingKind::WasmModule { .. }
+            | BindingKind::TextBlob { .. }
+            | BindingKind::DataBlob { .. }
             | BindingKind::Ai { .. }
             | BindingKind::Browser {}
             | BindingKind::VersionMetadata {}
@@ -231,31 +287,18 @@ impl Fields<'_> {
 
     fn error(&mut self, rule: &'static str, field: &str, message: String) {
         self.out
-            .error(rule, binding_at(self.index, field.to_owned()), message);
+            .error(rule, binding_at(self.index, field.to_string()), message);
     }
 
     fn warning(&mut self, rule: &'static str, field: &str, message: String) {
         self.out
-            .warning(rule, binding_at(self.index, field.to_owned()), message);
+            .warning(rule, binding_at(self.index, field.to_string()), message);
     }
 
-    /// Reports an empty required field; true when the value is present.
-    fn required(&mut self, field: &str, value: &str, what: &str) -> bool {
-        if !value.trim().is_empty() {
-            return true;
-        }
-        let (name, type_name) = (&self.binding.name, self.binding.type_name());
-        self.error(
-            "binding-field-missing",
-            field,
-            format!("The {type_name} binding `{name}` needs `{field}`: enter {what}."),
-        );
-        false
-    }
-
-    /// A required resource id that must not be a placeholder copied from docs; true when usable.
-    fn required_id(&mut self, field: &str, value: &str, what: &str) -> bool {
-        if !self.required(field, value, what) {
+    /// A resource id that is there and not a placeholder copied from docs (a blank one is
+    /// reported as missing by [`Fields::required_fields`]); true when usable.
+    fn usable_id(&mut self, field: &str, value: &str, what: &str) -> bool {
+        if value.is_blank() {
             return false;
         }
         if looks_like_placeholder(value) {
@@ -285,7 +328,7 @@ impl Fields<'_> {
     }
 
     fn kv_namespace_id(&mut self, id: &str) {
-        if !self.required_id("namespace_id", id, "the KV namespace id") {
+        if !self.usable_id("namespace_id", id, "the KV namespace id") {
             return;
         }
         if id.len() > 32 {
@@ -296,9 +339,7 @@ impl Fields<'_> {
     }
 
     fn r2(&mut self, bucket_name: &str, jurisdiction: Option<&str>) {
-        if self.required("bucket_name", bucket_name, "the bucket name")
-            && !is_r2_bucket_name(bucket_name)
-        {
+        if !bucket_name.is_blank() && !is_r2_bucket_name(bucket_name) {
             self.warning(
                 "r2-bucket-name-format",
                 "bucket_name",
@@ -306,18 +347,16 @@ impl Fields<'_> {
             );
         }
         if let Some(j) = jurisdiction {
-            if !R2_JURISDICTIONS.contains(&j) {
-                self.error("r2-jurisdiction-invalid", "jurisdiction", format!("The jurisdiction `{j}` is not one of eu, fedramp, fedramp-high, us. Pick one of those, or remove it for the default jurisdiction."));
+            let known = choices("r2_bucket", "jurisdiction");
+            if !known.contains(&j) {
+                self.error("r2-jurisdiction-invalid", "jurisdiction", format!("The jurisdiction `{j}` is not one of {}. Pick one of those, or remove it for the default jurisdiction.", known.join(", ")));
             }
         }
     }
 
     fn d1(&mut self, id: Option<&str>, database_id: Option<&str>) {
         match (present(id), present(database_id)) {
-            (None, None) => {
-                let field = if database_id.is_some() && id.is_none() { "database_id" } else { "id" };
-                self.required(field, "", "the D1 database id (a UUID)");
-            }
+            (None, None) => {} // missing: reported from the catalog
             (Some(_), Some(_)) => self.error(
                 "d1-id-ambiguous",
                 "database_id",
@@ -346,37 +385,21 @@ impl Fields<'_> {
     }
 
     fn d1_id(&mut self, field: &str, value: &str) {
-        if self.required_id(field, value, "the D1 database id, a UUID") && !is_uuid(value) {
+        if self.usable_id(field, value, "the D1 database id, a UUID") && !is_uuid(value) {
             self.warning("d1-id-format", field, format!("The D1 database id `{value}` is not a UUID (8-4-4-4-12 hex). Copy the database's uuid, not its name."));
-        }
-    }
-
-    fn pipelines(&mut self, pipeline: Option<&str>, stream: Option<&str>) {
-        match (present(pipeline).is_some(), present(stream).is_some()) {
-            (false, false) => {
-                self.required("pipeline", "", "the pipeline name (or a `stream`)");
-            }
-            (true, true) => self.error(
-                "pipelines-target-ambiguous",
-                "stream",
-                format!("The pipelines binding `{}` sets both `pipeline` and `stream`; send exactly one.", self.binding.name),
-            ),
-            _ => {}
         }
     }
 
     fn vpc_network(&mut self, tunnel_id: Option<&str>, network_id: Option<&str>) {
         match (present(tunnel_id), present(network_id)) {
-            (None, None) => {
-                self.required("tunnel_id", "", "a tunnel id (UUID), or set `network_id` to `cf1:network`");
-            }
+            (None, None) => {} // missing: reported from the catalog
             (Some(_), Some(_)) => self.error(
                 "vpc-network-ambiguous",
                 "network_id",
                 format!("The vpc_network binding `{}` sets both `tunnel_id` and `network_id`; send exactly one.", self.binding.name),
             ),
             (Some(tunnel), None) => {
-                if self.required_id("tunnel_id", tunnel, "the tunnel id") && !is_uuid(tunnel) {
+                if self.usable_id("tunnel_id", tunnel, "the tunnel id") && !is_uuid(tunnel) {
                     self.warning("vpc-tunnel-id-format", "tunnel_id", format!("The tunnel id `{tunnel}` is not a UUID. Copy the tunnel's id."));
                 }
             }
@@ -429,9 +452,8 @@ impl Fields<'_> {
         key_jwk: Option<&Value>,
     ) {
         let name = self.binding.name.clone();
-        if self.required("format", format, "the key format: raw, pkcs8, spki or jwk")
-            && !SECRET_KEY_FORMATS.contains(&format)
-        {
+        let formats = choices("secret_key", "format");
+        if !format.is_blank() && !formats.contains(&format) {
             self.error(
                 "secret-key-format-invalid",
                 "format",
@@ -439,18 +461,13 @@ impl Fields<'_> {
             );
         }
         match algorithm {
-            Value::Null => {
-                self.required("algorithm", "", "the WebCrypto import algorithm, e.g. {\"name\":\"HMAC\",\"hash\":\"SHA-256\"}");
-            }
+            Value::Null => {} // missing: reported from the catalog
             Value::Object(map) if map.get("name").is_some_and(Value::is_string) => {}
             _ => self.error(
                 "secret-key-algorithm-invalid",
                 "algorithm",
                 "`algorithm` must be a WebCrypto importKey algorithm object with a `name`, e.g. {\"name\":\"HMAC\",\"hash\":\"SHA-256\"}.".into(),
             ),
-        }
-        if usages.is_empty() {
-            self.required("usages", "", "the key usages, e.g. sign and verify");
         }
         for usage in usages {
             if !SECRET_KEY_USAGES.contains(&usage.as_str()) {
@@ -481,7 +498,7 @@ impl Fields<'_> {
                     ),
                 ),
             }
-        } else if SECRET_KEY_FORMATS.contains(&format) {
+        } else if formats.contains(&format) {
             if key_jwk.is_some() {
                 self.error("secret-key-material", "key_jwk", format!("A {format} key goes in `key_base64`, not `key_jwk`. Move it there, or set the format to jwk."));
             }
