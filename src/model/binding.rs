@@ -258,7 +258,9 @@ binding_kinds! {
     /// Write-only: never returned by GET.
     SecretText = "secret_text" {
         #[serde(default, skip_serializing_if = "String::is_empty")] text: String
-            => req(Secret, "The secret value; never stored by this page."),
+            // Required; an empty one gets the `secret-text-empty` rule's own advice (keep the
+            // deployed secret instead), so it is not also reported as a missing field.
+            => req(Secret, "The secret value; never stored by this page.").empty_ok(),
     } as kind("Secret", Variables, "A string that is write-only once uploaded."),
     Json = "json" {
         #[serde(default, skip_serializing_if = "Value::is_null")] json: Value
@@ -311,7 +313,8 @@ binding_kinds! {
     } as kind("Vectorize index", Storage, "A Vectorize vector index."),
     AnalyticsEngine = "analytics_engine" {
         #[serde(default, skip_serializing_if = "String::is_empty")] dataset: String
-            => req(Text, "The dataset name (created on first write)."),
+            // Optional: wrangler leaves it out when the config does, and the API takes that.
+            => opt(Text, "The dataset name (created on first write)."),
     } as kind("Analytics Engine", Storage, "A Workers Analytics Engine dataset."),
     Pipelines = "pipelines" {
         #[serde(default, skip_serializing_if = "Option::is_none")] pipeline: Option<String>

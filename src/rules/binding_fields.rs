@@ -762,7 +762,6 @@ mod tests {
                 "certificate_id",
             ),
             (json!({"type":"dispatch_namespace","name":"B"}), "namespace"),
-            (json!({"type":"analytics_engine","name":"B"}), "dataset"),
             (json!({"type":"workflow","name":"B"}), "workflow_name"),
             (json!({"type":"pipelines","name":"B"}), "pipeline"),
             (json!({"type":"ai_search","name":"B"}), "instance_name"),
@@ -793,6 +792,21 @@ mod tests {
             .map(|f| f.at.to_string())
             .collect();
         assert_eq!(places, ["bindings[0].store_id", "bindings[0].secret_name"]);
+    }
+
+    #[test]
+    fn an_analytics_engine_binding_without_a_dataset_is_what_wrangler_sends() {
+        let c = from_json(json!({"type":"analytics_engine","name":"B"}));
+        assert_eq!(crate::rules::check(&c), vec![]);
+        let c = from_json(json!({"type":"analytics_engine","name":"B","dataset":"events"}));
+        assert_eq!(crate::rules::check(&c), vec![]);
+    }
+
+    #[test]
+    fn an_empty_secret_gets_its_own_advice_not_a_second_missing_field_error() {
+        let c = from_json(json!({"type":"secret_text","name":"B"}));
+        let rules: Vec<&str> = crate::rules::check(&c).iter().map(|f| f.rule).collect();
+        assert_eq!(rules, ["secret-text-empty"]);
     }
 
     #[test]
