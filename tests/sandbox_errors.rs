@@ -355,7 +355,7 @@ async fn bindings_to_missing_resources_and_malformed_bindings() {
         (
             json!({"type": "secret_text", "name": "API_KEY"}),
             10021,
-            "binding API_KEY of type secret_text must have a `text` value",
+            "invalid or missing text property for binding API_KEY",
         ),
         (
             json!({"type": "d1", "name": "DB"}),
@@ -809,7 +809,7 @@ async fn secret_mistakes() {
         &put_secret(json!({"name": "S", "type": "secret_text"})).await,
         400,
         10021,
-        "must have a `text` value",
+        "invalid or missing text property for binding S",
     );
     assert_api_error(
         &api.send(

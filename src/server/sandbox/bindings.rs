@@ -1,5 +1,8 @@
 //! Bindings of an upload: validated against the sandbox's resources, merged with the previous
 //! version (`keep_bindings`, `inherit`, settings-PATCH carry-over), and shown without secrets.
+//!
+//! What a binding type needs and which of its fields name an account resource or hold a secret
+//! is the binding catalog's (`model::catalog`), as for the rest of Bindery.
 
 use axum::http::StatusCode;
 use serde_json::{Map, Value};
@@ -7,56 +10,8 @@ use serde_json::{Map, Value};
 use super::code::exported_names;
 use super::reply::ApiError;
 use super::state::{Code, State, Syntax, Version};
-
-/// Every binding type the API knows (reference section c).
-const KNOWN_TYPES: &[&str] = &[
-    "plain_text",
-    "secret_text",
-    "json",
-    "kv_namespace",
-    "r2_bucket",
-    "d1",
-    "durable_object_namespace",
-    "service",
-    "queue",
-    "analytics_engine",
-    "ai",
-    "browser",
-    "hyperdrive",
-    "vectorize",
-    "version_metadata",
-    "mtls_certificate",
-    "dispatch_namespace",
-    "send_email",
-    "workflow",
-    "pipelines",
-    "secrets_store_secret",
-    "secret_key",
-    "ratelimit",
-    "images",
-    "media",
-    "assets",
-    "inherit",
-    "wasm_module",
-    "text_blob",
-    "data_blob",
-    "ai_search",
-    "ai_search_namespace",
-    "messaging",
-    "flagship",
-    "vpc_service",
-    "vpc_network",
-    "worker_loader",
-    "stream",
-    "websearch",
-    "agent_memory",
-    "artifacts",
-    "logfwdr",
-    "unsafe_hello_world",
-];
-
-/// Fields never shown back (write-only values).
-const SECRET_FIELDS: &[&str] = &["text", "key_base64", "key_jwk"];
+use crate::model::catalog::{self, Input, Resource};
+use crate::model::Blank;
 
 /// `type` and `name` of a binding object.
 fn type_and_name(binding: &Value, index: usize) -> Result<(&str, &str), ApiError> {
@@ -80,17 +35,23 @@ fn type_and_name(binding: &Value, index: usize) -> Result<(&str, &str), ApiError
     Ok((kind, name))
 }
 
-/// A required string field, or 10021 naming the binding.
-fn field<'a>(binding: &'a Value, key: &str, kind: &str, name: &str) -> Result<&'a str, ApiError> {
-    binding
-        .get(key)
-        .and_then(Value::as_str)
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| {
-            ApiError::validation(format!(
-                "binding {name} of type {kind} must have a valid `{key}` specified"
-            ))
-        })
+/// 10021 for a binding without a field its type needs, in the API's words (reference (f)): a
+/// variable's or secret's `text` has a message of its own.
+fn missing(key: &str, kind: &str, name: &str) -> ApiError {
+    if key == "text" {
+        return ApiError::validation(format!(
+            "invalid or missing text property for binding {name}"
+        ));
+    }
+    ApiError::validation(format!(
+        "binding {name} of type {kind} must have a valid `{key}` specified"
+    ))
+}
+
+/// The value at `key` (a member key such as `simple.limit` reaches into its object).
+fn value_at<'a>(binding: &'a Value, key: &str) -> Option<&'a Value> {
+    key.split('.')
+        .try_fold(binding, |value, part| value.get(part))
 }
 
 fn not_found(code: u32, what: String, name: &str) -> ApiError {
@@ -101,82 +62,118 @@ fn not_found(code: u32, what: String, name: &str) -> ApiError {
     )
 }
 
-/// Checks one (non-`inherit`) binding against the sandbox.
+/// Whether the sandbox has the resource a field names; `None` for kinds of resources it does not
+/// keep.
+fn exists(state: &State, resource: Resource, value: &str, binding: &Value) -> Option<bool> {
+    Some(match resource {
+        Resource::KvNamespace => state.kv_namespaces.iter().any(|n| n.id == value),
+        Resource::R2Bucket => {
+            let jurisdiction = r2_jurisdiction(binding);
+            state
+                .r2_buckets
+                .iter()
+                .any(|b| b.name == value && b.jurisdiction == jurisdiction)
+        }
+        Resource::D1Database => state.d1_databases.iter().any(|d| d.uuid == value),
+        Resource::Queue => state.queues.iter().any(|q| q.queue_name == value),
+        Resource::DispatchNamespace => state
+            .dispatch_namespaces
+            .iter()
+            .any(|n| n.namespace_name == value),
+        _ => return None,
+    })
+}
+
+fn r2_jurisdiction(binding: &Value) -> &str {
+    binding
+        .get("jurisdiction")
+        .and_then(Value::as_str)
+        .unwrap_or("default")
+}
+
+/// Checks one (non-`inherit`) binding against the sandbox: a type the API knows, the fields it
+/// needs, and the resources it names.
 pub fn check_binding(binding: &Value, index: usize, state: &State) -> Result<(), ApiError> {
     let (kind, name) = type_and_name(binding, index)?;
-    if !KNOWN_TYPES.contains(&kind) {
+    let Some(spec) = catalog::lookup(kind) else {
         return Err(ApiError::validation(format!(
             "Unknown binding type \"{kind}\" for binding {name}"
         )));
+    };
+    for field in spec.form_fields().filter(|f| f.required) {
+        match value_at(binding, field.key) {
+            None | Some(Value::Null) => return Err(missing(field.key, kind, name)),
+            Some(value) if value.is_blank() && !field.empty_ok => {
+                return Err(missing(field.key, kind, name))
+            }
+            Some(_) => {}
+        }
     }
-    match kind {
-        "plain_text" | "secret_text" if !binding.get("text").is_some_and(Value::is_string) => {
-            return Err(ApiError::validation(format!(
-                "binding {name} of type {kind} must have a `text` value"
-            )));
-        }
-        "kv_namespace" => {
-            let id = field(binding, "namespace_id", kind, name)?;
-            if !state.kv_namespaces.iter().any(|n| n.id == id) {
-                return Err(not_found(10041, format!("KV namespace '{id}'"), name));
+    for field in spec.form_fields() {
+        match value_at(binding, field.key) {
+            None | Some(Value::Null) => {}
+            Some(value) if fits(field.input, value) => {}
+            Some(_) if field.key == "text" => return Err(missing(field.key, kind, name)),
+            Some(_) => {
+                return Err(ApiError::validation(format!(
+                    "binding {name} of type {kind}: `{}` must be {}",
+                    field.key,
+                    expected(field.input)
+                )))
             }
         }
-        "r2_bucket" => {
-            let bucket = field(binding, "bucket_name", kind, name)?;
-            let jurisdiction = binding
-                .get("jurisdiction")
+    }
+    for group in spec.one_of {
+        let given = |key: &&str| value_at(binding, key).is_some_and(|v| !v.is_blank());
+        if !group.fields.iter().any(given) {
+            return Err(missing(group.fields[0], kind, name));
+        }
+    }
+    for field in spec.form_fields() {
+        let (Some(resource), Some(value)) = (
+            field.resource,
+            value_at(binding, field.key)
                 .and_then(Value::as_str)
-                .unwrap_or("default");
-            if !state
-                .r2_buckets
-                .iter()
-                .any(|b| b.name == bucket && b.jurisdiction == jurisdiction)
-            {
-                return Err(not_found(
-                    10085,
-                    format!("R2 bucket '{bucket}' (jurisdiction {jurisdiction})"),
-                    name,
-                ));
-            }
+                .filter(|v| !v.is_empty()),
+        ) else {
+            continue;
+        };
+        if exists(state, resource, value, binding) == Some(false) {
+            let what = match resource {
+                Resource::R2Bucket => format!(
+                    "R2 bucket '{value}' (jurisdiction {})",
+                    r2_jurisdiction(binding)
+                ),
+                other => format!("{} '{value}'", other.label()),
+            };
+            let code = resource.missing_code().unwrap_or(10021) as u32;
+            return Err(not_found(code, what, name));
         }
-        "d1" => {
-            let id = binding
-                .get("id")
-                .or_else(|| binding.get("database_id"))
-                .and_then(Value::as_str)
-                .filter(|v| !v.is_empty())
-                .ok_or_else(|| {
-                    ApiError::validation(format!(
-                        "binding {name} of type d1 must have a valid `id` specified"
-                    ))
-                })?;
-            if !state.d1_databases.iter().any(|d| d.uuid == id) {
-                return Err(not_found(10181, format!("D1 database '{id}'"), name));
-            }
-        }
-        "queue" => {
-            let queue = field(binding, "queue_name", kind, name)?;
-            if !state.queues.iter().any(|q| q.queue_name == queue) {
-                return Err(not_found(11000, format!("queue '{queue}'"), name));
-            }
-        }
-        "dispatch_namespace" => {
-            let namespace = field(binding, "namespace", kind, name)?;
-            if !state
-                .dispatch_namespaces
-                .iter()
-                .any(|n| n.namespace_name == namespace)
-            {
-                return Err(not_found(
-                    100119,
-                    format!("dispatch namespace '{namespace}'"),
-                    name,
-                ));
-            }
-        }
-        _ => {}
     }
     Ok(())
+}
+
+/// Whether a value has the JSON type a field of this input takes.
+fn fits(input: Input, value: &Value) -> bool {
+    match input {
+        Input::Text | Input::Secret | Input::Choice(_) => value.is_string(),
+        Input::Number => value.is_u64(),
+        Input::Bool => value.is_boolean(),
+        Input::List => value
+            .as_array()
+            .is_some_and(|items| items.iter().all(Value::is_string)),
+        Input::Json | Input::SecretJson => true,
+    }
+}
+
+fn expected(input: Input) -> &'static str {
+    match input {
+        Input::Text | Input::Secret | Input::Choice(_) => "a string",
+        Input::Number => "a non-negative integer",
+        Input::Bool => "a boolean",
+        Input::List => "an array of strings",
+        Input::Json | Input::SecretJson => "a JSON value",
+    }
 }
 
 fn check_unique_names(bindings: &[Value]) -> Result<(), ApiError> {
@@ -352,18 +349,17 @@ pub fn check_durable_object_classes(
     Ok(())
 }
 
-/// A binding as the API shows it: write-only values left out.
+/// A binding as the API shows it: write-only values (the catalog's) left out.
 pub fn redacted(binding: &Value) -> Value {
     let mut shown = binding.clone();
     if let Value::Object(map) = &mut shown {
-        let secret = matches!(
-            map.get("type").and_then(Value::as_str),
-            Some("secret_text" | "secret_key")
-        );
-        if secret {
-            for key in SECRET_FIELDS {
-                map.remove(*key);
-            }
+        let kind = map
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        for key in catalog::secret_fields(&kind) {
+            map.shift_remove(key);
         }
     }
     shown
@@ -460,6 +456,24 @@ mod tests {
             (json!({"type":"secret_text","name":"S"}), 10021),
             (json!({"type":"d1","name":"DB"}), 10021),
             (json!({"type":"tail_consumer_x","name":"X"}), 10021),
+            (json!({"type":"service","name":"S"}), 10021),
+            (
+                json!({"type":"durable_object_namespace","name":"DO"}),
+                10021,
+            ),
+            (json!({"type":"vpc_network","name":"N"}), 10021),
+            (
+                json!({"type":"kv_namespace","name":"KV","namespace_id":7}),
+                10021,
+            ),
+            (
+                json!({"type":"ratelimit","name":"RL","namespace_id":"1","simple":{"limit":"ten","period":60}}),
+                10021,
+            ),
+            (
+                json!({"type":"ratelimit","name":"RL","namespace_id":"1","simple":{"limit":10}}),
+                10021,
+            ),
             (json!({"name":"X"}), 10021),
             (json!("KV"), 10021),
         ] {
@@ -468,6 +482,21 @@ mod tests {
             if let Some(name) = binding.get("name").and_then(Value::as_str) {
                 assert!(error.message.contains(name), "{}", error.message);
             }
+        }
+    }
+
+    #[test]
+    fn what_the_catalog_allows_is_accepted() {
+        let s = state();
+        for binding in [
+            json!({"type":"plain_text","name":"EMPTY","text":""}),
+            json!({"type":"analytics_engine","name":"A"}),
+            json!({"type":"durable_object_namespace","name":"DO","namespace_id":"ns"}),
+            json!({"type":"ratelimit","name":"RL","namespace_id":"1","simple":{"limit":10,"period":60}}),
+            json!({"type":"k2","name":"FEED","stream":"s"}),
+            json!({"type":"analytics","name":"SQL"}),
+        ] {
+            assert!(check_binding(&binding, 0, &s).is_ok(), "{binding}");
         }
     }
 
