@@ -143,13 +143,23 @@ fn validation(message: &str, composition: &Composition) -> (String, Option<At>) 
             at,
         );
     }
-    if lower.contains("must have a valid") {
-        let field = if lower.contains("`id`") { "id" } else { "name" };
+    if lower.contains("missing text property for binding") {
         return (
-            "A binding carries a placeholder or empty id: fill in the real id of the resource."
+            "A secret or variable was sent without its `text`. A binding list read back from the \
+             API never has secret values: to keep a deployed secret, list its type in \
+             keep_bindings or send an `inherit` binding of that name instead."
                 .into(),
-            binding_field(composition, &["d1"], message, field)
-                .or_else(|| binding_field_by_name(composition, message)),
+            named_binding_field(composition, message, "text"),
+        );
+    }
+    if lower.contains("must have a valid") {
+        let field = message.split('`').nth(1).unwrap_or("name");
+        return (
+            "A binding lacks a field its type needs, or carries a placeholder or empty id: fill in \
+             the real value (the id of the resource)."
+                .into(),
+            named_binding_field(composition, message, field)
+                .or_else(|| binding_field(composition, &["d1"], message, "id")),
         );
     }
     if lower.contains("invalid left-hand side") {
@@ -198,12 +208,21 @@ fn missing_resource_field(
 }
 
 /// `bindings[i].name` for a binding whose name the message quotes.
-fn binding_field_by_name(composition: &Composition, message: &str) -> Option<At> {
-    let index =
-        composition.metadata.bindings.iter().position(|b| {
-            !b.name.is_empty() && message.contains(&format!("binding {} ", b.name))
-        })?;
-    Some(At::binding(index).field("name"))
+/// `bindings[i].<field>` for the binding the message names ("… binding NAME …"), when its type
+/// has that field (the catalog says), else its name.
+fn named_binding_field(composition: &Composition, message: &str, field: &str) -> Option<At> {
+    let index = composition.metadata.bindings.iter().position(|b| {
+        !b.name.is_empty()
+            && message
+                .match_indices(&format!("binding {}", b.name))
+                .any(|(at, named)| {
+                    !message[at + named.len()..]
+                        .starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                })
+    })?;
+    let binding = &composition.metadata.bindings[index];
+    let known = catalog::lookup(binding.type_name()).and_then(|spec| spec.field(field));
+    Some(At::binding(index).field(known.map_or("name", |f| f.key)))
 }
 
 fn first_unnamed_binding(composition: &Composition) -> Option<At> {

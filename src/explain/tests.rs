@@ -268,3 +268,43 @@ fn failures_without_an_envelope_are_explained_by_status() {
     assert_eq!(all[0].code, None);
     assert!(all[0].explanation.contains("could not reach"));
 }
+
+#[test]
+fn a_missing_field_points_at_that_field_of_the_binding_named() {
+    let mut c = composition();
+    c.metadata.bindings.push(Binding::new(
+        "API_KEY",
+        BindingKind::SecretText { text: "".into() },
+    ));
+    c.metadata
+        .bindings
+        .push(Binding::new("API", BindingKind::empty("service")));
+    let at = |code, message: &str| one(code, message, &c).at.map(|at| at.to_string());
+    let e = one(
+        10021,
+        "invalid or missing text property for binding API_KEY",
+        &c,
+    );
+    assert_eq!(
+        e.at.map(|at| at.to_string()).as_deref(),
+        Some("bindings[4].text")
+    );
+    assert!(e.explanation.contains("keep_bindings"), "{}", e.explanation);
+    assert_eq!(
+        at(
+            10021,
+            "binding API of type service must have a valid `service` specified"
+        )
+        .as_deref(),
+        Some("bindings[5].service")
+    );
+    // A field the type does not have: the binding's name.
+    assert_eq!(
+        at(
+            10021,
+            "binding API of type service must have a valid `hologram` specified"
+        )
+        .as_deref(),
+        Some("bindings[5].name")
+    );
+}
