@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use super::binding_card::BindingCard;
 use super::browser::focus::focus_id_soon;
-use super::fields::{input_text, FieldNotes};
+use super::fields::{input_text, FieldNotes, PatchListState};
 use super::Shared;
 use crate::editor::{findings_per_binding, Action, Editor};
 use crate::model::catalog::{self, Group};
@@ -128,6 +128,7 @@ pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
                 </div>
                 }
             </div>
+            <PatchListState composition={props.composition.clone()} name="bindings" dispatch={props.dispatch.clone()} />
             <FieldNotes findings={list_notes} />
             <div id={At::root("bindings").element_id()} class="binding-list" tabindex="-1">
                 { for per_binding.into_iter().enumerate().map(|(index, findings)| {

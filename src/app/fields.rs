@@ -141,3 +141,33 @@ fn parse(text: &str) -> Result<Option<Value>, String> {
         .map(Some)
         .map_err(|e| format!("Not valid JSON: {e}"))
 }
+
+#[derive(Properties, PartialEq)]
+pub struct PatchListStateProps {
+    pub composition: super::Shared,
+    /// One of `model::PATCH_LISTS`.
+    pub name: &'static str,
+    pub dispatch: UseReducerDispatcher<crate::editor::Editor>,
+}
+
+/// On a settings PATCH, what the request does with a list ("Unchanged", "Remove all",
+/// "Replace") and the button that switches an empty list; nothing on other requests.
+#[component]
+pub fn PatchListState(props: &PatchListStateProps) -> Html {
+    let Some(view) = crate::editor::lists::patch_list_view(&props.composition, props.name) else {
+        return html! {};
+    };
+    let button = view.action.map(|(label, action)| {
+        let dispatch = props.dispatch.clone();
+        let onclick = Callback::from(move |_: MouseEvent| dispatch.dispatch(action.clone()));
+        html! {
+            <button type="button" class="small" data-testid={format!("patch-list-{}-switch", props.name)} {onclick}>{ label }</button>
+        }
+    });
+    html! {
+        <p class="patch-list" data-testid={format!("patch-list-{}", props.name)} data-state={view.state}>
+            <strong>{ view.state }</strong>{ ": " }{ view.says }
+            { for button }
+        </p>
+    }
+}

@@ -7,7 +7,9 @@ use std::rc::Rc;
 use serde_json::Value;
 use yew::prelude::*;
 
-use super::fields::{checked, input_text, notes_under, select_text, FieldNotes, JsonField};
+use super::fields::{
+    checked, input_text, notes_under, select_text, FieldNotes, JsonField, PatchListState,
+};
 use super::Shared;
 use crate::editor::edit::{
     bool_value, list_value, metadata_value, metadata_with, number_value, text_value,
@@ -116,13 +118,17 @@ pub fn MetadataPanel(props: &MetadataPanelProps) -> Html {
                 <input id={At::metadata("compatibility_flags").element_id()} type="text" spellcheck="false"
                     placeholder="nodejs_compat" value={m.compatibility_flags.join(", ")} oninput={on_flags} />
             }) }
+            <PatchListState composition={props.composition.clone()} name="compatibility_flags" dispatch={props.dispatch.clone()} />
             <KeepBindings kept={m.keep_bindings.to_vec()} in_use={m.bindings.iter().map(|b| b.type_name().to_string()).collect::<Vec<_>>()}
                 set={json_setter("keep_bindings")} supported={f.supported("keep_bindings")} notes={notes("keep_bindings")} />
             <details id="metadata-advanced" class="advanced">
                 <summary>{ "Advanced" }</summary>
                 <div class="grid two">
                     { f.field("tags", "Tags", "Separated by commas.", notes("tags"), html! {
-                        <input id={At::metadata("tags").element_id()} type="text" value={m.tags.join(", ")} oninput={on_tags} />
+                        <>
+                            <input id={At::metadata("tags").element_id()} type="text" value={m.tags.join(", ")} oninput={on_tags} />
+                            <PatchListState composition={props.composition.clone()} name="tags" dispatch={props.dispatch.clone()} />
+                        </>
                     }) }
                     { f.field("logpush", "Logpush", "Send this Worker's trace events to Logpush.", notes("logpush"), tri_state(At::metadata("logpush").element_id(), m.logpush, on_logpush)) }
                 </div>
@@ -148,6 +154,7 @@ pub fn MetadataPanel(props: &MetadataPanelProps) -> Html {
                 { f.json_field("placement", "Placement", "{\"mode\":\"smart\"} or {\"region\":\"aws:us-east-1\"}…", m.placement.as_ref(), json_setter("placement"), notes("placement")) }
                 { f.json_field("observability", "Observability", "{\"enabled\":true,\"head_sampling_rate\":1}", m.observability.as_ref(), json_setter("observability"), notes("observability")) }
                 { f.json_field("tail_consumers", "Tail consumers", "[{\"service\":\"my-tail-worker\"}]", non_empty_list(&m.tail_consumers), json_setter("tail_consumers"), notes("tail_consumers")) }
+                <PatchListState composition={props.composition.clone()} name="tail_consumers" dispatch={props.dispatch.clone()} />
                 { f.json_field("streaming_tail_consumers", "Streaming tail consumers", "[{\"service\":\"…\"}]", non_empty_list(&m.streaming_tail_consumers), json_setter("streaming_tail_consumers"), notes("streaming_tail_consumers")) }
                 { f.json_field("migrations", "Durable Object migrations", "{\"new_tag\":\"v1\",\"new_sqlite_classes\":[\"Counter\"]}", m.migrations.as_ref(), json_setter("migrations"), notes("migrations")) }
                 { f.json_field("exports", "Exports", "{\"Counter\":{\"type\":\"durable_object\"}}", m.exports.as_ref(), json_setter("exports"), notes("exports")) }

@@ -17,7 +17,10 @@ use super::examples::{self, Example};
 use super::output::{self, OutputTab};
 use crate::diff::{composition_from_current, resolve, CurrentSettings, Loaded, Resolution};
 use crate::encode::code::Program;
-use crate::model::{Binding, BindingKind, Composition, Module, ModuleKind, Operation, Target};
+use crate::model::{
+    Binding, BindingKind, Composition, ListPresence, Metadata, Module, ModuleKind, Operation,
+    PatchList, Target, PATCH_LISTS,
+};
 use crate::rules::{is_cloudflare_id, looks_like_placeholder, At, Finding, Level};
 
 /// A message shown over the page: an error stays until dismissed, any other fades after a few
@@ -119,7 +122,16 @@ pub enum Action {
         value: Option<Value>,
     },
     AddBinding(String),
+    /// Removes one binding; on a settings PATCH, removing the last one leaves `bindings: []`
+    /// ("remove all"), not an absent list.
     RemoveBinding(usize),
+    /// On a settings PATCH, an empty list (see [`PATCH_LISTS`]) either left out ("leave
+    /// unchanged": the deployed list stays) or written as `[]` ("remove all"). A list holding
+    /// items is left as it is: they are what the PATCH sends.
+    SetPatchList {
+        name: String,
+        remove_all: bool,
+    },
     MoveBinding {
         index: usize,
         up: bool,
@@ -335,10 +347,13 @@ impl Editor {
             }
             Action::SetMetadataField { path, value } => {
                 match metadata_with(&self.composition.metadata, &path, value) {
-                    Ok(metadata) if metadata == self.composition.metadata => {
-                        return self.accepted()
-                    }
-                    Ok(metadata) => {
+                    Ok(mut metadata) => {
+                        if self.composition.request.operation == Operation::Settings {
+                            keep_emptied_lists(&self.composition.metadata, &mut metadata);
+                        }
+                        if metadata == self.composition.metadata {
+                            return self.accepted();
+                        }
                         let mut c = (*self.composition).clone();
                         c.metadata = metadata;
                         next.composition = Rc::new(c);
@@ -457,7 +472,18 @@ fn apply(c: &mut Composition, action: Action) {
     let request = &mut c.request;
     match action {
         Action::SetTarget(target) => request.target = target,
-        Action::SetOperation(operation) => request.operation = operation,
+        Action::SetOperation(operation) => {
+            let was = std::mem::replace(&mut request.operation, operation);
+            if operation == Operation::Settings && was != Operation::Settings {
+                // Each list of a new PATCH starts unchanged: an upload's `[]` meant nothing,
+                // a PATCH's would clear the deployed list.
+                for list in &PATCH_LISTS {
+                    if list.presence(&c.metadata) == ListPresence::Empty {
+                        list.clear(&mut c.metadata, true);
+                    }
+                }
+            }
+        }
         Action::SetAccountId(value) => request.account_id = value.trim().to_string(),
         Action::SetScriptName(value) => request.script_name = value,
         Action::SetDispatchNamespace(value) => request.dispatch_namespace = value,
@@ -518,6 +544,16 @@ fn apply(c: &mut Composition, action: Action) {
         Action::RemoveBinding(index) => {
             if index < c.metadata.bindings.len() {
                 c.metadata.bindings.remove(index);
+                if c.metadata.bindings.is_empty() && c.request.operation == Operation::Settings {
+                    c.metadata.bindings.mark_written();
+                }
+            }
+        }
+        Action::SetPatchList { name, remove_all } => {
+            if let Some(list) = PatchList::lookup(&name) {
+                if !matches!(list.presence(&c.metadata), ListPresence::Items(_)) {
+                    list.clear(&mut c.metadata, !remove_all);
+                }
             }
         }
         Action::MoveBinding { index, up } => move_item(&mut c.metadata.bindings, index, up),
@@ -583,6 +619,17 @@ fn reindexing(action: &Action, c: &Composition) -> Option<Box<dyn FnOnce(&mut To
         Action::MoveBinding { index, up } => swap("bindings", index, up, c.metadata.bindings.len()),
         Action::MoveModule { index, up } => swap("modules", index, up, c.modules.len()),
         _ => None,
+    }
+}
+
+/// On a settings PATCH, a list an edit empties is sent as `[]` (what the user did was remove
+/// its items), not left out; [`Action::SetPatchList`] leaves it out again.
+fn keep_emptied_lists(before: &Metadata, after: &mut Metadata) {
+    for list in &PATCH_LISTS {
+        let had_items = matches!(list.presence(before), ListPresence::Items(_));
+        if had_items && list.presence(after) == ListPresence::Absent {
+            list.clear(after, false);
+        }
     }
 }
 

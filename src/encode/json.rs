@@ -8,7 +8,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::model::{Accepts, Composition, FieldSupport, List, Operation};
+use crate::model::{
+    Accepts, Composition, FieldSupport, ListPresence, Operation, PatchList, PATCH_LISTS,
+};
 
 /// The metadata object for `c.request.operation`, in wrangler's key order, unknown fields last.
 ///
@@ -92,40 +94,25 @@ pub fn notes(c: &Composition) -> Vec<String> {
         out.push(format!("`{name}` is sent as given, though {why}."));
     }
     if operation == Operation::Settings {
-        let m = &c.metadata;
-        out.push(list_note(
-            "bindings",
-            &m.bindings,
-            "every binding",
-            "bindings",
-        ));
-        out.push(list_note(
-            "compatibility_flags",
-            &m.compatibility_flags,
-            "every compatibility flag",
-            "compatibility flags",
-        ));
-        out.push(list_note("tags", &m.tags, "every tag", "tags"));
-        out.push(list_note(
-            "tail_consumers",
-            &m.tail_consumers,
-            "every tail Worker",
-            "tail Workers",
-        ));
+        out.extend(PATCH_LISTS.iter().map(|list| list_note(list, &c.metadata)));
     }
     out
 }
 
 /// What a list means on a settings PATCH.
-fn list_note<T>(field: &str, list: &List<T>, every: &str, plural: &str) -> String {
-    if list.is_absent() {
-        format!("`{field}` is left out: the deployed {plural} stay as they are.")
-    } else if list.is_empty() {
-        format!("`{field}: []` removes {every}.")
-    } else if field == "bindings" {
-        "`bindings` replaces the deployed bindings: any not listed is removed (one with only its name and type keeps the deployed one).".to_string()
-    } else {
-        format!("`{field}` replaces the deployed {plural}.")
+fn list_note(list: &PatchList, metadata: &crate::model::Metadata) -> String {
+    let PatchList {
+        name,
+        every,
+        plural,
+    } = list;
+    match list.presence(metadata) {
+        ListPresence::Absent => {
+            format!("`{name}` is left out: the deployed {plural} stay as they are.")
+        }
+        ListPresence::Empty => format!("`{name}: []` removes {every}."),
+        ListPresence::Items(_) if *name == "bindings" => "`bindings` replaces the deployed bindings: any not listed is removed (one with only its name and type keeps the deployed one).".to_string(),
+        ListPresence::Items(_) => format!("`{name}` replaces the deployed {plural}."),
     }
 }
 

@@ -618,9 +618,138 @@ impl FieldSupport {
     }
 }
 
+/// A list a settings PATCH takes, where absent and `[]` differ: absent keeps the deployed list,
+/// `[]` clears it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PatchList {
+    pub name: &'static str,
+    /// "every binding": what `[]` removes.
+    pub every: &'static str,
+    /// "bindings": what absent keeps.
+    pub plural: &'static str,
+}
+
+/// Every list a settings PATCH takes, in wire order.
+pub const PATCH_LISTS: [PatchList; 4] = [
+    PatchList {
+        name: "bindings",
+        every: "every binding",
+        plural: "bindings",
+    },
+    PatchList {
+        name: "compatibility_flags",
+        every: "every compatibility flag",
+        plural: "compatibility flags",
+    },
+    PatchList {
+        name: "tags",
+        every: "every tag",
+        plural: "tags",
+    },
+    PatchList {
+        name: "tail_consumers",
+        every: "every tail Worker",
+        plural: "tail Workers",
+    },
+];
+
+/// Whether a list is left out, written empty, or holds items: what a settings PATCH does with it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListPresence {
+    /// Left out: the deployed list stays.
+    Absent,
+    /// `[]`: the deployed list is cleared.
+    Empty,
+    /// These many items replace the deployed list.
+    Items(usize),
+}
+
+impl PatchList {
+    pub fn lookup(name: &str) -> Option<&'static PatchList> {
+        PATCH_LISTS.iter().find(|l| l.name == name)
+    }
+
+    /// How `metadata` holds this list.
+    pub fn presence(&self, metadata: &Metadata) -> ListPresence {
+        let m = metadata;
+        let (present, len) = match self.name {
+            "bindings" => (m.bindings.is_present(), m.bindings.len()),
+            "compatibility_flags" => (
+                m.compatibility_flags.is_present(),
+                m.compatibility_flags.len(),
+            ),
+            "tags" => (m.tags.is_present(), m.tags.len()),
+            "tail_consumers" => (m.tail_consumers.is_present(), m.tail_consumers.len()),
+            _ => (false, 0),
+        };
+        match (present, len) {
+            (false, _) => ListPresence::Absent,
+            (true, 0) => ListPresence::Empty,
+            (true, n) => ListPresence::Items(n),
+        }
+    }
+
+    /// Empties the list, leaving it out (`absent`) or writing `[]`.
+    pub fn clear(&self, metadata: &mut Metadata, absent: bool) {
+        fn set<T>(list: &mut super::List<T>, absent: bool) {
+            if absent {
+                list.set_absent()
+            } else {
+                list.set_empty()
+            }
+        }
+        let m = metadata;
+        match self.name {
+            "bindings" => set(&mut m.bindings, absent),
+            "compatibility_flags" => set(&mut m.compatibility_flags, absent),
+            "tags" => set(&mut m.tags, absent),
+            "tail_consumers" => set(&mut m.tail_consumers, absent),
+            _ => {}
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_patch_list_is_a_list_a_settings_patch_takes() {
+        let written: Metadata = serde_json::from_value(serde_json::json!(
+            {"bindings": [], "compatibility_flags": [], "tags": [], "tail_consumers": []}
+        ))
+        .unwrap();
+        for list in PATCH_LISTS {
+            let support = FieldSupport::lookup(list.name).unwrap();
+            assert!(support.accepted_by(super::super::Operation::Settings));
+            assert_eq!(list.presence(&Metadata::default()), ListPresence::Absent);
+            assert_eq!(
+                list.presence(&written),
+                ListPresence::Empty,
+                "{}",
+                list.name
+            );
+            let mut m = written.clone();
+            list.clear(&mut m, true);
+            assert_eq!(list.presence(&m), ListPresence::Absent);
+            list.clear(&mut m, false);
+            assert_eq!(list.presence(&m), ListPresence::Empty);
+        }
+        let others: Vec<&str> = METADATA_FIELDS
+            .iter()
+            .filter(|f| f.accepted_by(super::super::Operation::Settings))
+            .map(|f| f.name)
+            .filter(|name| {
+                let mut object = serde_json::Map::new();
+                object.insert(name.to_string(), serde_json::json!([]));
+                let m: Metadata =
+                    serde_json::from_value(serde_json::Value::Object(object)).unwrap_or_default();
+                m.set_fields().iter().any(|(n, set)| n == name && *set)
+            })
+            .collect();
+        let names: Vec<&str> = PATCH_LISTS.iter().map(|l| l.name).collect();
+        assert_eq!(others, names, "the lists a settings PATCH takes");
+    }
 
     #[test]
     fn set_fields_cover_every_metadata_field_in_order() {
