@@ -10,6 +10,7 @@
 
 use bindery::diff::{self, binding_subject, type_label, CurrentSettings};
 use bindery::editor::edit::{binding_value, edit_binding, BindingEdit};
+use bindery::editor::resources::ResourceKind;
 use bindery::encode::{self, CurlOptions, SECRET_MASK};
 use bindery::explain::explain_error;
 use bindery::import::wrangler::import_text;
@@ -228,6 +229,9 @@ fn the_catalog_has_one_entry_per_model_type_and_each_entry_is_complete() {
         }
     }
     assert!(catalog::lookup("hologram").is_none());
+    for name in catalog::MOST_USED {
+        assert!(catalog::lookup(name).is_some(), "{name}");
+    }
 }
 
 #[test]
@@ -505,5 +509,29 @@ fn every_type_survives_the_wrangler_configuration_export_and_its_import() {
             .filter(|b| b.name == NAME)
             .collect();
         assert_eq!(found, vec![&binding], "{t}:\n{}", exported.text);
+    }
+}
+
+#[test]
+fn the_resource_pickers_offer_what_the_catalog_says_a_field_names() {
+    let mut offered = Vec::new();
+    for spec in CATALOG {
+        for field in spec.form_fields() {
+            let picker = ResourceKind::for_field(spec.type_name, field.key);
+            assert_eq!(
+                picker,
+                field.resource.and_then(ResourceKind::for_resource),
+                "{}.{}",
+                spec.type_name,
+                field.key
+            );
+            offered.extend(picker);
+        }
+    }
+    // Every resource the account lists is picked somewhere.
+    for resource in Resource::ALL {
+        if let Some(kind) = ResourceKind::for_resource(resource) {
+            assert!(offered.contains(&kind), "{resource:?}");
+        }
     }
 }

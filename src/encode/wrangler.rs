@@ -378,7 +378,8 @@ pub fn config(c: &Composition) -> WranglerConfig {
                     continue;
                 }
             }
-            "secret_text" | "secret_key" => {
+            // A type with a write-only value (the catalog's): never written to the file.
+            _ if binding.kind.is_secret() => {
                 required_secrets.push(Value::String(binding.name.clone()));
                 notes.push(format!(
                     "The secret `{}` is not written to the file: set it with `wrangler secret put {}` (it is listed in `secrets.required`).",
