@@ -166,7 +166,7 @@ pub fn PatchListState(props: &PatchListStateProps) -> Html {
     });
     html! {
         <p class="patch-list" data-testid={format!("patch-list-{}", props.name)} data-state={view.state}>
-            <strong>{ view.state }</strong>{ ": " }{ view.says }
+            <strong>{ view.state }{ ":" }</strong>{ view.says }
             { for button }
         </p>
     }

@@ -6,8 +6,8 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  addBinding, enterToken, field, fieldId, findings, focusedId, pickModuleFiles, previewParts,
-  requestLine, send, setField, showOutput, waitFor,
+  addBinding, enterToken, field, fieldId, findings, focusedId, pickModuleFiles, previewJson,
+  previewParts, requestLine, send, setField, showOutput, waitFor,
 } from "./lib/app.mjs";
 import { scriptSettings } from "./lib/api.mjs";
 import { shot } from "./lib/browser.mjs";
@@ -164,6 +164,25 @@ describe("requests", () => {
       await waitFor(async () => !(await page.isDisabled("#send-request")), { message: "Send enabled again" });
       assert.match(await page.textContent("#curl-text"), /curl --path-as-is -X PUT/);
     }
+    assert.deepEqual(page.problems, []);
+  });
+
+  it("a settings PATCH says what it does with each list; removing the last binding removes all, and it can be left unchanged again", async () => {
+    await showOutput(page, "metadata");
+    await chooseOperation(page, "settings", `PATCH ${SCRIPT_URL}/settings`);
+    const state = (name) => page.getAttribute(`[data-testid="patch-list-${name}"]`, "data-state");
+    assert.equal(await state("bindings"), "Replace");
+    assert.equal(await state("compatibility_flags"), "Unchanged");
+    await page.click('[aria-label="Remove binding MODE"]');
+    await waitFor(async () => (await state("bindings")) === "Remove all", { message: "remove all" });
+    assert.deepEqual((await previewJson(page)).bindings, []);
+    await shot(page, "requests-04-patch-remove-all");
+    const response = await send(page);
+    assert.ok(response.success, JSON.stringify(response));
+    assert.deepEqual((await scriptSettings(server.origin, TOKEN, SCRIPT)).bindings, []);
+    await page.click('[data-testid="patch-list-bindings-switch"]');
+    await waitFor(async () => (await state("bindings")) === "Unchanged", { message: "unchanged again" });
+    assert.equal((await previewJson(page)).bindings, undefined);
     assert.deepEqual(page.problems, []);
   });
 });
