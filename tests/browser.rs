@@ -194,6 +194,7 @@ fn ratelimit_nested_fields_are_in_the_model() {
 async fn json_view_text_matches_after_edits() {
     // The real component in the page: its text is always exactly the JSON it was given.
     use bindery::app::json_view::JsonView;
+    use bindery::editor::highlight::CHUNK_LINES;
     use yew::prelude::*;
 
     #[derive(Properties, PartialEq)]
@@ -227,7 +228,23 @@ async fn json_view_text_matches_after_edits() {
         gloo_timers::future::TimeoutFuture::new(20).await;
         let pre = document.get_element_by_id("jv").unwrap();
         assert_eq!(pre.text_content().unwrap(), text);
-        assert_eq!(pre.child_element_count() as usize, text.split('\n').count());
+        assert_eq!(
+            pre.child_element_count() as usize,
+            text.split('\n').count().div_ceil(CHUNK_LINES)
+        );
+    }
+    // A long text: an edit of one line replaces one block, and the text stays exact.
+    let long: String = (0..5 * CHUNK_LINES)
+        .map(|i| format!("  \"k{i}\": {i},\n"))
+        .collect();
+    for text in [long.clone(), long.replace("\"k99\": 99", "\"k99\": \"x\"")] {
+        app.update(Props {
+            text: text.clone().into(),
+        });
+        gloo_timers::future::TimeoutFuture::new(20).await;
+        let pre = document.get_element_by_id("jv").unwrap();
+        assert_eq!(pre.text_content().unwrap(), text);
+        assert_eq!(pre.child_element_count() as usize, 5);
     }
     app.destroy();
 }

@@ -1,8 +1,9 @@
-//! A `<pre>` showing syntax-coloured JSON, one `<span>` per line.
+//! A `<pre>` showing syntax-coloured JSON in blocks of lines (`editor::highlight::chunks`).
 //!
-//! An edit usually changes a line or two of a large metadata object, so only the lines between
+//! An edit usually changes a line or two of a large metadata object, so only the blocks between
 //! the unchanged head and tail are replaced (one `insertAdjacentHTML`), instead of re-creating
-//! thousands of nodes on every keystroke.
+//! thousands of nodes on every keystroke; the browser then lays out and paints only those
+//! blocks, and none that are scrolled out of sight.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -11,7 +12,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
-use crate::editor::highlight::{changed_range, lines_html};
+use crate::editor::highlight::{changed_range, chunks, chunks_html, first_changed_line};
 
 #[derive(Properties, PartialEq)]
 pub struct JsonViewProps {
@@ -36,18 +37,23 @@ pub fn JsonView(props: &JsonViewProps) -> Html {
     html! { <pre ref={node} class="code json" id={props.id.clone()} data-testid={props.id.clone()} tabindex="0"></pre> }
 }
 
-/// Scrolls the view (only the view, not the page) so the line `index` is shown: the JSON of the
-/// field being edited stays in sight however long the composition is.
-fn reveal_line(pre: &Element, index: usize) {
-    let Some(line) = pre
-        .query_selector(&format!(":scope > span:nth-child({})", index + 1))
+/// Scrolls the view (only the view, not the page) so line `line` of block `block` is shown: the
+/// JSON of the field being edited stays in sight however long the composition is. The lines of
+/// a block are all as tall (no wrapping in a `<pre>`).
+fn reveal_line(pre: &Element, block: usize, line: usize) {
+    let Some(block) = pre
+        .query_selector(&format!(":scope > span:nth-child({})", block + 1))
         .ok()
         .flatten()
-        .and_then(|l| l.dyn_into::<HtmlElement>().ok())
+        .and_then(|b| b.dyn_into::<HtmlElement>().ok())
     else {
         return;
     };
-    let (top, height) = (line.offset_top(), line.offset_height());
+    let lines = block
+        .text_content()
+        .map_or(1, |t| t.trim_end_matches('\n').matches('\n').count() + 1) as i32;
+    let height = block.offset_height() / lines.max(1);
+    let top = block.offset_top() + height * line as i32;
     let (scroll, view) = (pre.scroll_top(), pre.client_height());
     if top < scroll || top + height > scroll + view {
         pre.set_scroll_top((top - view / 3).max(0));
@@ -55,19 +61,12 @@ fn reveal_line(pre: &Element, index: usize) {
 }
 
 fn update(pre: &Element, shown: &Rc<RefCell<Option<AttrValue>>>, text: &AttrValue) {
-    let new: Vec<&str> = text.split('\n').collect();
+    let new = chunks(text);
     let mut shown = shown.borrow_mut();
-    let old: Vec<&str> = match shown.as_deref() {
-        Some(old) => old.split('\n').collect(),
-        None => Vec::new(),
-    };
-    let (mut head, old_end, new_end) = changed_range(&old, &new);
-    // Lines added after the old last line: that line needs its newline now, so redo it too.
-    if head == old.len() && head > 0 {
-        head -= 1;
-    }
+    let old = shown.as_deref().map(chunks).unwrap_or_default();
+    let (head, old_end, new_end) = changed_range(&old, &new);
     if head == 0 && old_end == old.len() {
-        pre.set_inner_html(&lines_html(&new, true));
+        pre.set_inner_html(&chunks_html(&new));
     } else {
         let first_removed = pre
             .query_selector(&format!(":scope > span:nth-child({})", head + 1))
@@ -75,19 +74,20 @@ fn update(pre: &Element, shown: &Rc<RefCell<Option<AttrValue>>>, text: &AttrValu
             .flatten();
         let mut cursor = first_removed;
         for _ in head..old_end {
-            let Some(line) = cursor else { break };
-            cursor = line.next_element_sibling();
-            line.remove();
+            let Some(block) = cursor else { break };
+            cursor = block.next_element_sibling();
+            block.remove();
         }
-        let html = lines_html(&new[head..new_end], new_end == new.len());
+        let html = chunks_html(&new[head..new_end]);
         let inserted = match cursor {
             Some(next) => next.insert_adjacent_html("beforebegin", &html),
             None => pre.insert_adjacent_html("beforeend", &html),
         };
         if inserted.is_err() {
-            pre.set_inner_html(&lines_html(&new, true));
-        } else if !old.is_empty() {
-            reveal_line(pre, head);
+            pre.set_inner_html(&chunks_html(&new));
+        } else if let Some(new_block) = new.get(head) {
+            let old_block = old.get(head).copied().unwrap_or_default();
+            reveal_line(pre, head, first_changed_line(old_block, new_block));
         }
     }
     drop(old);

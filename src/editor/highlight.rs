@@ -1,6 +1,11 @@
 //! Syntax colouring of JSON text for the preview: spans with classes, as one HTML string, so a
-//! large metadata object costs one DOM update instead of thousands of nodes; and which lines an
-//! edit changed, so the preview replaces only those.
+//! large metadata object costs one DOM update instead of thousands of nodes; and which part of
+//! the text an edit changed, so the preview replaces only that.
+//!
+//! The text is shown in blocks of [`CHUNK_LINES`] lines. The browser lays out and paints each
+//! block on its own (the stylesheet gives them `content-visibility: auto`), so a keystroke that
+//! changes one line of a 2,000-line preview re-lays out one block, and blocks scrolled out of
+//! sight cost nothing; one text of thousands of lines would be laid out whole on every change.
 
 /// HTML for `json` with keys, strings, numbers and literals wrapped in `<span class="j-…">`.
 /// Every character of the input appears escaped in the output; the input need not be valid.
@@ -86,16 +91,44 @@ pub fn changed_range<S: AsRef<str>>(old: &[S], new: &[&str]) -> (usize, usize, u
     (head, old.len() - tail, new.len() - tail)
 }
 
-/// HTML for lines, one `<span class="l">` each; every line but the last of the whole text
-/// ends with a newline.
-pub fn lines_html(lines: &[&str], last_of_text: bool) -> String {
-    let mut html = String::new();
-    for (i, line) in lines.iter().enumerate() {
-        html.push_str("<span class=\"l\">");
-        html.push_str(&json_html(line));
-        if !(last_of_text && i + 1 == lines.len()) {
-            html.push('\n');
+/// How many lines of the preview make one block.
+pub const CHUNK_LINES: usize = 40;
+
+/// `text` cut into blocks of [`CHUNK_LINES`] lines, each with its lines' newlines (the last
+/// block has no final newline unless the text has one); joined, they are `text` again. Empty
+/// text is no block.
+pub fn chunks(text: &str) -> Vec<&str> {
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    let mut lines = 0;
+    for (at, _) in text.match_indices('\n') {
+        lines += 1;
+        if lines == CHUNK_LINES {
+            chunks.push(&text[start..=at]);
+            start = at + 1;
+            lines = 0;
         }
+    }
+    if start < text.len() {
+        chunks.push(&text[start..]);
+    }
+    chunks
+}
+
+/// How many whole lines `old` and `new` share at their start (where the view scrolls to).
+pub fn first_changed_line(old: &str, new: &str) -> usize {
+    old.split_inclusive('\n')
+        .zip(new.split_inclusive('\n'))
+        .take_while(|(a, b)| a == b)
+        .count()
+}
+
+/// HTML for blocks of text (see [`chunks`]), one `<span class="chunk">` each, coloured.
+pub fn chunks_html(chunks: &[&str]) -> String {
+    let mut html = String::new();
+    for chunk in chunks {
+        html.push_str("<span class=\"chunk\">");
+        html.push_str(&json_html(chunk));
         html.push_str("</span>");
     }
     html
@@ -159,10 +192,44 @@ mod tests {
             (4, 4, 4)
         );
         assert_eq!(changed_range::<&str>(&[], &["{"]), (0, 0, 1));
-        let html = lines_html(&["{", "}"], true);
+    }
+
+    #[test]
+    fn the_text_is_cut_into_blocks_of_whole_lines_that_join_back_into_it() {
+        let lines = |n: usize| (0..n).map(|i| format!("line {i}")).collect::<Vec<_>>();
+        for n in [
+            0,
+            1,
+            CHUNK_LINES - 1,
+            CHUNK_LINES,
+            CHUNK_LINES + 1,
+            5 * CHUNK_LINES + 3,
+        ] {
+            for end in ["", "\n"] {
+                let text = lines(n).join("\n") + if n > 0 { end } else { "" };
+                let blocks = chunks(&text);
+                assert_eq!(blocks.concat(), text, "{n} lines");
+                assert_eq!(blocks.len(), n.div_ceil(CHUNK_LINES), "{n} lines{end:?}");
+                for block in &blocks[..blocks.len().saturating_sub(1)] {
+                    assert_eq!(block.matches('\n').count(), CHUNK_LINES);
+                    assert!(block.ends_with('\n'));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_edit_on_one_line_changes_only_its_block() {
+        let text: String = (0..200).map(|i| format!("  \"k{i}\": {i},\n")).collect();
+        let edited = text.replace("\"k90\": 90", "\"k90\": 91");
+        let (old, new) = (chunks(&text), chunks(&edited));
+        assert_eq!(changed_range(&old, &new), (2, 3, 3));
+        assert_eq!(first_changed_line(old[2], new[2]), 90 - 2 * CHUNK_LINES);
+        assert_eq!(first_changed_line("a\nb\n", "a\nb\nc"), 2);
+        assert_eq!(first_changed_line("a\nb", "a\nbc"), 1);
         assert_eq!(
-            html,
-            "<span class=\"l\">{\n</span><span class=\"l\">}</span>"
+            chunks_html(&["{\n", "}"]),
+            "<span class=\"chunk\">{\n</span><span class=\"chunk\">}</span>"
         );
     }
 }
