@@ -45,16 +45,18 @@ impl Set {
     }
 
     /// For the JSON editor: dispatches the value and says what the model will hold for it
-    /// (`None` when it refuses it).
+    /// (`None` when it refuses it). The callback shares the composition it was made from
+    /// (copying its metadata, hundreds of bindings, for each of a dozen fields on every render
+    /// would cost more than the render).
     fn json(
         &self,
-        metadata: &Metadata,
+        composition: &Shared,
         path: &'static str,
     ) -> Callback<Option<Value>, Option<Option<Value>>> {
         let set = self.clone();
-        let metadata = metadata.clone();
+        let composition = composition.clone();
         Callback::from(move |value: Option<Value>| {
-            let held = metadata_with(&metadata, path, value.clone())
+            let held = metadata_with(&composition.metadata, path, value.clone())
                 .ok()
                 .map(|next| metadata_value(&next, path));
             set.field(path, value);
@@ -69,7 +71,7 @@ pub fn MetadataPanel(props: &MetadataPanelProps) -> Html {
     let set = Set(props.dispatch.clone());
     let setter =
         |path: &'static str, to_value: fn(String) -> Option<Value>| set.text(path, to_value);
-    let json_setter = |path: &'static str| set.json(m, path);
+    let json_setter = |path: &'static str| set.json(&props.composition, path);
     let notes =
         |key: &'static str| -> Vec<Finding> { notes_under(&props.findings, &At::metadata(key)) };
     let f = FieldFrame {

@@ -43,16 +43,16 @@ pub fn metadata_with(
     serde_json::from_value(Value::Object(object)).map_err(|e| format!("{key}: {e}"))
 }
 
-/// The value the metadata holds at `path` (same paths as [`metadata_with`]).
+/// The value the metadata holds at `path` (same paths as [`metadata_with`]). Only that field
+/// is serialized (the metadata panel asks for a few on every render, whatever the bindings).
 pub fn metadata_value(metadata: &Metadata, path: &str) -> Option<Value> {
-    let whole = serde_json::to_value(metadata).ok()?;
     let (key, inner) = match path.split_once('.') {
         None => (path, None),
         Some((outer, inner)) => (outer, Some(inner)),
     };
-    let value = whole.get(key)?;
+    let value = metadata.member(key)?;
     match inner {
-        None => Some(value.clone()),
+        None => Some(value),
         Some(inner) => value.get(inner).cloned(),
     }
 }

@@ -216,6 +216,30 @@ fn a_binding_edit_changes_only_that_binding_and_a_no_op_keeps_the_state() {
 }
 
 #[test]
+fn an_edit_that_changes_no_finding_keeps_the_findings_list_itself() {
+    let state = start(sample()).apply(Action::AddBinding("r2_bucket".into()));
+    assert!(
+        !state.derived.findings.is_empty(),
+        "an r2_bucket without its fields has findings"
+    );
+    let next = state
+        .clone()
+        .apply(Action::EditBinding(0, BindingEdit::Name("KV".into())));
+    assert!(!Rc::ptr_eq(&next.derived, &state.derived));
+    assert!(
+        Rc::ptr_eq(&next.derived.findings, &state.derived.findings),
+        "the same findings are the same list, so the panels compare one pointer"
+    );
+    assert!(Rc::ptr_eq(&next.field_findings, &next.derived.findings));
+    let fixed = next.clone().apply(field(1, "bucket_name", json!("files")));
+    assert_ne!(fixed.derived.findings, next.derived.findings);
+    assert_eq!(
+        *fixed.derived.findings,
+        crate::rules::check_at(&fixed.composition, Some(TODAY))
+    );
+}
+
+#[test]
 fn an_edit_the_model_refuses_changes_nothing_and_shows_under_its_field() {
     let state = start(sample());
     let before = state.composition.clone();

@@ -269,6 +269,25 @@ macro_rules! open_struct {
                 $( $crate::open_struct!(@require $kind $field, $crate::open_struct!(@wire $field $($wire)?)); )*
                 Ok(out)
             }
+
+            /// The member `key` as the object's JSON has it (`None` when it is not written),
+            /// serializing that member alone: a form reading one field of a metadata object
+            /// with hundreds of bindings does not write them all out to find it.
+            pub fn member(&self, key: &str) -> Option<::serde_json::Value> {
+                // Written after the known fields, a kept member wins, as in the whole JSON.
+                if let Some(value) = self.extra.get(key) {
+                    return Some(value.clone());
+                }
+                $(
+                    if key == $crate::open_struct!(@wire $field $($wire)?) {
+                        if $crate::open_struct!(@omit $kind self.$field) {
+                            return None;
+                        }
+                        return ::serde_json::to_value(&self.$field).ok();
+                    }
+                )*
+                None
+            }
         }
 
         impl ::serde::Serialize for $name {
@@ -388,6 +407,25 @@ mod tests {
         assert!(written.is_absent());
         written.set_empty();
         assert!(written.is_written_empty());
+    }
+
+    #[test]
+    fn one_member_reads_the_same_as_in_the_whole_json() {
+        for given in [
+            json!({"id": "x"}),
+            json!({"id": "x", "count": 3, "items": [], "on": true, "a/b": "s", "zeta": {"z": 1}}),
+            json!({"id": "x", "count": null, "items": ["i"]}),
+        ] {
+            let sample = read(given).unwrap();
+            let whole = serde_json::to_value(&sample).unwrap();
+            for key in Sample::FIELDS.iter().copied().chain(["zeta", "nothing"]) {
+                assert_eq!(
+                    sample.member(key).as_ref(),
+                    whole.get(key),
+                    "{key} in {whole}"
+                );
+            }
+        }
     }
 
     #[test]
