@@ -381,9 +381,7 @@ impl Editor {
         let mut derived = Derived::of(&next.composition, &next.today, &next.curl_prefix);
         // Findings an edit leaves as they were keep their list: every panel given them then
         // compares one pointer instead of hundreds of findings on each keystroke.
-        if derived.findings == self.derived.findings {
-            derived.findings = self.derived.findings.clone();
-        }
+        derived.findings = same_or(&self.derived.findings, derived.findings);
         next.derived = Rc::new(derived);
         next.refresh_program();
         // The API's errors were about the composition as it was sent.
@@ -414,12 +412,17 @@ impl Editor {
     /// What the checks show and each field's notes, after the findings or the edited fields
     /// changed.
     fn refresh_checks(&mut self) {
-        self.checks = Checks::of(
+        let checks = Checks::of(
             &self.composition,
             &self.derived.findings,
             &self.touched,
             self.attempted,
         );
+        // Lists an edit leaves as they were stay the same `Rc` (see `apply`).
+        self.checks = Checks {
+            findings: same_or(&self.checks.findings, checks.findings),
+            todo: same_or(&self.checks.todo, checks.todo),
+        };
         self.field_findings = self.notes();
     }
 
@@ -466,6 +469,16 @@ impl Editor {
                 .cloned()
                 .collect(),
         )
+    }
+}
+
+/// `old` when `new` equals it, else `new`: a list that did not change stays the same `Rc`, and
+/// the components given it compare one pointer on each keystroke instead of the whole list.
+fn same_or<T: PartialEq>(old: &Rc<T>, new: Rc<T>) -> Rc<T> {
+    if *old == new {
+        old.clone()
+    } else {
+        new
     }
 }
 

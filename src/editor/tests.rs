@@ -230,7 +230,9 @@ fn an_edit_that_changes_no_finding_keeps_the_findings_list_itself() {
         Rc::ptr_eq(&next.derived.findings, &state.derived.findings),
         "the same findings are the same list, so the panels compare one pointer"
     );
-    assert!(Rc::ptr_eq(&next.field_findings, &next.derived.findings));
+    assert!(Rc::ptr_eq(&next.checks.findings, &state.checks.findings));
+    assert!(Rc::ptr_eq(&next.checks.todo, &state.checks.todo));
+    assert!(Rc::ptr_eq(&next.field_findings, &state.field_findings));
     let fixed = next.clone().apply(field(1, "bucket_name", json!("files")));
     assert_ne!(fixed.derived.findings, next.derived.findings);
     assert_eq!(
