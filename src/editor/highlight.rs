@@ -92,7 +92,7 @@ pub fn changed_range<S: AsRef<str>>(old: &[S], new: &[&str]) -> (usize, usize, u
 }
 
 /// How many lines of the preview make one block.
-pub const CHUNK_LINES: usize = 40;
+pub const CHUNK_LINES: usize = 16;
 
 /// `text` cut into blocks of [`CHUNK_LINES`] lines, each with its lines' newlines (the last
 /// block has no final newline unless the text has one); joined, they are `text` again. Empty
@@ -223,8 +223,12 @@ mod tests {
         let text: String = (0..200).map(|i| format!("  \"k{i}\": {i},\n")).collect();
         let edited = text.replace("\"k90\": 90", "\"k90\": 91");
         let (old, new) = (chunks(&text), chunks(&edited));
-        assert_eq!(changed_range(&old, &new), (2, 3, 3));
-        assert_eq!(first_changed_line(old[2], new[2]), 90 - 2 * CHUNK_LINES);
+        let block = 90 / CHUNK_LINES;
+        assert_eq!(changed_range(&old, &new), (block, block + 1, block + 1));
+        assert_eq!(
+            first_changed_line(old[block], new[block]),
+            90 - block * CHUNK_LINES
+        );
         assert_eq!(first_changed_line("a\nb\n", "a\nb\nc"), 2);
         assert_eq!(first_changed_line("a\nb", "a\nbc"), 1);
         assert_eq!(
