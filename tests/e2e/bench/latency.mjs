@@ -6,7 +6,7 @@
 //   - the moment the preview's metadata JSON shows the new text (a MutationObserver on the
 //     preview): "input → DOM update", the app's own work;
 //   - the end of the frame that paints it: a message posted once the update is in the DOM runs
-//     right after the task that renders the frame (style, layout, paint): "input → painted
+//     right after the task that renders the frame (style, layout, paint): "input → next painted
 //     frame". Within one frame (16.7 ms at 60 Hz) means the keystroke costs no dropped frame.
 // One idle frame separates keystrokes.
 // Usage: make bench   (or: node tests/e2e/bench/latency.mjs [EDITS])
@@ -123,7 +123,7 @@ const quantile = (values, q) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 };
-const ms = (value) => value.toFixed(2).padStart(10);
+const ms = (value) => value.toFixed(2).padStart(13);
 
 async function main() {
   if (!existsSync(join(DIST, "index.html"))) {
@@ -162,8 +162,8 @@ async function main() {
   }
 
   console.log(`edit → preview latency, headless Chromium ${version}, ${MODULES} modules, ${EDITS} edits per size`);
-  console.log(`${"".padEnd(10)}${"input → DOM update".padStart(20)}   ${"input → painted frame".padStart(21)}`);
-  console.log(`${"bindings".padEnd(10)}${"median ms".padStart(10)}${"p95 ms".padStart(10)}   ${"median ms".padStart(10)}${"p95 ms".padStart(10)}`);
+  console.log(`${"".padEnd(10)}${"input → DOM update".padStart(26)}   ${"input → next painted frame".padStart(26)}`);
+  console.log(`${"bindings".padEnd(10)}${"median ms".padStart(13)}${"p95 ms".padStart(13)}   ${"median ms".padStart(13)}${"p95 ms".padStart(13)}`);
   for (const { size, toPreview, toFrame } of rows) {
     console.log(
       `${String(size).padEnd(10)}${ms(quantile(toPreview, 0.5))}${ms(quantile(toPreview, 0.95))}   ${ms(quantile(toFrame, 0.5))}${ms(quantile(toFrame, 0.95))}`,
