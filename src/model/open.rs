@@ -280,10 +280,8 @@ macro_rules! open_struct {
                 }
                 $(
                     if key == $crate::open_struct!(@wire $field $($wire)?) {
-                        if $crate::open_struct!(@omit $kind self.$field) {
-                            return None;
-                        }
-                        return ::serde_json::to_value(&self.$field).ok();
+                        let written = !$crate::open_struct!(@omit $kind self.$field);
+                        return written.then(|| ::serde_json::to_value(&self.$field).ok()).flatten();
                     }
                 )*
                 None
