@@ -75,7 +75,15 @@ pub struct FakeApi {
 
 impl FakeApi {
     pub fn start(worker: Worker) -> FakeApi {
-        let server = CaptureServer::start_with(move |request| Some(answer(worker, request)));
+        FakeApi::start_tagged(worker, None)
+    }
+
+    /// [`FakeApi::start`] for a deployed Worker whose last applied Durable Object migration is
+    /// `migration_tag` (wrangler then sends only the later migrations).
+    pub fn start_tagged(worker: Worker, migration_tag: Option<String>) -> FakeApi {
+        let server = CaptureServer::start_with(move |request| {
+            Some(answer(worker, migration_tag.as_deref(), request))
+        });
         let api = Api {
             base_url: format!("{}/client/v4", server.base_url()),
             token: "bindery-test-token".to_string(),
@@ -221,7 +229,18 @@ impl Capture {
 /// Runs `wrangler ARGS` in `dir` (which it may write into: give it a copy) against a fresh
 /// [`FakeApi`]. Panics with wrangler's output and the calls it made when it does not exit 0.
 pub fn run_wrangler(dir: &Path, args: &[&str], worker: Worker) -> Capture {
-    let api = FakeApi::start(worker);
+    run_wrangler_tagged(dir, args, worker, None)
+}
+
+/// [`run_wrangler`] against a deployed Worker with a migration tag (see
+/// [`FakeApi::start_tagged`]).
+pub fn run_wrangler_tagged(
+    dir: &Path,
+    args: &[&str],
+    worker: Worker,
+    migration_tag: Option<String>,
+) -> Capture {
+    let api = FakeApi::start_tagged(worker, migration_tag);
     let started = Instant::now();
     let output = peers::wrangler(dir, api.api())
         .args(args)
@@ -257,7 +276,7 @@ pub fn capture_case(case: &corpus::Case) -> Capture {
     let dir = temp.path().join(&case.name);
     copy_dir(&case.dir, &dir).expect("copy the case");
     let args: Vec<&str> = case.args.iter().map(String::as_str).collect();
-    let mut capture = run_wrangler(&dir, &args, case.worker);
+    let mut capture = run_wrangler_tagged(&dir, &args, case.worker, case.migration_tag.clone());
     capture.case = case.name.clone();
     if let Some(save) = std::env::var_os("BINDERY_WRANGLER_CAPTURES") {
         capture.save(Path::new(&save)).expect("save the capture");
@@ -268,26 +287,33 @@ pub fn capture_case(case: &corpus::Case) -> Capture {
 /// Runs every case, [`jobs`] at a time, and returns the captures in the cases' order. Panics
 /// after all have run when any failed, with every failure.
 pub fn capture_all(cases: &[corpus::Case]) -> Vec<Capture> {
+    run_all(cases, capture_case)
+}
+
+/// Runs `run` on every case, [`jobs`] at a time, and returns the results in the cases' order.
+/// Panics after all have run when any failed, with every failure.
+pub fn run_all<T: Send>(cases: &[corpus::Case], run: impl Fn(&corpus::Case) -> T + Sync) -> Vec<T> {
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<std::sync::Mutex<Option<Result<Capture, String>>>> =
+    let results: Vec<std::sync::Mutex<Option<Result<T, String>>>> =
         cases.iter().map(|_| std::sync::Mutex::new(None)).collect();
     std::thread::scope(|scope| {
         for _ in 0..jobs().min(cases.len()) {
             scope.spawn(|| loop {
                 let index = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 let Some(case) = cases.get(index) else { break };
-                let result = std::panic::catch_unwind(|| capture_case(case)).map_err(|panic| {
-                    panic
-                        .downcast_ref::<String>()
-                        .cloned()
-                        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                        .unwrap_or_else(|| format!("case `{}` panicked", case.name))
-                });
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(case)))
+                    .map_err(|panic| {
+                        panic
+                            .downcast_ref::<String>()
+                            .cloned()
+                            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                            .unwrap_or_else(|| format!("case `{}` panicked", case.name))
+                    });
                 *results[index].lock().unwrap() = Some(result);
             });
         }
     });
-    let (captures, failures): (Vec<_>, Vec<_>) = results
+    let (done, failures): (Vec<_>, Vec<_>) = results
         .into_iter()
         .map(|slot| slot.into_inner().unwrap().expect("every case ran"))
         .partition(Result::is_ok);
@@ -299,7 +325,73 @@ pub fn capture_all(cases: &[corpus::Case]) -> Vec<Capture> {
         cases.len(),
         failures.join("\n\n")
     );
-    captures.into_iter().map(Result::unwrap).collect()
+    done.into_iter()
+        .map(|r| r.expect("partitioned"))
+        .collect()
+}
+
+/// A run that also keeps the case's files and what wrangler built.
+#[derive(Clone, Debug)]
+pub struct BuiltCapture {
+    pub capture: Capture,
+    /// The case's files before wrangler ran: (path relative to the case folder, bytes).
+    pub project: Vec<(String, Vec<u8>)>,
+    /// The files wrangler wrote with `--outdir` (the built Worker), relative to that folder.
+    pub built: Vec<(String, Vec<u8>)>,
+    /// Where `--outdir` is, relative to the case folder.
+    pub built_location: String,
+}
+
+/// Runs one case like [`capture_case`], with `--outdir` beside the case's copy, and keeps
+/// the case's files and the built output.
+pub fn capture_case_built(case: &corpus::Case) -> BuiltCapture {
+    let temp = tempfile::Builder::new()
+        .prefix("bindery-wrangler-")
+        .tempdir()
+        .expect("temporary directory");
+    let dir = temp.path().join(&case.name);
+    copy_dir(&case.dir, &dir).expect("copy the case");
+    let project = snapshot(&dir);
+    let built_location = "../built".to_string();
+    let mut args: Vec<&str> = case.args.iter().map(String::as_str).collect();
+    args.extend(["--outdir", &built_location]);
+    let mut capture = run_wrangler_tagged(&dir, &args, case.worker, case.migration_tag.clone());
+    capture.case = case.name.clone();
+    BuiltCapture {
+        capture,
+        project,
+        built: snapshot(&temp.path().join("built")),
+        built_location,
+    }
+}
+
+/// Every file below `dir` (wrangler's own `.wrangler-home` left out), sorted.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_name() == ".wrangler-home" {
+                continue;
+            }
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.push((rel, bytes));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
 }
 
 fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
@@ -330,6 +422,9 @@ pub mod corpus {
         /// wrangler's arguments (`deploy` when `case.json` gives none).
         pub args: Vec<String>,
         pub worker: Worker,
+        /// The deployed Worker's last migration tag (`case.json`'s `migration_tag`, with
+        /// `"worker": "deployed"`).
+        pub migration_tag: Option<String>,
     }
 
     pub fn dir() -> PathBuf {
@@ -382,6 +477,10 @@ pub mod corpus {
             dir,
             args,
             worker,
+            migration_tag: spec
+                .get("migration_tag")
+                .and_then(Value::as_str)
+                .map(str::to_string),
         }
     }
 }
@@ -509,7 +608,7 @@ fn script_name(request: &CapturedRequest) -> String {
         .unwrap_or_default()
 }
 
-fn answer(worker: Worker, request: &CapturedRequest) -> (u16, Value) {
+fn answer(worker: Worker, migration_tag: Option<&str>, request: &CapturedRequest) -> (u16, Value) {
     let Some(route) = route(request) else {
         return failure(404, 7000, "No route for that URI");
     };
@@ -533,6 +632,7 @@ fn answer(worker: Worker, request: &CapturedRequest) -> (u16, Value) {
                     "modified_on": CREATED_ON,
                     "usage_model": "standard",
                     "last_deployed_from": "wrangler",
+                    "migration_tag": migration_tag,
                 }
             },
             "created_on": CREATED_ON,
@@ -617,7 +717,7 @@ fn answer(worker: Worker, request: &CapturedRequest) -> (u16, Value) {
         })),
         Route::EnableSubdomain => envelope(json!({ "enabled": true, "previews_enabled": true })),
         Route::DispatchScript if deployed => envelope(json!({
-            "script": { "id": name, "etag": "etag-1", "handlers": ["fetch"], "migration_tag": null },
+            "script": { "id": name, "etag": "etag-1", "handlers": ["fetch"], "migration_tag": migration_tag },
             "created_on": CREATED_ON,
             "modified_on": CREATED_ON,
         })),
