@@ -16,7 +16,8 @@
 //! What wrangler always does on top is said in the file's header: it keeps the deployed secrets
 //! (`keep_bindings` gets `secret_text`, `secret_key`), sends `compatibility_flags` even when
 //! empty and a Durable Object code update strategy, orders bindings by type, and never reads a
-//! secret's value from its configuration (set those with `wrangler secret put`). Module paths
+//! secret from its configuration (set those with `wrangler secret put`; the file leaves them
+//! out, and the deployed ones are kept). Module paths
 //! are read as relative to the folder the file is written to.
 
 use serde_json::{json, Map, Value};
@@ -231,6 +232,16 @@ fn native(b: &Binding) -> Option<(&'static str, Value)> {
             put("staging", f("staging"));
             "ai"
         }
+        // Types this build keeps as given, but wrangler has a key for.
+        "analytics" => {
+            put("binding", name);
+            "analytics"
+        }
+        "k2" => {
+            put("binding", name);
+            put("stream", f("stream"));
+            "k2"
+        }
         "browser" | "images" | "media" | "stream" | "version_metadata" => {
             put("binding", name);
             match b.type_name() {
@@ -249,6 +260,7 @@ fn native(b: &Binding) -> Option<(&'static str, Value)> {
 /// Sections holding one binding (an object), not a list.
 const SINGLE: &[&str] = &[
     "ai",
+    "analytics",
     "browser",
     "images",
     "media",
@@ -320,7 +332,21 @@ pub fn config(c: &Composition) -> WranglerConfig {
         Operation::Content => notes.push("The composition replaces code only; `wrangler deploy` also sends the bindings and settings below.".into()),
     }
 
-    // Modules.
+    // Modules. The parts bound by wasm_module / text_blob / data_blob go to wrangler's
+    // `wasm_modules` / `text_blobs` / `data_blobs` instead of a module rule.
+    let blob_parts: Vec<&str> = c
+        .metadata
+        .bindings
+        .iter()
+        .filter(|b| matches!(b.type_name(), "wasm_module" | "text_blob" | "data_blob"))
+        .filter_map(|b| match &b.kind {
+            crate::model::BindingKind::WasmModule { part }
+            | crate::model::BindingKind::TextBlob { part }
+            | crate::model::BindingKind::DataBlob { part } => Some(part.as_str()),
+            _ => None,
+        })
+        .filter(|part| c.module(part).is_some())
+        .collect();
     let entry = c.entry_module();
     let entry_path = entry.map(|m| m.path.clone().unwrap_or_else(|| m.name.clone()));
     if let (Some(entry), Some(path)) = (entry, &entry_path) {
@@ -334,7 +360,7 @@ pub fn config(c: &Composition) -> WranglerConfig {
                 entry.name
             ));
         }
-        module_notes(c, entry, base.as_deref(), &mut notes);
+        module_notes(c, entry, base.as_deref(), &blob_parts, &mut notes);
     } else if !c.modules.is_empty() {
         notes.push("No module is named as entry (main_module / body_part): set `main` to the entry's file.".into());
     }
@@ -346,7 +372,7 @@ pub fn config(c: &Composition) -> WranglerConfig {
     }
     config.insert("no_bundle".into(), Value::Bool(true));
     config.insert("find_additional_modules".into(), Value::Bool(true));
-    config.insert("rules".into(), rules(c, entry));
+    config.insert("rules".into(), rules(c, entry, &blob_parts));
     let has_maps = c.modules.iter().any(|m| m.kind == ModuleKind::SourceMap);
     config.insert("upload_source_maps".into(), Value::Bool(has_maps));
     if has_maps {
@@ -389,13 +415,19 @@ pub fn config(c: &Composition) -> WranglerConfig {
             }
             kind @ ("wasm_module" | "text_blob" | "data_blob") => {
                 let part = json.get("part").and_then(Value::as_str).unwrap_or_default();
-                if let Some(module) = c.module(part).filter(|_| part == binding.name) {
+                if let Some(module) = c.module(part) {
                     let section = match kind {
                         "wasm_module" => "wasm_modules",
                         "text_blob" => "text_blobs",
                         _ => "data_blobs",
                     };
                     let path = module.path.clone().unwrap_or_else(|| module.name.clone());
+                    if part != binding.name {
+                        notes.push(format!(
+                            "wrangler names a {kind} part after its binding: the part `{part}` is sent as `{}` (the script sees the same global).",
+                            binding.name
+                        ));
+                    }
                     blobs.push((section, binding.name.clone(), Value::String(path)));
                     continue;
                 }
@@ -568,10 +600,12 @@ fn comment_safe(note: &str) -> String {
 
 /// One rule per module kind naming the composition's modules, and empty rules for wrangler's
 /// default types so no other file of the folder is picked up.
-fn rules(c: &Composition, entry: Option<&Module>) -> Value {
+fn rules(c: &Composition, entry: Option<&Module>, blob_parts: &[&str]) -> Value {
     let mut by_type: Vec<(&'static str, Vec<Value>)> = Vec::new();
     for module in &c.modules {
-        if Some(module.name.as_str()) == entry.map(|e| e.name.as_str()) {
+        if Some(module.name.as_str()) == entry.map(|e| e.name.as_str())
+            || blob_parts.contains(&module.name.as_str())
+        {
             continue;
         }
         let Some(rule) = rule_type(module.kind) else {
@@ -596,9 +630,18 @@ fn rules(c: &Composition, entry: Option<&Module>) -> Value {
 }
 
 /// Notes for modules wrangler would name differently from the composition.
-fn module_notes(c: &Composition, entry: &Module, base: Option<&str>, notes: &mut Vec<String>) {
+fn module_notes(
+    c: &Composition,
+    entry: &Module,
+    base: Option<&str>,
+    blob_parts: &[&str],
+    notes: &mut Vec<String>,
+) {
     for module in &c.modules {
-        if module.name == entry.name || module.kind == ModuleKind::SourceMap {
+        if module.name == entry.name
+            || module.kind == ModuleKind::SourceMap
+            || blob_parts.contains(&module.name.as_str())
+        {
             continue;
         }
         let expected = match base {
@@ -640,7 +683,56 @@ fn migrations_config(migrations: &Value) -> Option<Value> {
     }
     let mut out = Vec::new();
     if let Some(old) = migrations.get("old_tag").and_then(Value::as_str) {
-        out.push(json!({ "tag": old }));
+        // The step already applied is never sent; it declares the classes the later steps
+        // rename, transfer or delete without creating them, so wrangler's checks of the
+        // history pass.
+        let mut created: Vec<&str> = Vec::new();
+        let mut existing: Vec<String> = Vec::new();
+        for step in &steps {
+            for key in ["new_classes", "new_sqlite_classes"] {
+                for class in step
+                    .get(key)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    created.extend(class.as_str());
+                }
+            }
+            let mut used: Vec<&str> = Vec::new();
+            for class in step
+                .get("deleted_classes")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                used.extend(class.as_str());
+            }
+            for key in ["renamed_classes", "transferred_classes"] {
+                for change in step
+                    .get(key)
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
+                    used.extend(change.get("from").and_then(Value::as_str));
+                    if let Some(to) = change.get("to").and_then(Value::as_str) {
+                        created.push(to);
+                    }
+                }
+            }
+            for class in used {
+                if !created.contains(&class) && !existing.iter().any(|e| e == class) {
+                    existing.push(class.to_string());
+                }
+            }
+        }
+        let mut first = Map::new();
+        first.insert("tag".into(), Value::String(old.to_string()));
+        if !existing.is_empty() {
+            first.insert("new_classes".into(), json!(existing));
+        }
+        out.push(Value::Object(first));
     }
     let last = steps.len() - 1;
     for (i, step) in steps.into_iter().enumerate() {
@@ -809,7 +901,7 @@ mod tests {
         let m = json!({"old_tag": "v1", "new_tag": "v3", "steps": [{"new_classes": ["A"]}, {"deleted_classes": ["B"]}]});
         assert_eq!(
             migrations_config(&m).unwrap(),
-            json!([{"tag": "v1"}, {"tag": "v3-step-1", "new_classes": ["A"]}, {"tag": "v3", "deleted_classes": ["B"]}])
+            json!([{"tag": "v1", "new_classes": ["B"]}, {"tag": "v3-step-1", "new_classes": ["A"]}, {"tag": "v3", "deleted_classes": ["B"]}])
         );
         let single = json!({"new_tag": "v1", "new_sqlite_classes": ["Room"]});
         assert_eq!(

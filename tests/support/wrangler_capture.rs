@@ -325,9 +325,7 @@ pub fn run_all<T: Send>(cases: &[corpus::Case], run: impl Fn(&corpus::Case) -> T
         cases.len(),
         failures.join("\n\n")
     );
-    done.into_iter()
-        .map(|r| r.expect("partitioned"))
-        .collect()
+    done.into_iter().map(|r| r.expect("partitioned")).collect()
 }
 
 /// A run that also keeps the case's files and what wrangler built.
@@ -554,6 +552,9 @@ enum Route {
     R2Bucket,
     AiSearchNamespace,
     AgentMemoryNamespace,
+    /// A Workflow the Worker owns: wrangler checks who owns it, then creates or updates it.
+    Workflow,
+    PutWorkflow,
     ListDispatchNamespaces,
     CreateDispatchNamespace,
 }
@@ -583,6 +584,8 @@ fn route(request: &CapturedRequest) -> Option<Route> {
         ("GET", ["r2", "buckets", _]) => Route::R2Bucket,
         ("GET", ["ai-search", "namespaces", _]) => Route::AiSearchNamespace,
         ("GET", ["agent-memory", "namespaces", _]) => Route::AgentMemoryNamespace,
+        ("GET", ["workflows", _]) => Route::Workflow,
+        ("PUT", ["workflows", _]) => Route::PutWorkflow,
         ("GET", ["workers", "dispatch", "namespaces"]) => Route::ListDispatchNamespaces,
         ("POST", ["workers", "dispatch", "namespaces"]) => Route::CreateDispatchNamespace,
         ("POST", ["workers", "scripts", _, "assets-upload-session"])
@@ -749,6 +752,19 @@ fn answer(worker: Worker, migration_tag: Option<&str>, request: &CapturedRequest
             "name": last_segment(request),
             "created_at": CREATED_ON,
         })),
+        // No Workflow exists yet; the one the upload defines is created as asked.
+        Route::Workflow => failure(404, 10200, "Workflow not found"),
+        Route::PutWorkflow => {
+            let body: Value = serde_json::from_slice(&request.body).unwrap_or(json!({}));
+            envelope(json!({
+                "id": "6a5b4c3d-2e1f-4a0b-9c8d-7e6f5a4b3c2d",
+                "name": last_segment(request),
+                "class_name": body.get("class_name"),
+                "script_name": body.get("script_name"),
+                "created_on": CREATED_ON,
+                "modified_on": CREATED_ON,
+            }))
+        }
         Route::ListDispatchNamespaces => list(json!([])),
         Route::CreateDispatchNamespace => {
             let body: Value = serde_json::from_slice(&request.body).unwrap_or(json!({}));

@@ -783,9 +783,12 @@ fn from_source(
                 let Some(part) = path.relative_to(&base).map(str::to_string) else {
                     continue;
                 };
-                if part.starts_with("node_modules/")
-                    || part.contains("/node_modules/")
-                    || part.starts_with(".wrangler/")
+                // wrangler skips its own `.wrangler` folder and the configuration file.
+                if path.as_str().starts_with(".wrangler/")
+                    || matches!(
+                        path.as_str(),
+                        "wrangler.toml" | "wrangler.json" | "wrangler.jsonc"
+                    )
                 {
                     continue;
                 }
@@ -803,10 +806,110 @@ fn from_source(
             }
         }
     }
+    if settings.upload_source_maps != Some(false) {
+        attach_source_maps(
+            &mut collected,
+            project,
+            settings.upload_source_maps == Some(true),
+            notes,
+        );
+    }
     if collected.service_worker {
         blobs_from_modules(&mut collected);
     }
     collected
+}
+
+/// The `//# sourceMappingURL=` of a module: its last non-empty line, past other `//#` / `//@`
+/// lines, as wrangler reads it.
+fn source_mapping_url(text: &str) -> Option<&str> {
+    for line in text.lines().rev().map(str::trim) {
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(url) = line.strip_prefix("//# sourceMappingURL=") {
+            return Some(url.trim());
+        }
+        if !line.starts_with("//#") && !line.starts_with("//@") {
+            return None;
+        }
+    }
+    None
+}
+
+/// wrangler's `cleanPathPrefix`: leading `./`, `.\`, `../`, `..\` dropped.
+fn clean_path_prefix(path: &str) -> &str {
+    let mut p = path;
+    for prefix in ["./", ".\\", "../", "..\\"] {
+        while let Some(rest) = p.strip_prefix(prefix) {
+            p = rest;
+        }
+    }
+    p
+}
+
+/// Unbundled modules' source maps, as wrangler attaches them: the file a module's
+/// `sourceMappingURL` names, with `file` set to the module's name and `sourceRoot` and
+/// `sources` cleaned of leading `./` and `../`, sent as `<module>.map`. A map that is missing
+/// is skipped, unless `upload_source_maps = true` (then wrangler refuses the deploy).
+fn attach_source_maps(
+    collected: &mut Collected,
+    project: &dyn Files,
+    strict: bool,
+    notes: &mut Notes,
+) {
+    let mut maps = Vec::new();
+    for (module, _) in &collected.modules {
+        if !module.kind.is_javascript() {
+            continue;
+        }
+        let (Some(path), Ok(text)) = (&module.path, std::str::from_utf8(&module.bytes)) else {
+            continue;
+        };
+        let Some(url) = source_mapping_url(text) else {
+            continue;
+        };
+        let read = RelPath::parse(path)
+            .ok()
+            .and_then(|p| p.parent().join(url).ok())
+            .and_then(|p| project.read(&p).ok())
+            .and_then(|bytes| serde_json::from_slice::<Value>(&bytes).ok());
+        let Some(Value::Object(mut map)) = read else {
+            if strict {
+                notes.error(
+                    "wrangler-source-map",
+                    "modules",
+                    format!("`{path}` names the source map `{url}`, which was not read; with `upload_source_maps = true` wrangler refuses the deploy."),
+                );
+            }
+            continue;
+        };
+        map.insert("file".into(), Value::String(module.name.clone()));
+        if let Some(Value::String(root)) = map.get("sourceRoot") {
+            if !root.is_empty() {
+                let cleaned = clean_path_prefix(root).to_string();
+                map.insert("sourceRoot".into(), Value::String(cleaned));
+            }
+        }
+        if let Some(Value::Array(sources)) = map.get_mut("sources") {
+            for source in sources.iter_mut() {
+                if let Value::String(s) = source {
+                    *s = clean_path_prefix(s).to_string();
+                }
+            }
+        }
+        maps.push(Module {
+            name: format!("{}.map", module.name),
+            kind: ModuleKind::SourceMap,
+            path: None,
+            bytes: serde_json::to_vec(&Value::Object(map)).unwrap_or_default(),
+            filename: None,
+            media_type: None,
+        });
+    }
+    for map in maps {
+        collected.push(map, ModuleSource::Inline);
+    }
 }
 
 #[cfg(test)]
