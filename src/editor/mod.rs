@@ -13,6 +13,7 @@ pub mod edit;
 pub mod examples;
 pub mod file;
 pub mod highlight;
+pub mod import;
 pub mod lists;
 pub mod live;
 pub mod output;

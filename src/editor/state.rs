@@ -85,6 +85,10 @@ pub struct Editor {
     pub checks: Checks,
     /// The example the composition was started from, until another start replaces it.
     pub example: Option<&'static Example>,
+    /// What the last import (a wrangler configuration or a curl command) could not carry
+    /// over, and what the API would answer to the request as it was; kept while the imported
+    /// composition is worked on, until dismissed, New or another import.
+    pub import_findings: Rc<Vec<Finding>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -164,6 +168,11 @@ pub enum Action {
         id: &'static str,
         account: Option<String>,
     },
+    /// Replaces the composition with an imported wrangler configuration or curl command and
+    /// keeps what the import found (see [`Editor::import_findings`]).
+    Imported(Box<super::import::Opened>),
+    /// Forgets the last import's findings.
+    DismissImportFindings,
     New,
     /// The user tried to copy or send: what is still to do becomes an error (a copy still
     /// copies).
@@ -193,6 +202,7 @@ impl Editor {
             attempted: false,
             checks: Checks::default(),
             example: None,
+            import_findings: Rc::default(),
         };
         editor.refresh_checks();
         editor
@@ -285,6 +295,13 @@ impl Editor {
                 next.field_findings = next.notes();
                 return Rc::new(next);
             }
+            Action::DismissImportFindings => {
+                if self.import_findings.is_empty() {
+                    return self;
+                }
+                next.import_findings = Rc::default();
+                return Rc::new(next);
+            }
             Action::New => {
                 next.composition = Rc::new(Editor::blank(&next.today));
                 next.notice = None;
@@ -312,6 +329,13 @@ impl Editor {
                     example.title
                 )));
                 next.restart(Some(example));
+            }
+            Action::Imported(opened) => {
+                let opened = *opened;
+                next.composition = Rc::new(opened.composition);
+                next.notice = Some(Notice::info(opened.summary));
+                next.restart(None);
+                next.import_findings = Rc::new(opened.findings);
             }
             Action::StartFromDeployed {
                 current,
@@ -402,11 +426,12 @@ impl Editor {
         .map(Rc::new);
     }
 
-    /// A composition started afresh: nothing edited or tried yet.
+    /// A composition started afresh: nothing edited or tried yet, no earlier import's findings.
     fn restart(&mut self, example: Option<&'static Example>) {
         self.touched = Rc::default();
         self.attempted = false;
         self.example = example;
+        self.import_findings = Rc::default();
     }
 
     /// What the checks show and each field's notes, after the findings or the edited fields
@@ -580,6 +605,8 @@ fn apply(c: &mut Composition, action: Action) {
         | Action::EditBinding(..)
         | Action::Replace(_)
         | Action::StartFromExample { .. }
+        | Action::Imported(_)
+        | Action::DismissImportFindings
         | Action::StartFromDeployed { .. }
         | Action::New
         | Action::Attempt

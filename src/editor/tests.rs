@@ -996,3 +996,33 @@ fn a_language_tab_shows_its_program_and_follows_every_change() {
     assert_eq!(state.program, None);
     assert!(state.derived.curl_text.contains("@dist/index.js"));
 }
+
+#[test]
+fn an_import_keeps_its_findings_until_dismissed_new_or_another_import() {
+    let editor = Rc::new(Editor::new(sample(), TODAY));
+    let text = "curl https://api.cloudflare.com/client/v4/accounts/abc/workers/scripts/w -F 'metadata={\"main_module\":\"index.js\"}' -F 'index.js=@index.js;type=application/javascript+module'";
+    let opened = super::import::open_curl(text, &[]).unwrap();
+    let editor = editor.apply(Action::Imported(Box::new(opened.clone())));
+    assert_eq!(editor.composition.request.script_name, "w");
+    assert_eq!(*editor.import_findings, opened.findings);
+    assert!(editor
+        .notice
+        .as_ref()
+        .unwrap()
+        .text
+        .starts_with("Imported the curl command"));
+    // Editing the imported composition keeps them (they say how to fix it).
+    let edited = editor.clone().apply(Action::SetScriptName("w2".into()));
+    assert_eq!(*edited.import_findings, opened.findings);
+    let dismissed = edited.clone().apply(Action::DismissImportFindings);
+    assert!(dismissed.import_findings.is_empty());
+    assert!(Rc::ptr_eq(
+        &dismissed,
+        &dismissed.clone().apply(Action::DismissImportFindings)
+    ));
+    assert!(edited.clone().apply(Action::New).import_findings.is_empty());
+    assert!(edited
+        .apply(Action::Replace(Box::new(sample())))
+        .import_findings
+        .is_empty());
+}
