@@ -151,3 +151,37 @@ pub fn describe_json_type(value: &Value) -> &'static str {
         Value::Object(_) => "an object",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    /// Pieces of curl commands, shell syntax, TOML and JSON, glued at random.
+    const PIECES: &[&str] = &[
+        "curl", " ", " -F ", " -H ", " -X ", " -d ", " --data-binary ", " --form-string ", "'", "\"",
+        "\\\n", "\\", "\n", "\r\n", "<<", "<<-", "<<<", "EOF", "\nEOF\n", "=", ";", ",", "@", "<", ">",
+        "|", "&", "metadata", "metadata=", "index.js", "@index.js", ";type=", "application/json",
+        "application/javascript+module", ";filename=", "{", "}", "[", "]", ":", "\"main_module\"",
+        "\"bindings\"", "\"type\"", "\"name\"", "https://api.cloudflare.com/client/v4/accounts/",
+        "a/workers/scripts/w", "/settings", "?bindings_inherit=strict", "name = ", "main = ",
+        "[env.a]", "[[kv_namespaces]]", "binding = ", "id = ", "[vars]", "[[migrations]]", "tag = ",
+        "[[rules]]", "globs = [\"**/*.js\"]", "type = \"Text\"", "no_bundle = true", "..", "/", "$X",
+        "%2F", "é", "\u{0}", "#", "//", "/*", "*/", "null", "true", "1.5", "-0",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Both importers take any text without panicking: what they cannot read is an error or a
+        /// finding, never a crash (the app calls them on whatever is pasted or dropped).
+        #[test]
+        fn any_text_is_read_or_refused_without_a_panic(
+            pieces in prop::collection::vec(prop::sample::select(PIECES), 0..40)
+        ) {
+            let text: String = pieces.concat();
+            let _ = super::wrangler::import_text(&text);
+            let _ = super::curl::import_text(&text);
+            let _ = super::curl::import_text(&format!("curl {text}"));
+        }
+    }
+}
