@@ -1,4 +1,6 @@
-//! New, export and import of the composition file (the same JSON the CLI reads).
+//! New, export and import of the composition file (the same JSON the CLI reads); import of a
+//! wrangler configuration (opening its dialog) and of a curl command (the paste dialog); the
+//! composition exported as a `wrangler.jsonc`.
 
 use std::rc::Rc;
 
@@ -7,36 +9,46 @@ use yew::prelude::*;
 
 use super::browser::download::download_text;
 use super::browser::files::{files_of, read_bytes};
+use super::browser::folder;
 use super::fields::checked;
-use crate::editor::file::{export, parse_composition, unloaded_modules};
+use crate::editor::file::export;
+use crate::editor::import::{given, Given, WranglerFile};
 use crate::editor::{Action, Editor, Notice};
 use crate::model::Composition;
 
-/// Reads a composition file and replaces the current work; a bad file leaves it untouched.
-pub fn import_file(file: File, dispatch: UseReducerDispatcher<Editor>) {
+/// Opens what was picked or dropped on Import: a composition replaces the current work at
+/// once, a wrangler configuration opens its dialog (`on_wrangler`); a bad file leaves the
+/// work untouched.
+pub fn open_files(
+    files: Vec<(String, File)>,
+    dispatch: UseReducerDispatcher<Editor>,
+    on_wrangler: Callback<Rc<WranglerFile>>,
+) {
     wasm_bindgen_futures::spawn_local(async move {
-        let name = file.name();
-        let notice = match read_bytes(&file)
-            .await
-            .and_then(|bytes| parse_composition(&bytes))
-        {
-            Ok(composition) => {
-                let unloaded = unloaded_modules(&composition);
-                dispatch.dispatch(Action::Replace(Box::new(composition)));
-                if unloaded.is_empty() {
-                    Notice::info(format!("Imported {name}."))
-                } else {
-                    Notice::info(format!(
-                        "Imported {name}. These modules refer to files on disk; add them with \"Add files…\": {}",
-                        unloaded.join(", ")
-                    ))
+        let mut read = Vec::with_capacity(files.len());
+        for (path, file) in files {
+            match read_bytes(&file).await {
+                Ok(bytes) => read.push((path, bytes)),
+                Err(message) => {
+                    let text = format!(
+                        "{path} was not imported: {message}. Your current work is unchanged."
+                    );
+                    dispatch.dispatch(Action::Notify(Some(Notice::error(text))));
+                    return;
                 }
             }
-            Err(message) => Notice::error(format!(
-                "{name} was not imported: {message}. Your current work is unchanged."
-            )),
-        };
-        dispatch.dispatch(Action::Notify(Some(notice)));
+        }
+        match given(read) {
+            Ok(Given::Composition(opened)) => {
+                let notice = Notice::info(opened.summary.clone());
+                dispatch.dispatch(Action::Replace(Box::new(opened.composition)));
+                dispatch.dispatch(Action::Notify(Some(notice)));
+            }
+            Ok(Given::Wrangler(file)) => on_wrangler.emit(Rc::new(file)),
+            Err(message) => dispatch.dispatch(Action::Notify(Some(Notice::error(format!(
+                "{message}. Your current work is unchanged."
+            ))))),
+        }
     });
 }
 
@@ -44,6 +56,10 @@ pub fn import_file(file: File, dispatch: UseReducerDispatcher<Editor>) {
 pub struct FileMenuProps {
     pub composition: Rc<Composition>,
     pub dispatch: UseReducerDispatcher<Editor>,
+    /// Opens the dialog of a wrangler configuration that was picked.
+    pub on_wrangler: Callback<Rc<WranglerFile>>,
+    /// Opens the curl paste dialog.
+    pub on_curl: Callback<()>,
 }
 
 #[component]
@@ -69,18 +85,34 @@ pub fn FileMenu(props: &FileMenuProps) -> Html {
             }
         })
     };
+    let on_export_wrangler = {
+        let composition = props.composition.clone();
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |_: MouseEvent| {
+            let exported = crate::encode::wrangler::config(&composition);
+            if let Err(text) = download_text("wrangler.jsonc", "application/json", &exported.text) {
+                dispatch.dispatch(Action::Notify(Some(Notice::error(text))));
+            }
+        })
+    };
     let on_import = {
         let dispatch = props.dispatch.clone();
+        let on_wrangler = props.on_wrangler.clone();
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(file) = input
+            let files = input
                 .files()
-                .and_then(|list| files_of(&list).into_iter().next())
-            {
-                import_file(file, dispatch.clone());
+                .map(|list| files_of(&list))
+                .unwrap_or_default();
+            if !files.is_empty() {
+                open_files(folder::picked(files), dispatch.clone(), on_wrangler.clone());
             }
             input.set_value("");
         })
+    };
+    let on_curl = {
+        let open = props.on_curl.clone();
+        Callback::from(move |_: MouseEvent| open.emit(()))
     };
     let on_secrets = {
         let with_secrets = with_secrets.clone();
@@ -94,8 +126,13 @@ pub fn FileMenu(props: &FileMenuProps) -> Html {
                 <input id="export-secrets" type="checkbox" checked={*with_secrets} onchange={on_secrets} />
                 { "with secrets" }
             </label>
-            <label class="button" for="import-file" id="import-drop">{ "Import…" }</label>
-            <input id="import-file" class="visually-hidden" type="file" accept=".json,application/json" onchange={on_import} />
+            <label class="button" for="import-file" id="import-drop"
+                title="A composition, or a wrangler.toml / wrangler.json(c) with the files it names (or drop its folder here)">{ "Import…" }</label>
+            <input id="import-file" class="visually-hidden" type="file" multiple=true
+                accept=".json,.jsonc,.toml,application/json" onchange={on_import} />
+            <button type="button" id="paste-curl" onclick={on_curl}>{ "Paste curl…" }</button>
+            <button type="button" id="export-wrangler" onclick={on_export_wrangler}
+                title="A wrangler.jsonc that makes wrangler deploy send this upload">{ "Export wrangler.jsonc" }</button>
         </div>
     }
 }

@@ -19,6 +19,7 @@ mod examples_panel;
 pub mod fields;
 mod file_menu;
 mod findings_panel;
+mod import_dialogs;
 pub mod live;
 mod metadata_panel;
 mod modules_panel;
@@ -41,8 +42,9 @@ use bindings_panel::BindingsPanel;
 use browser::storage::{self, Saved};
 use deployed_panel::DeployedPanel;
 use examples_panel::{ExampleBanner, ExampleMenu, StartFrom};
-use file_menu::{import_file, FileMenu};
+use file_menu::{open_files, FileMenu};
 use findings_panel::FindingsPanel;
+use import_dialogs::{CurlDialog, WranglerDialog};
 use live::Live;
 use metadata_panel::MetadataPanel;
 use modules_panel::{add_files, ModuleSummary, ModulesPanel, ModulesPanelProps};
@@ -52,6 +54,7 @@ use request_bar::RequestBar;
 use send_panel::SendPanel;
 use upstream::{fetch_upstream, Upstream, UpstreamBadge};
 
+use crate::editor::import::WranglerFile;
 use crate::editor::{Action, Editor, Notice};
 use crate::model::Composition;
 
@@ -136,9 +139,29 @@ pub fn App() -> Html {
             }
         })
     };
+    // The import dialogs: a wrangler configuration waiting for its choices, the curl paste.
+    let wrangler_file = use_state(|| None::<Rc<WranglerFile>>);
+    let curl_open = use_state(|| false);
+    let on_wrangler = {
+        let wrangler_file = wrangler_file.clone();
+        Callback::from(move |file: Rc<WranglerFile>| wrangler_file.set(Some(file)))
+    };
+    let close_wrangler = {
+        let wrangler_file = wrangler_file.clone();
+        Callback::from(move |_: ()| wrangler_file.set(None))
+    };
+    let on_curl = {
+        let curl_open = curl_open.clone();
+        Callback::from(move |_: ()| curl_open.set(true))
+    };
+    let close_curl = {
+        let curl_open = curl_open.clone();
+        Callback::from(move |_: ()| curl_open.set(false))
+    };
     let ondrop = {
         let dragging = dragging.clone();
         let dispatch = dispatch.clone();
+        let on_wrangler = on_wrangler.clone();
         Callback::from(move |e: DragEvent| {
             e.prevent_default();
             dragging.set(false);
@@ -155,15 +178,27 @@ pub fn App() -> Html {
             let Some(list) = e.data_transfer().and_then(|d| d.files()) else {
                 return;
             };
-            let files = browser::files::files_of(&list);
-            let on_import = inside("#import-drop");
-            if on_import {
-                if let Some(file) = files.into_iter().next() {
-                    import_file(file, dispatch.clone());
-                }
-            } else {
-                add_files(files, dispatch.clone());
+            if inside("#import-drop") {
+                // A composition, or a wrangler configuration with its files or its folder.
+                let items = e.data_transfer().map(|d| d.items());
+                let plain = browser::files::files_of(&list);
+                let (dispatch, on_wrangler) = (dispatch.clone(), on_wrangler.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let walked = match &items {
+                        Some(items) => browser::folder::dropped(items).await.unwrap_or_default(),
+                        None => Vec::new(),
+                    };
+                    // Files without entries (some drag sources) come by name.
+                    let files = if walked.is_empty() {
+                        plain.into_iter().map(|f| (f.name(), f)).collect()
+                    } else {
+                        walked
+                    };
+                    open_files(files, dispatch, on_wrangler);
+                });
+                return;
             }
+            add_files(browser::files::files_of(&list), dispatch.clone());
         })
     };
     use_fading(state.notice.clone(), dispatch.clone());
@@ -189,7 +224,7 @@ pub fn App() -> Html {
                     None => "",
                 } }</span>
                 <ExampleMenu dispatch={dispatch.clone()} />
-                <FileMenu composition={c.clone()} dispatch={dispatch.clone()} />
+                <FileMenu composition={c.clone()} dispatch={dispatch.clone()} on_wrangler={on_wrangler.clone()} on_curl={on_curl} />
             </header>
             if let Some(notice) = &state.notice {
                 <div id="notice" class={classes!("notice", if notice.error { "error" } else { "fading" })} role="status">
@@ -223,13 +258,20 @@ pub fn App() -> Html {
                     <PreviewPanel composition={Shared(c.clone())} derived={d.clone()} curl_prefix={state.curl_prefix.clone()}
                         tab={state.output_tab} embed_modules={state.embed_modules} program={state.program.clone()}
                         todo={!state.checks.todo.is_empty()} dispatch={dispatch.clone()} />
-                    <FindingsPanel findings={state.checks.findings.clone()} todo={state.checks.todo.clone()} />
+                    <FindingsPanel findings={state.checks.findings.clone()} todo={state.checks.todo.clone()}
+                        import_findings={state.import_findings.clone()} dispatch={dispatch.clone()} />
                     <SendPanel composition={c.clone()} findings={state.checks.findings.clone()} todo={state.checks.todo.clone()}
                         upstream={(*upstream).clone()} dispatch={dispatch.clone()} />
                     <DeployedPanel composition={c.clone()} dispatch={dispatch.clone()} />
                 </aside>
             </main>
-            <div class="drop-hint" aria-hidden="true">{ "Drop files to add them as modules (or on Import… to open a composition)" }</div>
+            <div class="drop-hint" aria-hidden="true">{ "Drop files to add them as modules (or on Import… to open a composition or a wrangler configuration)" }</div>
+            if let Some(file) = &*wrangler_file {
+                <WranglerDialog file={file.clone()} on_close={close_wrangler} dispatch={dispatch.clone()} />
+            }
+            if *curl_open {
+                <CurlDialog on_close={close_curl} dispatch={dispatch.clone()} />
+            }
         </div>
         </ContextProvider<Live>>
     }
