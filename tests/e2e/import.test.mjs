@@ -1,0 +1,242 @@
+// Issue 10 in the app: a wrangler configuration picked with its module (the environment chosen
+// in its dialog), the composition exported as wrangler.jsonc and imported back, a broken curl
+// command pasted (what the API would answer, at the right field), Bindery's own curl pasted
+// back, and text that is not a command refused without losing it. The steps share one page.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { findings, focusedId, previewJson, previewParts, requestLine, waitFor, waitForPreview } from "./lib/app.mjs";
+import { shot } from "./lib/browser.mjs";
+import { closeSession, openSession } from "./lib/session.mjs";
+
+const WORKER = `export default {
+  async fetch(request, env) {
+    return new Response(\`\${env.MODE}: \${await env.CART.get("items")}\`);
+  },
+};
+`;
+
+const WRANGLER_TOML = `# A shop: the production environment renames the Worker and brings its own bindings.
+name = "shop"
+main = "src/index.js"
+compatibility_date = "2025-02-01"
+routes = ["shop.example.com/*"]
+
+[vars]
+MODE = "development"
+
+[[kv_namespaces]]
+binding = "CART"
+id = "dev0000000000000000000000000000a"
+
+[env.production]
+[env.production.vars]
+MODE = "production"
+LIMIT = 25
+
+[[env.production.kv_namespaces]]
+binding = "CART"
+id = "prod000000000000000000000000000b"
+`;
+
+const PRODUCTION_METADATA = {
+  main_module: "index.js",
+  bindings: [
+    { type: "plain_text", name: "MODE", text: "production" },
+    { type: "json", name: "LIMIT", json: 25 },
+    { type: "kv_namespace", name: "CART", namespace_id: "prod000000000000000000000000000b" },
+  ],
+  compatibility_date: "2025-02-01",
+};
+
+// The Workers for Platforms docs' example, as posted: placeholders, a token placeholder, the
+// worker read from an absolute path.
+const DOCS_CURL = `curl -X PUT \\
+"https://api.cloudflare.com/client/v4/accounts/<account-id>/workers/dispatch/namespaces/<your-namespace>/scripts/<script-name>" \\
+-H "Content-Type: multipart/form-data" \\
+-H "Authorization: Bearer <api-token>" \\
+-F 'metadata={
+"main_module": "worker.js",
+"bindings": [
+{
+"type": "kv_namespace",
+"name": "USER_KV",
+"namespace_id": "<your-namespace-id>"
+}
+]
+}' \\
+-F 'worker.js=@/path/to/worker.js'`;
+
+// The forum's first attempt: the binding object sent as a JSON body.
+const JSON_BODY_CURL = `curl -X PUT "https://api.cloudflare.com/client/v4/accounts/023e105f4ecef8ad9ca31a8372d0c353/workers/scripts/visit-counter" \\
+  -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" \\
+  -H "Content-Type: application/json" \\
+  --data '{ "type": "kv_namespace", "name": "USER_KV", "namespace_id": "0f2ac74b498b48028cb68387c421e279" }'`;
+
+/// The JSON of a JSONC text (line comments dropped; the exporter writes comments only at the top).
+function jsonc(text) {
+  return JSON.parse(text.split("\n").filter((line) => !line.startsWith("//")).join("\n"));
+}
+
+async function pasteCurl(page, text) {
+  await page.click("#paste-curl");
+  await page.waitForSelector("#curl-dialog");
+  await page.fill("#curl-paste", text);
+  await page.click("#curl-import");
+  await page.waitForSelector("#curl-result, #curl-error");
+}
+
+describe("import and export", () => {
+  let session;
+  let page;
+  let temp;
+
+  before(async () => {
+    session = await openSession();
+    page = session.page;
+    temp = mkdtempSync(join(tmpdir(), "bindery-e2e-import-"));
+  });
+
+  after(async () => {
+    assert.deepEqual(page?.problems ?? [], [], "no console errors or uncaught exceptions");
+    await closeSession(session);
+    if (temp) rmSync(temp, { recursive: true, force: true });
+  });
+
+  it("imports a wrangler.toml picked with its module, in the environment chosen", async () => {
+    await page.setInputFiles("#import-file", [
+      { name: "wrangler.toml", mimeType: "application/toml", buffer: Buffer.from(WRANGLER_TOML) },
+      { name: "index.js", mimeType: "text/javascript", buffer: Buffer.from(WORKER) },
+    ]);
+    await page.waitForSelector("#wrangler-dialog");
+    assert.match(await page.textContent("#wrangler-dialog"), /1 other file/);
+    assert.deepEqual(
+      await page.$$eval("#wrangler-env option", (options) => options.map((o) => o.value)),
+      ["", "production"],
+    );
+    await page.selectOption("#wrangler-env", "production");
+    await shot(page, "import-01-wrangler-dialog");
+    await page.click("#wrangler-import");
+    await page.waitForSelector("#wrangler-dialog", { state: "detached" });
+
+    const metadata = await waitFor(async () => {
+      const seen = await previewJson(page);
+      return isDeepStrictEqual(seen.bindings, PRODUCTION_METADATA.bindings) && seen;
+    }, { message: "the imported bindings" });
+    for (const [key, value] of Object.entries(PRODUCTION_METADATA)) assert.deepEqual(metadata[key], value, key);
+    // What wrangler deploy always sends besides: the deployed secrets are kept.
+    assert.deepEqual(metadata.keep_bindings, ["secret_text", "secret_key"]);
+    assert.match(await requestLine(page), /\/workers\/scripts\/shop-production\?bindings_inherit=strict$/);
+    const parts = await previewParts(page);
+    const worker = parts.find((p) => p.name === "index.js");
+    assert.equal(worker?.contentType, "application/javascript+module");
+    assert.equal(worker?.size, Buffer.byteLength(WORKER));
+    assert.match(await page.textContent("#notice"), /Imported wrangler\.toml \(environment production\)/);
+
+    // What the import could not carry over is listed, and says why.
+    const imported = await page.$$eval("#import-findings li.finding", (items) => items.map((li) => li.dataset.rule));
+    assert.ok(imported.includes("wrangler-not-uploaded"), imported.join(", "));
+    assert.match(await page.textContent("#import-findings"), /Routes are attached to zones/);
+    await shot(page, "import-02-wrangler-imported");
+  });
+
+  it("exports wrangler.jsonc, shows it in the preview, and imports it back to the same upload", async () => {
+    const before = await previewJson(page);
+    const download = page.waitForEvent("download");
+    await page.click("#export-wrangler");
+    const file = await download;
+    assert.equal(file.suggestedFilename(), "wrangler.jsonc");
+    const path = join(temp, "wrangler.jsonc");
+    await file.saveAs(path);
+    const text = readFileSync(path, "utf8");
+    const config = jsonc(text);
+    assert.equal(config.name, "shop-production");
+    assert.equal(config.main, "index.js");
+    assert.deepEqual(config.kv_namespaces, [{ binding: "CART", id: "prod000000000000000000000000000b" }]);
+    assert.deepEqual(config.vars, { MODE: "production", LIMIT: 25 });
+
+    await page.click("#wrangler-export summary");
+    await page.waitForSelector("#wrangler-text");
+    assert.equal((await page.textContent("#wrangler-text")).trim(), text.trim());
+    await shot(page, "import-03-wrangler-export");
+
+    await page.click("#new-composition");
+    await page.setInputFiles("#import-file", [
+      { name: "wrangler.jsonc", mimeType: "application/json", buffer: Buffer.from(text) },
+      { name: "index.js", mimeType: "text/javascript", buffer: Buffer.from(WORKER) },
+    ]);
+    await page.waitForSelector("#wrangler-dialog");
+    assert.equal(await page.$("#wrangler-env"), null, "the export defines no environments");
+    await page.click("#wrangler-import");
+    await waitForPreview(page, before, "the same metadata after export and import");
+  });
+
+  it("shows what the API would answer to a broken curl command, at the field to fix", async () => {
+    await pasteCurl(page, DOCS_CURL);
+    const result = await page.textContent("#curl-result");
+    assert.match(result, /<account-id>` is a placeholder/);
+    assert.match(result, /\/path\/to\/worker\.js/);
+    await shot(page, "import-04-curl-docs-example");
+    // A finding focuses its field.
+    await page.click('#curl-result li[data-at="request.account_id"] button');
+    await waitFor(async () => (await focusedId(page)) === "f-request-account_id", { message: "the account id focused" });
+    await page.click("#curl-close");
+    await page.waitForSelector("#curl-dialog", { state: "detached" });
+    assert.match(await requestLine(page), /\/workers\/dispatch\/namespaces\/%3Cyour-namespace%3E\/scripts\//);
+    assert.deepEqual((await previewJson(page)).bindings, [
+      { type: "kv_namespace", name: "USER_KV", namespace_id: "<your-namespace-id>" },
+    ]);
+
+    await pasteCurl(page, JSON_BODY_CURL);
+    const rules = await page.$$eval("#curl-result li.finding", (items) => items.map((li) => `${li.dataset.rule} ${li.dataset.at}`));
+    assert.ok(rules.includes("curl-json-body metadata"), rules.join(", "));
+    assert.ok(rules.includes("curl-bare-bindings metadata.bindings"), rules.join(", "));
+    assert.match(await page.textContent("#curl-result"), /-F 'metadata=/);
+    await shot(page, "import-05-curl-json-body");
+    await page.click("#curl-close");
+    assert.deepEqual((await previewJson(page)).bindings, [
+      { type: "kv_namespace", name: "USER_KV", namespace_id: "0f2ac74b498b48028cb68387c421e279" },
+    ]);
+    // The import's findings stay in Checks until dismissed.
+    assert.ok((await findings(page)).some((f) => f.rule === "curl-json-body"));
+    await page.click("#dismiss-import-findings");
+    await page.waitForSelector("#import-findings", { state: "detached" });
+  });
+
+  it("imports its own curl command back to the same composition", async () => {
+    await page.setInputFiles("#import-file", [
+      { name: "wrangler.toml", mimeType: "application/toml", buffer: Buffer.from(WRANGLER_TOML) },
+      { name: "index.js", mimeType: "text/javascript", buffer: Buffer.from(WORKER) },
+    ]);
+    await page.click("#wrangler-import");
+    await page.waitForSelector("#wrangler-dialog", { state: "detached" });
+    const composed = await previewJson(page);
+    const parts = await previewParts(page);
+    const curl = await page.textContent("#curl-text");
+    await page.click("#new-composition");
+    await page.click("#paste-curl");
+    await page.fill("#curl-paste", curl);
+    await page.setInputFiles("#curl-files", [{ name: "index.js", mimeType: "text/javascript", buffer: Buffer.from(WORKER) }]);
+    await page.click("#curl-import");
+    await page.waitForSelector("#curl-result");
+    assert.match(await page.textContent("#curl-result"), /would take this request as it is/);
+    await page.click("#curl-close");
+    await waitForPreview(page, composed, "the same metadata after the curl round trip");
+    assert.deepEqual(await previewParts(page), parts);
+  });
+
+  it("refuses text that is not a curl command and keeps what was pasted and the current work", async () => {
+    const before = await previewJson(page);
+    await pasteCurl(page, "ls -la ~/worker");
+    assert.match(await page.textContent("#curl-error"), /no curl command found/);
+    assert.equal(await page.inputValue("#curl-paste"), "ls -la ~/worker");
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("#curl-dialog", { state: "detached" });
+    assert.deepEqual(await previewJson(page), before);
+  });
+});
+
