@@ -249,7 +249,9 @@ impl Fields<'_> {
                 network_id,
             } => self.vpc_network(tunnel_id.as_deref(), network_id.as_deref()),
             BindingKind::Json { json } => {
-                if json.is_null() {
+                // `"json": null` is a value (wrangler sends it for a `null` in `vars`, and the
+                // Worker reads `null`); only a missing one is empty.
+                if json.is_null() && !self.binding.extra.contains_key("json") {
                     self.error("json-binding-empty", "json", format!("The JSON binding `{}` has no value. Enter a JSON value (object, array, string, number or boolean).", self.binding.name));
                 }
             }
@@ -910,6 +912,9 @@ mod tests {
             &["no value"],
         );
         let c = from_json(json!({"type":"json","name":"B","json":false}));
+        expect_none(&c, "json-binding-empty");
+        // What wrangler sends for `NOTHING = null` in `vars`.
+        let c = from_json(json!({"type":"json","name":"B","json":null}));
         expect_none(&c, "json-binding-empty");
     }
 
