@@ -87,7 +87,13 @@ fn native(b: &Binding) -> Option<(&'static str, Value)> {
         }
         "service" => {
             put("binding", name);
-            for key in ["service", "environment", "entrypoint", "props"] {
+            for key in [
+                "service",
+                "cross_account_grant",
+                "environment",
+                "entrypoint",
+                "props",
+            ] {
                 put(key, f(key));
             }
             "services"
@@ -856,6 +862,27 @@ mod tests {
         assert_eq!(back.metadata.tags, c.metadata.tags);
         assert_eq!(back.metadata.keep_bindings, c.metadata.keep_bindings);
         assert_eq!(back.metadata.placement, c.metadata.placement);
+    }
+
+    #[test]
+    fn a_service_with_a_cross_account_grant_stays_in_services() {
+        let mut c = seed();
+        let raw = json!({"type": "service", "name": "PARTNER", "service": "partner-worker", "cross_account_grant": "grant-7f3e"});
+        let Value::Object(raw) = raw else {
+            unreachable!()
+        };
+        c.metadata.bindings.push(Binding::from_json(raw).unwrap());
+        let exported = config(&c);
+        assert!(
+            exported
+                .text
+                .contains("\"cross_account_grant\": \"grant-7f3e\""),
+            "{}",
+            exported.text
+        );
+        assert!(!exported.text.contains("\"unsafe\""), "{}", exported.text);
+        let back = reimport(&c, &exported.text);
+        assert_eq!(back.metadata.bindings, c.metadata.bindings);
     }
 
     #[test]
