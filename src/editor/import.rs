@@ -372,6 +372,38 @@ mod tests {
     }
 
     #[test]
+    fn hostile_names_given_or_named_read_nothing_but_the_configurations_own_folder() {
+        let toml = "name = \"w\"\nmain = \"../secret.js\"\n[text_blobs]\nT = \"/etc/passwd\"\n[data_blobs]\nD = \"..\\\\secret.js\"\n";
+        let Given::Wrangler(w) = given(vec![
+            file("shop/wrangler.toml", toml),
+            file("../secret.js", "climbed"),
+            file("/etc/passwd", "absolute"),
+            file("a\0b.js", "nul"),
+            file("secret.js", "outside the configuration's folder"),
+            file("shop/secret.js", "beside, but not what is named"),
+        ])
+        .unwrap() else {
+            panic!("a wrangler file")
+        };
+        let opened = open_wrangler(&w, &WranglerOptions::default()).unwrap();
+        for module in &opened.composition.modules {
+            assert!(module.bytes.is_empty(), "{} was read", module.name);
+        }
+        let refused = opened
+            .findings
+            .iter()
+            .filter(|f| {
+                f.message.contains("leaves the folder") || f.message.contains("absolute path")
+            })
+            .count();
+        assert_eq!(refused, 3, "{:#?}", opened.findings);
+        // A pasted command's paths are held to the same folder.
+        let curl = "curl -X PUT https://api.cloudflare.com/client/v4/accounts/a/workers/scripts/w -F 'metadata={\"main_module\":\"w.js\"}' -F 'w.js=@../secret.js;type=application/javascript+module'";
+        let opened = open_curl(curl, &[file("secret.js", "x"), file("../secret.js", "y")]).unwrap();
+        assert!(opened.composition.modules[0].bytes.is_empty());
+    }
+
+    #[test]
     fn a_curl_command_opens_with_its_findings() {
         let text = "curl https://api.cloudflare.com/client/v4/accounts/abc/workers/scripts/w -F 'metadata={\"main_module\":\"index.js\"}' -F 'index.js=@index.js;type=application/javascript+module'";
         let opened = open_curl(text, &[file("index.js", "export default {}")]).unwrap();
