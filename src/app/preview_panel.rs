@@ -1,8 +1,9 @@
 //! The output, leading the side column: the request line, one copy button per text the page
 //! writes (the metadata JSON, curl and the program in each language), then one tab strip for
-//! the outputs (the metadata JSON, the multipart parts, and the request as curl, JavaScript,
-//! Python, Go, Java and Rust) over a box of constant height, so what is being composed stays in
-//! view while editing and nothing below it moves. Secret values are masked in the displayed
+//! the outputs (the metadata JSON, the multipart parts, the request as curl, JavaScript,
+//! Python, Go, Java and Rust, and the composition as a `wrangler.jsonc`, whose copy button is in
+//! its tab) over a box of constant height, so what is being composed stays in view while
+//! editing and nothing below it moves. Secret values are masked in the displayed
 //! JSON unless "Show secrets" is on; "Copy JSON" and the programs always carry the real values.
 //!
 //! Which tab is shown, what the keys do and each program's text come from the editor
@@ -30,7 +31,8 @@ pub struct PreviewPanelProps {
     pub curl_prefix: String,
     pub tab: OutputTab,
     pub embed_modules: bool,
-    /// The shown language's program (not curl's, which is in `derived`).
+    /// The shown language's program (not curl's, which is in `derived`), or the shown
+    /// `wrangler.jsonc`.
     pub program: Option<Rc<Program>>,
     /// Values are still to give: a copy counts as an attempt (they become errors).
     pub todo: bool,
@@ -114,7 +116,8 @@ pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
                 format!("Copy {}", language.label()),
                 program_text(language),
             ),
-            OutputTab::Parts => return html! {},
+            // Their copy buttons are in their tabs.
+            OutputTab::Parts | OutputTab::Wrangler => return html! {},
         };
         html! { <CopyButton id={id} {label} {text} on_copy={on_copy.clone()} /> }
     };
@@ -239,6 +242,18 @@ pub fn PreviewPanel(props: &PreviewPanelProps) -> Html {
                         { notes(&program.notes) }
                         <pre class={classes!("code", "program", language.id())} id={format!("code-{}", language.id())}
                             data-testid="program-text" tabindex="0">{ program.text.clone() }</pre>
+                    </div>
+                }
+
+                if let (OutputTab::Wrangler, Some(exported)) = (shown, &props.program) {
+                    <div class="tab-panel" role="tabpanel" id={panel_id(shown)} aria-labelledby={tab_id(shown)}>
+                        <div class="block-head">
+                            <p class="help">{ "Save as wrangler.jsonc beside the module files: wrangler deploy with it sends this upload. The comments at its top say what it cannot carry." }</p>
+                            <CopyButton id="copy-wrangler" text={fixed(exported.text.as_str().into())}
+                                label="Copy wrangler.jsonc" on_copy={on_copy.clone()} />
+                        </div>
+                        { notes(&exported.notes) }
+                        <pre class="code program wrangler" id="wrangler-text" data-testid="wrangler-text" tabindex="0">{ exported.text.clone() }</pre>
                     </div>
                 }
             </div>

@@ -1,10 +1,12 @@
-//! The preview's output tabs: the metadata JSON, the multipart parts, and the request as a
-//! program in each language (curl first). Which tab is shown, how the arrow keys move between
-//! tabs, and what each tab's copy button copies are decided here; the app renders them.
+//! The preview's output tabs: the metadata JSON, the multipart parts, the request as a
+//! program in each language (curl first), and the composition as a `wrangler.jsonc`. Which tab
+//! is shown, how the arrow keys move between tabs, and what each tab's copy button copies are
+//! decided here; the app renders them.
 //!
 //! curl is part of [`super::Derived`] (the page always has it); the program of another
-//! language is generated only while its tab is shown ([`program`]), so an edit costs nothing
-//! for the languages nobody is looking at.
+//! language, and the wrangler configuration (whose exporter checks every binding against the
+//! importer), are generated only while their tab is shown ([`program`]), so an edit costs
+//! nothing for the outputs nobody is looking at.
 
 use crate::encode::code::{self, CodeOptions, Language, Program};
 use crate::encode::PartHead;
@@ -17,11 +19,13 @@ pub enum OutputTab {
     Metadata,
     Parts,
     Code(Language),
+    /// The composition as a `wrangler.jsonc` ([`crate::encode::wrangler`]).
+    Wrangler,
 }
 
 impl OutputTab {
     /// The tabs in strip order.
-    pub const ALL: [OutputTab; 8] = [
+    pub const ALL: [OutputTab; 9] = [
         OutputTab::Metadata,
         OutputTab::Parts,
         OutputTab::Code(Language::Curl),
@@ -30,14 +34,17 @@ impl OutputTab {
         OutputTab::Code(Language::Go),
         OutputTab::Code(Language::Java),
         OutputTab::Code(Language::Rust),
+        OutputTab::Wrangler,
     ];
 
-    /// A stable id for element ids and tests (`metadata`, `parts`, `curl`, `js`, …).
+    /// A stable id for element ids and tests (`metadata`, `parts`, `curl`, `js`, …,
+    /// `wrangler`).
     pub fn id(self) -> &'static str {
         match self {
             OutputTab::Metadata => "metadata",
             OutputTab::Parts => "parts",
             OutputTab::Code(language) => language.id(),
+            OutputTab::Wrangler => "wrangler",
         }
     }
 
@@ -46,6 +53,7 @@ impl OutputTab {
             OutputTab::Metadata => "Metadata",
             OutputTab::Parts => "Parts",
             OutputTab::Code(language) => language.label(),
+            OutputTab::Wrangler => "wrangler.jsonc",
         }
     }
 
@@ -73,8 +81,16 @@ impl OutputTab {
     }
 }
 
-/// The program shown for `tab`: `None` for the tabs that are not a program other than curl.
+/// The text shown for `tab` when it is generated on demand: a language's program (not curl's,
+/// which the page always has), or the `wrangler.jsonc` with its notes; `None` for the others.
 pub fn program(tab: OutputTab, c: &Composition, file_prefix: &str, embed: bool) -> Option<Program> {
+    if tab == OutputTab::Wrangler {
+        let exported = crate::encode::wrangler::config(c);
+        return Some(Program {
+            text: exported.text,
+            notes: exported.notes,
+        });
+    }
     let language = tab.language().filter(|&l| l != Language::Curl)?;
     let options = CodeOptions {
         file_prefix: file_prefix.to_string(),
@@ -114,7 +130,7 @@ mod tests {
     use crate::model::{Module, Operation};
 
     #[test]
-    fn the_strip_lists_metadata_parts_then_curl_and_the_five_languages() {
+    fn the_strip_lists_metadata_parts_curl_the_five_languages_then_wrangler_jsonc() {
         let labels: Vec<&str> = OutputTab::ALL.iter().map(|t| t.label()).collect();
         assert_eq!(
             labels,
@@ -126,13 +142,14 @@ mod tests {
                 "Python",
                 "Go",
                 "Java",
-                "Rust"
+                "Rust",
+                "wrangler.jsonc"
             ]
         );
         let ids: Vec<&str> = OutputTab::ALL.iter().map(|t| t.id()).collect();
         assert_eq!(
             ids,
-            ["metadata", "parts", "curl", "js", "python", "go", "java", "rust"]
+            ["metadata", "parts", "curl", "js", "python", "go", "java", "rust", "wrangler"]
         );
         assert_eq!(OutputTab::default(), OutputTab::Metadata);
     }
@@ -144,14 +161,14 @@ mod tests {
         assert_eq!(curl.after_key("ArrowLeft"), Some(OutputTab::Parts));
         assert_eq!(
             OutputTab::Metadata.after_key("ArrowLeft"),
-            Some(OutputTab::Code(Language::Rust))
+            Some(OutputTab::Wrangler)
         );
         assert_eq!(
-            OutputTab::Code(Language::Rust).after_key("ArrowRight"),
+            OutputTab::Wrangler.after_key("ArrowRight"),
             Some(OutputTab::Metadata)
         );
         assert_eq!(curl.after_key("Home"), Some(OutputTab::Metadata));
-        assert_eq!(curl.after_key("End"), Some(OutputTab::Code(Language::Rust)));
+        assert_eq!(curl.after_key("End"), Some(OutputTab::Wrangler));
         assert_eq!(curl.after_key("Enter"), None);
     }
 
@@ -176,6 +193,30 @@ mod tests {
         c.request.operation = Operation::Settings;
         let patch = program(OutputTab::Code(Language::Java), &c, "", false).unwrap();
         assert!(patch.text.contains(".patch(body)"));
+    }
+
+    #[test]
+    fn the_wrangler_tab_shows_the_export_with_its_notes() {
+        let mut c = Composition::default();
+        c.request.account_id = "acc".into();
+        c.request.script_name = "w".into();
+        c.modules
+            .push(Module::inline("worker.js", "export default {}"));
+        let exported = crate::encode::wrangler::config(&c);
+        let shown = program(OutputTab::Wrangler, &c, "dist/", true).unwrap();
+        assert_eq!(shown.text, exported.text);
+        assert_eq!(shown.notes, exported.notes);
+        assert!(shown.text.contains("\"name\": \"w\""), "{}", shown.text);
+        c.request.operation = Operation::Version;
+        let version = program(OutputTab::Wrangler, &c, "", false).unwrap();
+        assert!(
+            version
+                .notes
+                .iter()
+                .any(|n| n.contains("wrangler versions upload")),
+            "{:?}",
+            version.notes
+        );
     }
 
     #[test]

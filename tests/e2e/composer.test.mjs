@@ -249,8 +249,13 @@ describe("composer", () => {
     assert.ok(await page.isVisible("#parts-table"));
     assert.ok(!(await page.isVisible("#metadata-json")), "one panel at a time");
     await page.keyboard.press("End");
+    await page.waitForSelector('#tab-wrangler[aria-selected="true"]');
+    assert.ok(await page.isVisible("#wrangler-text"));
+    await page.keyboard.press("ArrowLeft");
     await page.waitForSelector('#tab-rust[aria-selected="true"]');
     assert.ok(await page.isVisible("#code-rust"));
+    await page.keyboard.press("End");
+    await page.waitForSelector('#tab-wrangler[aria-selected="true"]');
     await page.keyboard.press("ArrowRight");
     await page.waitForSelector('#tab-metadata[aria-selected="true"]');
     assert.equal(await focusedId(page), "tab-metadata");

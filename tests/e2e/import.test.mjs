@@ -1,7 +1,8 @@
 // Issue 10 in the app: a wrangler configuration picked with its module (the environment chosen
-// in its dialog), the composition exported as wrangler.jsonc and imported back, a broken curl
-// command pasted (what the API would answer, at the right field), Bindery's own curl pasted
-// back, and text that is not a command refused without losing it. The steps share one page.
+// in its dialog) or dropped on Import… (what it cannot carry over listed), the composition
+// exported as wrangler.jsonc and imported back, a broken curl command pasted (what the API
+// would answer, at the right field), Bindery's own curl pasted back, and text that is not a
+// command refused without losing it. The steps share one page.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -9,7 +10,7 @@ import { isDeepStrictEqual } from "node:util";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { findings, focusedId, previewJson, previewParts, requestLine, waitFor, waitForPreview } from "./lib/app.mjs";
+import { dropFiles, findings, focusedId, previewJson, previewParts, requestLine, showOutput, waitFor, waitForPreview } from "./lib/app.mjs";
 import { shot } from "./lib/browser.mjs";
 import { closeSession, openSession } from "./lib/session.mjs";
 
@@ -52,6 +53,21 @@ const PRODUCTION_METADATA = {
   ],
   compatibility_date: "2025-02-01",
 };
+
+// A wrangler.jsonc as wrangler's templates write it (comments, trailing commas), with a cron
+// trigger the upload cannot carry.
+const WRANGLER_JSONC = `// Notes: a D1 database and an hourly clean-up.
+{
+  "name": "notes",
+  "main": "src/worker.js", // built by wrangler, or given as it is
+  "compatibility_date": "2025-03-01",
+  "compatibility_flags": ["nodejs_compat",],
+  "d1_databases": [
+    { "binding": "DB", "database_name": "notes", "database_id": "7c1b3f6e-0f7a-4a55-9b8e-2d9c1e4f5a6b" },
+  ],
+  "triggers": { "crons": ["0 * * * *"] },
+}
+`;
 
 // The Workers for Platforms docs' example, as posted: placeholders, a token placeholder, the
 // worker read from an absolute path.
@@ -144,7 +160,7 @@ describe("import and export", () => {
     await shot(page, "import-02-wrangler-imported");
   });
 
-  it("exports wrangler.jsonc, shows it in the preview, and imports it back to the same upload", async () => {
+  it("exports wrangler.jsonc, shows it in its output tab, and imports it back to the same upload", async () => {
     const before = await previewJson(page);
     const download = page.waitForEvent("download");
     await page.click("#export-wrangler");
@@ -159,10 +175,13 @@ describe("import and export", () => {
     assert.deepEqual(config.kv_namespaces, [{ binding: "CART", id: "prod000000000000000000000000000b" }]);
     assert.deepEqual(config.vars, { MODE: "production", LIMIT: 25 });
 
-    await page.click("#wrangler-export summary");
+    // The same file in the preview's wrangler.jsonc tab, with its copy button.
+    await showOutput(page, "wrangler");
     await page.waitForSelector("#wrangler-text");
-    assert.equal((await page.textContent("#wrangler-text")).trim(), text.trim());
+    assert.equal(await page.textContent("#wrangler-text"), text);
+    assert.ok(await page.isVisible("#copy-wrangler"));
     await shot(page, "import-03-wrangler-export");
+    await showOutput(page, "metadata");
 
     await page.click("#new-composition");
     await page.setInputFiles("#import-file", [
@@ -237,6 +256,31 @@ describe("import and export", () => {
     await page.keyboard.press("Escape");
     await page.waitForSelector("#curl-dialog", { state: "detached" });
     assert.deepEqual(await previewJson(page), before);
+  });
+
+  it("imports a wrangler.jsonc dropped on Import… with its module, and says the cron trigger is not part of an upload", async () => {
+    await dropFiles(page, [
+      { name: "wrangler.jsonc", content: WRANGLER_JSONC, mimeType: "application/json" },
+      { name: "worker.js", content: WORKER, mimeType: "text/javascript" },
+    ], "#import-drop");
+    await page.waitForSelector("#wrangler-dialog");
+    assert.match(await page.textContent("#wrangler-dialog-title"), /Import wrangler\.jsonc/);
+    assert.equal(await page.$("#wrangler-env"), null, "no environments to choose from");
+    assert.equal(await page.$("#wrangler-migration-tag"), null, "no migrations");
+    await page.click("#wrangler-import");
+    await page.waitForSelector("#wrangler-dialog", { state: "detached" });
+    const metadata = await waitFor(async () => {
+      const seen = await previewJson(page);
+      return seen.main_module === "worker.js" && seen;
+    }, { message: "the dropped configuration imported" });
+    assert.deepEqual(metadata.bindings, [{ type: "d1", name: "DB", id: "7c1b3f6e-0f7a-4a55-9b8e-2d9c1e4f5a6b" }]);
+    assert.deepEqual(metadata.compatibility_flags, ["nodejs_compat"]);
+    assert.match(await requestLine(page), /\/workers\/scripts\/notes\?bindings_inherit=strict$/);
+    const worker = (await previewParts(page)).find((p) => p.name === "worker.js");
+    assert.equal(worker?.size, Buffer.byteLength(WORKER));
+    const triggers = await page.textContent('#import-findings li[data-at="import.triggers"]');
+    assert.match(triggers, /schedules/);
+    await shot(page, "import-06-wrangler-dropped");
   });
 });
 

@@ -97,7 +97,9 @@ describe("keyboard", () => {
     assert.ok(stop.visibleFocus, "the prefix field shows its focus");
     await page.focus("#tab-curl");
     await page.keyboard.press("End");
-    await waitFor(async () => (await focusedId(page)) === "tab-rust", { message: "focus on the last tab, Rust" });
+    await waitFor(async () => (await focusedId(page)) === "tab-wrangler", { message: "focus on the last tab, wrangler.jsonc" });
+    await page.keyboard.press("Tab");
+    assert.equal(await focusedId(page), "copy-wrangler", "the wrangler.jsonc tab's copy button follows the tab");
     await page.keyboard.press("Home");
     await waitFor(async () => (await page.getAttribute("#tab-metadata", "aria-selected")) === "true", {
       message: "the metadata tab chosen again",

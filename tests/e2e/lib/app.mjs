@@ -47,7 +47,7 @@ export async function waitUntilReady(page) {
 }
 
 /// Shows the preview's output tab `id` (`metadata`, `parts`, `curl`, `js`, `python`, `go`,
-/// `java`, `rust`) and waits for its panel.
+/// `java`, `rust`, `wrangler`) and waits for its panel.
 export async function showOutput(page, id) {
   await page.click(`#tab-${id}`);
   await page.waitForSelector(`#tab-${id}[aria-selected="true"]`);
@@ -113,7 +113,7 @@ export async function pickModuleFiles(page, files) {
 }
 
 /// Drops files onto an element (the whole page accepts module files; `#import-drop` opens a
-/// composition), with the same DataTransfer a real drag from the file manager carries.
+/// composition or a wrangler configuration with its files), with the same DataTransfer a real drag from the file manager carries.
 export async function dropFiles(page, files, selector = "main.columns") {
   const encoded = files.map(({ name, content, mimeType }) => ({
     name,
