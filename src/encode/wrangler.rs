@@ -385,13 +385,17 @@ pub fn config(c: &Composition) -> WranglerConfig {
         notes.push("Source maps are uploaded by wrangler from each module's `sourceMappingURL` comment, rewritten (their `file` and `sources`), not byte for byte.".into());
     }
 
-    // Bindings.
+    // Bindings. wrangler sends its own sections first and `unsafe.bindings` last, as given: once
+    // a binding has to go through `unsafe`, the ones after it follow it there, so the order
+    // stays the composition's.
     let mut vars = Map::new();
     let mut blobs: Vec<(&'static str, String, Value)> = Vec::new();
     let mut required_secrets: Vec<Value> = Vec::new();
     for binding in &c.metadata.bindings {
         let json = Value::Object(binding.to_json());
+        let after_unsafe = !unsafe_bindings.is_empty();
         match binding.type_name() {
+            _ if after_unsafe && !binding.type_name().starts_with("secret_") => {}
             "plain_text" | "json" => {
                 let value = match binding.type_name() {
                     "plain_text" => json
@@ -883,6 +887,42 @@ mod tests {
         assert!(!exported.text.contains("\"unsafe\""), "{}", exported.text);
         let back = reimport(&c, &exported.text);
         assert_eq!(back.metadata.bindings, c.metadata.bindings);
+    }
+
+    #[test]
+    fn bindings_after_one_that_goes_through_unsafe_follow_it_there_in_order() {
+        let mut c = seed();
+        let raw = |v: Value| match v {
+            Value::Object(raw) => Binding::from_json(raw).unwrap(),
+            _ => unreachable!(),
+        };
+        c.metadata.bindings = vec![
+            raw(json!({"type": "hologram", "name": "HOLOGRAM", "beam": {"power": 3}})),
+            raw(
+                json!({"type": "ratelimit", "name": "LIMITER", "namespace_id": "1002", "simple": {"limit": 10, "period": 10}}),
+            ),
+            raw(json!({"type": "plain_text", "name": "MODE", "text": "on"})),
+        ]
+        .into();
+        let exported = config(&c);
+        assert!(
+            !exported.text.contains("\"ratelimits\""),
+            "{}",
+            exported.text
+        );
+        assert!(!exported.text.contains("\"vars\""), "{}", exported.text);
+        let back = reimport(&c, &exported.text);
+        assert_eq!(back.metadata.bindings, c.metadata.bindings);
+        // In wrangler's order, the same bindings keep their own sections.
+        let mut bindings: Vec<Binding> = c.metadata.bindings.iter().cloned().collect();
+        bindings.rotate_left(1);
+        c.metadata.bindings = bindings.into();
+        let exported = config(&c);
+        assert!(
+            exported.text.contains("\"ratelimits\""),
+            "{}",
+            exported.text
+        );
     }
 
     #[test]
