@@ -477,10 +477,12 @@ impl Builder<'_> {
         if !base.ends_with(expected_base) && !base.is_empty() {
             self.notes.warning("curl-api-base", "import.curl", format!("The command targets `{base}`, not the Cloudflare API; Bindery sends through its proxy to the upstream it was started with."));
         }
-        let raw: Vec<&str> = path[accounts + "/accounts/".len()..]
-            .split('/')
-            .filter(|s| !s.is_empty())
-            .collect();
+        // Empty segments stay in place (`accounts//workers/…` is an empty account id, as
+        // Bindery's own command for a composition without one); a trailing `/` is dropped.
+        let mut raw: Vec<&str> = path[accounts + "/accounts/".len()..].split('/').collect();
+        while raw.last() == Some(&"") {
+            raw.pop();
+        }
         // A placeholder is seen in the text as typed (`<id>`, `$NAME`); `%24` is a real `$`.
         let placeholders: Vec<String> = raw
             .iter()

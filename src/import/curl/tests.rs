@@ -58,6 +58,25 @@ fn binderys_own_command_imports_back_to_the_same_composition() {
 }
 
 #[test]
+fn binderys_own_command_without_an_account_or_a_namespace_yet_imports_back() {
+    let mut original = seed();
+    original.request.account_id = String::new();
+    let files = MemFiles::new().with("worker.js", original.modules[0].bytes.clone());
+    let text = encode::curl::command(&original, &Default::default()).text;
+    assert!(text.contains("/accounts//workers/scripts/"), "{text}");
+    assert_eq!(import(&text, &files).unwrap().composition, original);
+    original.request.target = Target::Dispatch;
+    let text = encode::curl::command(&original, &Default::default()).text;
+    assert!(text.contains("/dispatch/namespaces//scripts/"), "{text}");
+    assert_eq!(import(&text, &files).unwrap().composition, original);
+    // A trailing slash is not a segment.
+    let text = "curl -X PUT https://api.cloudflare.com/client/v4/accounts/a/workers/scripts/w/ -F 'metadata={}'";
+    let imported = import(text, &files).unwrap();
+    assert_eq!(imported.composition.request.script_name, "w");
+    assert_eq!(imported.composition.request.operation, Operation::Upload);
+}
+
+#[test]
 fn the_wfp_docs_example_imports_with_its_placeholders_named() {
     let text = r#"curl -X PUT \
 "https://api.cloudflare.com/client/v4/accounts/<account-id>/workers/dispatch/namespaces/<your-namespace>/scripts/<script-name>" \
