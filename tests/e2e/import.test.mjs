@@ -171,7 +171,7 @@ describe("import and export", () => {
     const text = readFileSync(path, "utf8");
     const config = jsonc(text);
     assert.equal(config.name, "shop-production");
-    assert.equal(config.main, "index.js");
+    assert.equal(config.main, "src/index.js", "the path the configuration gave the module");
     assert.deepEqual(config.kv_namespaces, [{ binding: "CART", id: "prod000000000000000000000000000b" }]);
     assert.deepEqual(config.vars, { MODE: "production", LIMIT: 25 });
 
