@@ -100,6 +100,7 @@ describe("keyboard", () => {
     await waitFor(async () => (await focusedId(page)) === "tab-wrangler", { message: "focus on the last tab, wrangler.jsonc" });
     await page.keyboard.press("Tab");
     assert.equal(await focusedId(page), "copy-wrangler", "the wrangler.jsonc tab's copy button follows the tab");
+    await page.focus("#tab-wrangler");
     await page.keyboard.press("Home");
     await waitFor(async () => (await page.getAttribute("#tab-metadata", "aria-selected")) === "true", {
       message: "the metadata tab chosen again",
