@@ -248,14 +248,19 @@ describe("composer", () => {
     assert.equal(await focusedId(page), "tab-parts");
     assert.ok(await page.isVisible("#parts-table"));
     assert.ok(!(await page.isVisible("#metadata-json")), "one panel at a time");
+    // Each key goes to the tab that has the focus: wait for it to move before the next one.
+    const focusOn = (id) => waitFor(async () => (await focusedId(page)) === id, { message: `focus on ${id}` });
     await page.keyboard.press("End");
     await page.waitForSelector('#tab-wrangler[aria-selected="true"]');
     assert.ok(await page.isVisible("#wrangler-text"));
+    await focusOn("tab-wrangler");
     await page.keyboard.press("ArrowLeft");
     await page.waitForSelector('#tab-rust[aria-selected="true"]');
     assert.ok(await page.isVisible("#code-rust"));
+    await focusOn("tab-rust");
     await page.keyboard.press("End");
     await page.waitForSelector('#tab-wrangler[aria-selected="true"]');
+    await focusOn("tab-wrangler");
     await page.keyboard.press("ArrowRight");
     await page.waitForSelector('#tab-metadata[aria-selected="true"]');
     assert.equal(await focusedId(page), "tab-metadata");
