@@ -395,7 +395,7 @@ pub fn config(c: &Composition) -> WranglerConfig {
         let json = Value::Object(binding.to_json());
         let after_unsafe = !unsafe_bindings.is_empty();
         match binding.type_name() {
-            _ if after_unsafe && !binding.type_name().starts_with("secret_") => {}
+            _ if after_unsafe && !binding.kind.is_secret() => {}
             "plain_text" | "json" => {
                 let value = match binding.type_name() {
                     "plain_text" => json
