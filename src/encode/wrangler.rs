@@ -340,18 +340,24 @@ pub fn config(c: &Composition) -> WranglerConfig {
 
     // Modules. The parts bound by wasm_module / text_blob / data_blob go to wrangler's
     // `wasm_modules` / `text_blobs` / `data_blobs` instead of a module rule.
+    // wrangler names such a part after its binding: a part of another name goes that way only
+    // for a service worker (which has no other way to upload it); an ES-module Worker keeps
+    // the part under its own name, uploaded by its module rule, and the binding goes through
+    // `unsafe`, as given.
     let blob_parts: Vec<&str> = c
         .metadata
         .bindings
         .iter()
-        .filter(|b| matches!(b.type_name(), "wasm_module" | "text_blob" | "data_blob"))
         .filter_map(|b| match &b.kind {
             crate::model::BindingKind::WasmModule { part }
             | crate::model::BindingKind::TextBlob { part }
-            | crate::model::BindingKind::DataBlob { part } => Some(part.as_str()),
+            | crate::model::BindingKind::DataBlob { part } => Some((b, part.as_str())),
             _ => None,
         })
-        .filter(|part| c.module(part).is_some())
+        .filter(|(b, part)| {
+            c.module(part).is_some() && (*part == b.name || c.metadata.is_service_worker())
+        })
+        .map(|(_, part)| part)
         .collect();
     let entry = c.entry_module();
     let entry_path = entry.map(|m| m.path.clone().unwrap_or_else(|| m.name.clone()));
@@ -390,7 +396,6 @@ pub fn config(c: &Composition) -> WranglerConfig {
     // stays the composition's.
     let mut vars = Map::new();
     let mut blobs: Vec<(&'static str, String, Value)> = Vec::new();
-    let mut required_secrets: Vec<Value> = Vec::new();
     for binding in &c.metadata.bindings {
         let json = Value::Object(binding.to_json());
         let after_unsafe = !unsafe_bindings.is_empty();
@@ -414,18 +419,19 @@ pub fn config(c: &Composition) -> WranglerConfig {
                     continue;
                 }
             }
-            // A type with a write-only value (the catalog's): never written to the file.
+            // A type with a write-only value (the catalog's): never written to the file, nor
+            // listed in `secrets.required` (with it, the real wrangler refuses to deploy a Worker
+            // that does not have the secret yet, and sends `inherit` bindings for the others).
             _ if binding.kind.is_secret() => {
-                required_secrets.push(Value::String(binding.name.clone()));
                 notes.push(format!(
-                    "The secret `{}` is not written to the file: set it with `wrangler secret put {}` (it is listed in `secrets.required`).",
+                    "The secret `{}` is not written to the file: set it with `wrangler secret put {}`; a deployed one is kept on every deploy.",
                     binding.name, binding.name
                 ));
                 continue;
             }
             kind @ ("wasm_module" | "text_blob" | "data_blob") => {
                 let part = json.get("part").and_then(Value::as_str).unwrap_or_default();
-                if let Some(module) = c.module(part) {
+                if let Some(module) = c.module(part).filter(|_| blob_parts.contains(&part)) {
                     let section = match kind {
                         "wasm_module" => "wasm_modules",
                         "text_blob" => "text_blobs",
@@ -478,9 +484,6 @@ pub fn config(c: &Composition) -> WranglerConfig {
             .as_object_mut()
             .expect("an object")
             .insert(name, path);
-    }
-    if !required_secrets.is_empty() {
-        config.insert("secrets".into(), json!({ "required": required_secrets }));
     }
 
     // Top-level fields: wrangler's key when it sends exactly Bindery's value, else unsafe.metadata.
@@ -936,7 +939,7 @@ mod tests {
         ));
         let exported = config(&c);
         assert!(!exported.text.contains("s3cret-value"));
-        assert!(exported.text.contains("\"required\""));
+        assert!(!exported.text.contains("\"required\""), "{}", exported.text);
         assert!(exported
             .notes
             .iter()
