@@ -114,6 +114,10 @@ impl Fields<'_> {
     /// object.
     fn is_blank(&self, key: &str) -> bool {
         let kind = &self.binding.kind;
+        // A JSON binding's `"json": null` is a value (wrangler sends it for a `null` in `vars`).
+        if matches!(kind, BindingKind::Json { .. }) && self.binding.extra.contains_key(key) {
+            return false;
+        }
         match key.split_once('.') {
             None => kind.is_blank(key).unwrap_or(true),
             Some((parent, member)) => {
@@ -916,6 +920,7 @@ mod tests {
         // What wrangler sends for `NOTHING = null` in `vars`.
         let c = from_json(json!({"type":"json","name":"B","json":null}));
         expect_none(&c, "json-binding-empty");
+        expect_none(&c, "binding-field-missing");
     }
 
     #[test]
