@@ -4,6 +4,7 @@
 //! their fields). Which examples exist, what they need and how the fields are filled is the
 //! core's ([`crate::editor::examples`], [`crate::editor::setup`]).
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::browser::api;
@@ -29,10 +30,33 @@ pub struct StartFromProps {
     pub dispatch: UseReducerDispatcher<Editor>,
 }
 
-/// The examples, offered on a blank page.
+#[derive(Properties, PartialEq)]
+pub struct StartListProps {
+    pub dispatch: UseReducerDispatcher<Editor>,
+    /// Opens the curl paste dialog.
+    pub on_curl: Callback<()>,
+}
+
+/// Opens the file menu's picker (the file input of Import…), from another button.
+fn pick_import_file(_: MouseEvent) {
+    let input = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("import-file"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(input) = input {
+        input.click();
+    }
+}
+
+/// The examples, offered on a blank page, and the two ways in from what the user already has:
+/// a wrangler configuration and a curl command.
 #[component]
-pub fn StartFrom(props: &StartFromProps) -> Html {
+pub fn StartFrom(props: &StartListProps) -> Html {
     let live = use_context::<Live>();
+    let on_curl = {
+        let open = props.on_curl.clone();
+        Callback::from(move |_: MouseEvent| open.emit(()))
+    };
     html! {
         <section class="panel start-from" aria-labelledby="start-from-title" id="start-from">
             <h2 id="start-from-title">{ "Start from an example" }</h2>
@@ -50,6 +74,18 @@ pub fn StartFrom(props: &StartFromProps) -> Html {
                         </li>
                     }
                 }) }
+                <li>
+                    <button type="button" class="example import" id="example-import" onclick={pick_import_file}>
+                        <span class="example-title">{ "Import a wrangler config" }</span>
+                        <span class="example-summary">{ "A wrangler.toml, wrangler.json or wrangler.jsonc, picked with the module files it names." }</span>
+                    </button>
+                </li>
+                <li>
+                    <button type="button" class="example import" id="example-paste-curl" onclick={on_curl}>
+                        <span class="example-title">{ "Paste a curl command" }</span>
+                        <span class="example-summary">{ "One that uploads a Worker: read into the form, with what the API would say about it." }</span>
+                    </button>
+                </li>
             </ul>
             <p class="help">{ "Each is a complete request with a small working module: replace the values marked as placeholders. Or fill in the form below from scratch, or import a file." }</p>
         </section>

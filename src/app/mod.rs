@@ -224,7 +224,7 @@ pub fn App() -> Html {
                     None => "",
                 } }</span>
                 <ExampleMenu dispatch={dispatch.clone()} />
-                <FileMenu composition={c.clone()} dispatch={dispatch.clone()} on_wrangler={on_wrangler.clone()} on_curl={on_curl} />
+                <FileMenu composition={c.clone()} dispatch={dispatch.clone()} on_wrangler={on_wrangler.clone()} on_curl={on_curl.clone()} />
             </header>
             if let Some(notice) = &state.notice {
                 <div id="notice" class={classes!("notice", if notice.error { "error" } else { "fading" })} role="status">
@@ -237,7 +237,7 @@ pub fn App() -> Html {
                     // Shown only when the output sits under the form (a narrow window).
                     <a class="jump-to-output" id="jump-to-output" href="#output">{ "Jump to the output ↓" }</a>
                     if state.is_blank() {
-                        <StartFrom dispatch={dispatch.clone()} />
+                        <StartFrom dispatch={dispatch.clone()} on_curl={on_curl} />
                     }
                     if let Some(example) = state.example {
                         <ExampleBanner {example} composition={Shared(c.clone())} dispatch={dispatch.clone()} />

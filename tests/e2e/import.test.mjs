@@ -1,8 +1,9 @@
-// Issue 10 in the app: a wrangler configuration picked with its module (the environment chosen
-// in its dialog) or dropped on Import… (what it cannot carry over listed), the composition
-// exported as wrangler.jsonc and imported back, a broken curl command pasted (what the API
-// would answer, at the right field), Bindery's own curl pasted back, and text that is not a
-// command refused without losing it. The steps share one page.
+// Issue 10 in the app: the blank page's Start list leading to both imports, a wrangler
+// configuration picked with its module (the environment chosen in its dialog) or dropped on
+// Import… (what it cannot carry over listed), the composition exported as wrangler.jsonc and
+// imported back, a broken curl command pasted (what the API would answer, at the right field),
+// Bindery's own curl pasted back, and text that is not a command refused without losing it.
+// The steps share one page.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -121,6 +122,27 @@ describe("import and export", () => {
     assert.deepEqual(page?.problems ?? [], [], "no console errors or uncaught exceptions");
     await closeSession(session);
     if (temp) rmSync(temp, { recursive: true, force: true });
+  });
+
+  it("offers importing a wrangler config and pasting a curl beside the examples on a blank page", async () => {
+    // The Start list's entry opens the same picker as the file menu's Import….
+    const chooser = page.waitForEvent("filechooser");
+    await page.click("#example-import");
+    await (await chooser).setFiles([
+      { name: "wrangler.toml", mimeType: "application/toml", buffer: Buffer.from(WRANGLER_TOML) },
+      { name: "index.js", mimeType: "text/javascript", buffer: Buffer.from(WORKER) },
+    ]);
+    await page.waitForSelector("#wrangler-dialog");
+    assert.match(await page.textContent("#wrangler-dialog-title"), /Import wrangler\.toml/);
+    await page.click("#wrangler-cancel");
+    await page.waitForSelector("#wrangler-dialog", { state: "detached" });
+    assert.ok(await page.isVisible("#start-from"), "cancelled: the page is still blank");
+
+    await page.click("#example-paste-curl");
+    await page.waitForSelector("#curl-dialog");
+    await waitFor(async () => (await focusedId(page)) === "curl-paste", { message: "the paste box has the focus" });
+    await page.click("#curl-close");
+    await page.waitForSelector("#curl-dialog", { state: "detached" });
   });
 
   it("imports a wrangler.toml picked with its module, in the environment chosen", async () => {
