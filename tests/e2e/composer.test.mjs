@@ -241,15 +241,16 @@ describe("composer", () => {
   });
 
   it("moves between the output tabs with the arrow keys, Home and End", async () => {
+    // The focus follows the selected tab once it is rendered: each key goes to the tab that has
+    // the focus, so wait for it to move before the next one.
+    const focusOn = (id) => waitFor(async () => (await focusedId(page)) === id, { message: `focus on ${id}` });
     await showOutput(page, "metadata");
     await page.focus("#tab-metadata");
     await page.keyboard.press("ArrowRight");
     await page.waitForSelector('#tab-parts[aria-selected="true"]');
-    assert.equal(await focusedId(page), "tab-parts");
+    await focusOn("tab-parts");
     assert.ok(await page.isVisible("#parts-table"));
     assert.ok(!(await page.isVisible("#metadata-json")), "one panel at a time");
-    // Each key goes to the tab that has the focus: wait for it to move before the next one.
-    const focusOn = (id) => waitFor(async () => (await focusedId(page)) === id, { message: `focus on ${id}` });
     await page.keyboard.press("End");
     await page.waitForSelector('#tab-wrangler[aria-selected="true"]');
     assert.ok(await page.isVisible("#wrangler-text"));
@@ -263,7 +264,7 @@ describe("composer", () => {
     await focusOn("tab-wrangler");
     await page.keyboard.press("ArrowRight");
     await page.waitForSelector('#tab-metadata[aria-selected="true"]');
-    assert.equal(await focusedId(page), "tab-metadata");
+    await focusOn("tab-metadata");
     const tabbable = await page.$$eval('[role="tab"]', (tabs) => tabs.filter((t) => t.tabIndex === 0).map((t) => t.id));
     assert.deepEqual(tabbable, ["tab-metadata"], "only the shown tab is a Tab stop");
   });
