@@ -30,6 +30,7 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 use serde_json::json;
 use support::http_capture::{CaptureServer, CapturedRequest};
+use support::peers::okhttp_class_path;
 
 /// The token the programs read from the environment (each program gets its own, see [`token`]).
 /// It must never appear in a program.
@@ -586,17 +587,6 @@ fn build(language: Language, cases: &[Case]) -> Vec<Runnable> {
         }
         Language::Curl => unreachable!("curl has its own round-trip tests"),
     }
-}
-
-fn okhttp_class_path() -> String {
-    let jars = ["/usr/share/java/okhttp.jar", "/usr/share/java/okio.jar"];
-    for jar in jars {
-        assert!(
-            Path::new(jar).is_file(),
-            "{jar} is missing: run `make setup-peers`"
-        );
-    }
-    jars.join(":")
 }
 
 /// Runs every case's program, one per core at a time (starting an interpreter or a JVM is

@@ -10,22 +10,13 @@ use std::process::Command;
 
 use bindery::server::sandbox::Sandbox;
 use serde_json::Value;
-use support::peers::{peers_dir, run_ok};
+use support::peers::{okhttp_class_path, peers_dir, run_ok};
 use support::sandbox_server::SandboxServer;
-
-const OKHTTP: &str = "/usr/share/java/okhttp.jar";
-const OKIO: &str = "/usr/share/java/okio.jar";
 
 #[test]
 fn the_forum_java_client_uploads_and_its_known_mistakes_get_the_real_errors() {
-    for jar in [OKHTTP, OKIO] {
-        assert!(
-            std::path::Path::new(jar).is_file(),
-            "{jar} is missing: run `make setup-peers`"
-        );
-    }
+    let classpath = okhttp_class_path();
     let classes = tempfile::tempdir().unwrap();
-    let classpath = format!("{OKHTTP}:{OKIO}");
     let mut javac = Command::new("javac");
     javac.args(["-cp", &classpath, "-d"]).arg(classes.path());
     run_ok(javac, [peers_dir().join("java/ForumWorkerUpload.java")]);

@@ -97,12 +97,12 @@ fn run_program(
             Command::new(dir.join("upload-go"))
         }
         Language::Java => {
-            let jars = "/usr/share/java/okhttp.jar:/usr/share/java/okio.jar";
+            let jars = support::peers::okhttp_class_path();
             std::fs::write(dir.join("Upload.java"), &program.text).unwrap();
             let mut javac = Command::new("javac");
             javac
                 .current_dir(dir)
-                .args(["-cp", jars, "-d", "classes", "Upload.java"]);
+                .args(["-cp", &jars, "-d", "classes", "Upload.java"]);
             checked(javac.output().expect("javac (make setup-peers)"), "javac");
             let mut java = Command::new("java");
             java.args([

@@ -134,3 +134,16 @@ pub fn json_stdout(output: &Output) -> serde_json::Value {
     let text = String::from_utf8_lossy(&output.stdout);
     serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
 }
+
+/// The class path of OkHttp 3 and its okio, from Debian's `libokhttp-java` (the forum seed's
+/// client stack), checked to be there.
+pub fn okhttp_class_path() -> String {
+    let jars = ["/usr/share/java/okhttp.jar", "/usr/share/java/okio.jar"];
+    for jar in jars {
+        assert!(
+            Path::new(jar).is_file(),
+            "{jar} is missing: run `make setup-peers`"
+        );
+    }
+    jars.join(":")
+}
