@@ -64,10 +64,22 @@ test-e2e:
 	cargo build --locked --bin bindery
 	cd tests/e2e && node --test --test-concurrency=1 *.test.mjs
 
+# The browser bundle is built with its standard library compiled for it, so that `opt-level = "z"`
+# and LTO reach into std too, and with panics that abort at once: a panic in the app already
+# ends it (`panic = "abort"`), and on wasm32-unknown-unknown its message reached no console
+# anyway, so the formatting of panic messages and their source locations is dead weight (about
+# 36 KB gzipped of the wasm). Both are unstable Cargo and rustc options, taken by the installed
+# stable toolchain with RUSTC_BOOTSTRAP=1 (as the fuzz targets are); they need the toolchain's
+# `rust-src` component. Only the wasm32 build sees them: host builds and the browser tests
+# (wasm-bindgen-test) use the prebuilt standard library.
+WASM_STD_ENV := RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort \
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort"
+
 # The release build of the app, into dist/.
 dist: setup-build check-pins
 	cargo fetch --locked
-	trunk build --release
+	$(WASM_STD_ENV) cargo fetch --locked --target wasm32-unknown-unknown
+	$(WASM_STD_ENV) trunk build --release
 
 # Programs that print figures (see the README's performance section); not tests.
 bench: setup-test setup-peers dist
@@ -91,7 +103,7 @@ WASM_OPT_PARAMS = $(shell sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' i
 wasm-contributors: setup-build
 	@[ "$$(twiggy --version 2>/dev/null | cut -d' ' -f2)" = "$(TWIGGY_VERSION)" ] || \
 	  cargo install --locked twiggy --version $(TWIGGY_VERSION)
-	CARGO_PROFILE_WASM_RELEASE_STRIP=false cargo build --locked --quiet --target wasm32-unknown-unknown \
+	$(WASM_STD_ENV) CARGO_PROFILE_WASM_RELEASE_STRIP=false cargo build --locked --quiet --target wasm32-unknown-unknown \
 	  --profile wasm-release --bin bindery --target-dir $(NAMED)
 	wasm-bindgen --target web --out-dir $(NAMED)/bindgen \
 	  $(NAMED)/wasm32-unknown-unknown/wasm-release/bindery.wasm
@@ -119,6 +131,7 @@ check-pins:
 # wasm-bindgen-cli compile from crates.io, wasm-opt comes from the npm package binaryen.
 setup-build:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@rustup component list --installed | grep -qx rust-src || rustup component add rust-src
 	@[ "$$(trunk --version 2>/dev/null)" = "trunk $(TRUNK_VERSION)" ] || \
 	  cargo install --locked trunk --version $(TRUNK_VERSION) --ignore-rust-version
 	@# wasm-bindgen-cli's own lock file names a crate release the registry lacks: no --locked.

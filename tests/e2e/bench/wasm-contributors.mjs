@@ -36,7 +36,14 @@ function crateOf(path) {
   return match ? match[1] : null;
 }
 
+/// A name as people read it: without the crates' disambiguators (`yew[b06ffca204000a23]`) and
+/// the symbol hash at the end (`::h0123456789abcdef`).
+const readable = (name) => name.replace(/\[[0-9a-f]{16}\]/g, "").replace(/::h[0-9a-f]{16}$/, "");
+
 function owner(name) {
+  // A component's `view` is compiled inside yew's lifecycle, generic over the component: it is
+  // the app's code (when the build keeps the type in the name).
+  if (/^<yew::html::component::lifecycle::CompStateInner<bindery::/.test(name)) return "bindery (component views)";
   if (name.startsWith("data segment") || /^data\[\d+\]$/.test(name)) return "(data segments)";
   if (name.startsWith("custom section")) return "(custom sections)";
   if (name.startsWith("import ")) return "(imports)";
@@ -55,7 +62,7 @@ const bytesAt = header.indexOf("ShallowSize");
 if (nameAt < 0 || bytesAt < 0) throw new Error(`unexpected twiggy CSV header: ${header}`);
 const items = lines
   .map(parseCsvLine)
-  .map((cells) => ({ name: cells[nameAt], bytes: Number(cells[bytesAt]) }))
+  .map((cells) => ({ name: readable(cells[nameAt]), bytes: Number(cells[bytesAt]) }))
   .filter(({ name, bytes }) => Number.isFinite(bytes) && !name.startsWith("Σ") && !isNameSection(name));
 const total = items.reduce((sum, { bytes }) => sum + bytes, 0);
 const row = (bytes, label) =>
