@@ -4,6 +4,15 @@
 //! The browser hands over files as (path, bytes): the name, or the path inside a dropped
 //! folder. Everything else — which file is the configuration, where the others sit relative
 //! to it, what the import found — is decided here, so the host tests cover it.
+//!
+//! The app runs these in a Web Worker of their own (a second wasm module, loaded the first time
+//! the user imports), so the importers and their TOML and JSONC parsers weigh nothing on the
+//! first load. The worker's protocol is here too: an [`ImportRequest`] in, an [`ImportReply`]
+//! out (each as JSON text, file bytes as base64), answered by the pure [`answer`]; the app and
+//! the worker only post and receive the text.
+
+use base64::Engine;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::import::config_text::ConfigFormat;
 use crate::import::files::{FileError, Files, MemFiles, RelPath};
@@ -25,7 +34,7 @@ pub struct Opened {
 }
 
 /// What the files given look like.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Given {
     /// A composition file: open it at once.
     Composition(Box<Opened>),
@@ -34,7 +43,7 @@ pub enum Given {
 }
 
 /// A wrangler configuration picked or dropped, with the choices its import offers.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WranglerFile {
     /// The configuration's name as given (`wrangler.toml`, `shop/wrangler.jsonc`).
     pub name: String,
@@ -44,6 +53,7 @@ pub struct WranglerFile {
     /// Whether it has Durable Object migrations (the deployed tag then matters).
     pub has_migrations: bool,
     /// The other files given with it, by path relative to the configuration's folder.
+    #[serde(with = "given_files")]
     pub others: Vec<GivenFile>,
 }
 
@@ -269,6 +279,240 @@ pub fn open_curl(text: &str, files: &[GivenFile]) -> Result<Opened, String> {
     Ok(opened(imported, "the curl command".into()))
 }
 
+/// What the app asks its import worker; `id` pairs the reply with the question (a dialog
+/// keeps only the answer to its latest one).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ImportRequest {
+    /// What was picked or dropped on Import ([`given`]).
+    Given {
+        id: u32,
+        #[serde(with = "given_files")]
+        files: Vec<GivenFile>,
+    },
+    /// A wrangler configuration with the choices made in its dialog ([`open_wrangler`]).
+    Wrangler {
+        id: u32,
+        file: WranglerFile,
+        options: WranglerOptions,
+    },
+    /// A pasted curl command and the files it reads ([`open_curl`]).
+    Curl {
+        id: u32,
+        text: String,
+        #[serde(with = "given_files")]
+        files: Vec<GivenFile>,
+    },
+}
+
+/// The import worker's answer to the [`ImportRequest`] of the same `id`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ImportReply {
+    Given {
+        id: u32,
+        result: Result<Given, String>,
+    },
+    Opened {
+        id: u32,
+        result: Result<Box<Opened>, String>,
+    },
+    /// Nothing was imported for a reason outside the input: the request could not be read, or
+    /// (made by the app itself) the worker did not load or stopped.
+    Failed { id: u32, message: String },
+}
+
+/// What the worker posts once it listens; the app queues its requests until then.
+pub const WORKER_READY: &str = "ready";
+
+impl ImportRequest {
+    pub fn id(&self) -> u32 {
+        match self {
+            ImportRequest::Given { id, .. }
+            | ImportRequest::Wrangler { id, .. }
+            | ImportRequest::Curl { id, .. } => *id,
+        }
+    }
+
+    /// The text posted to the worker.
+    pub fn to_text(&self) -> String {
+        to_text(self)
+    }
+
+    pub fn from_text(text: &str) -> Result<ImportRequest, String> {
+        from_text(text)
+    }
+}
+
+impl ImportReply {
+    pub fn id(&self) -> u32 {
+        match self {
+            ImportReply::Given { id, .. }
+            | ImportReply::Opened { id, .. }
+            | ImportReply::Failed { id, .. } => *id,
+        }
+    }
+
+    /// The text the worker posts back.
+    pub fn to_text(&self) -> String {
+        to_text(self)
+    }
+
+    /// Reads a reply; one that does not read is a [`ImportReply::Failed`] for `id`.
+    pub fn from_text(text: &str, id: u32) -> ImportReply {
+        from_text(text).unwrap_or_else(|message| ImportReply::Failed {
+            id,
+            message: format!("The import's answer could not be read ({message})."),
+        })
+    }
+}
+
+// Through `Value`, like the composition file: one (de)serializer for the model keeps the wasm
+// smaller.
+fn to_text<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+}
+
+fn from_text<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_json::from_str::<serde_json::Value>(text)
+        .and_then(serde_json::from_value)
+        .map_err(|e| e.to_string())
+}
+
+/// The import worker's whole job: one request, its reply. Pure, so the host tests cover it.
+pub fn answer(request: ImportRequest) -> ImportReply {
+    match request {
+        ImportRequest::Given { id, files } => ImportReply::Given {
+            id,
+            result: given(files),
+        },
+        ImportRequest::Wrangler { id, file, options } => ImportReply::Opened {
+            id,
+            result: open_wrangler(&file, &options).map(Box::new),
+        },
+        ImportRequest::Curl { id, text, files } => ImportReply::Opened {
+            id,
+            result: open_curl(&text, &files).map(Box::new),
+        },
+    }
+}
+
+/// [`answer`] from text to text, as the worker receives and posts it. A request that does not
+/// read gets a [`ImportReply::Failed`] (with its id when that much reads).
+pub fn answer_text(text: &str) -> String {
+    match ImportRequest::from_text(text) {
+        Ok(request) => answer(request).to_text(),
+        Err(message) => {
+            let id = serde_json::from_str::<serde_json::Value>(text)
+                .ok()
+                .and_then(|v| {
+                    v.as_object()?
+                        .values()
+                        .next()?
+                        .get("id")?
+                        .as_u64()
+                        .and_then(|id| u32::try_from(id).ok())
+                })
+                .unwrap_or(0);
+            ImportReply::Failed {
+                id,
+                message: format!("The import could not read its request ({message})."),
+            }
+            .to_text()
+        }
+    }
+}
+
+/// Bytes as base64 text: a dropped folder can be large, and JSON would spell each byte as a
+/// number.
+struct Base64<'a>(&'a [u8]);
+
+impl Serialize for Base64<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(self.0))
+    }
+}
+
+fn from_base64<E: serde::de::Error>(text: &str) -> Result<Vec<u8>, E> {
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_err(E::custom)
+}
+
+/// Given files as `[name, base64]` pairs.
+mod given_files {
+    use super::*;
+
+    pub fn serialize<S: Serializer>(files: &[GivenFile], serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(files.iter().map(|(name, bytes)| (name, Base64(bytes))))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<GivenFile>, D::Error> {
+        Vec::<(String, String)>::deserialize(deserializer)?
+            .into_iter()
+            .map(|(name, text)| Ok((name, from_base64(&text)?)))
+            .collect()
+    }
+}
+
+/// An [`Opened`] as sent: the composition as its file format says it, except that a module
+/// read from a path keeps its bytes (the file format names the path instead), so every
+/// module's bytes go beside it, in order.
+#[derive(Serialize)]
+struct OpenedOut<'a> {
+    composition: &'a Composition,
+    module_bytes: Vec<Base64<'a>>,
+    findings: &'a [Finding],
+    summary: &'a str,
+}
+
+#[derive(Deserialize)]
+struct OpenedIn {
+    composition: Composition,
+    module_bytes: Vec<String>,
+    findings: Vec<Finding>,
+    summary: String,
+}
+
+impl Serialize for Opened {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        OpenedOut {
+            composition: &self.composition,
+            module_bytes: self
+                .composition
+                .modules
+                .iter()
+                .map(|m| Base64(&m.bytes))
+                .collect(),
+            findings: &self.findings,
+            summary: &self.summary,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Opened {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Opened, D::Error> {
+        let sent = OpenedIn::deserialize(deserializer)?;
+        let mut composition = sent.composition;
+        if sent.module_bytes.len() != composition.modules.len() {
+            return Err(serde::de::Error::custom(
+                "the modules and their bytes do not match",
+            ));
+        }
+        for (module, text) in composition.modules.iter_mut().zip(&sent.module_bytes) {
+            module.bytes = from_base64(text)?;
+        }
+        Ok(Opened {
+            composition,
+            findings: sent.findings,
+            summary: sent.summary,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -401,6 +645,180 @@ mod tests {
         let curl = "curl -X PUT https://api.cloudflare.com/client/v4/accounts/a/workers/scripts/w -F 'metadata={\"main_module\":\"w.js\"}' -F 'w.js=@../secret.js;type=application/javascript+module'";
         let opened = open_curl(curl, &[file("secret.js", "x"), file("../secret.js", "y")]).unwrap();
         assert!(opened.composition.modules[0].bytes.is_empty());
+    }
+
+    /// Every file under `dir`, by path relative to it (as a dropped folder gives them).
+    fn folder(dir: &std::path::Path) -> Vec<GivenFile> {
+        let mut found = Vec::new();
+        let mut folders = vec![dir.to_path_buf()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else {
+                    let name = path.strip_prefix(dir).unwrap().to_string_lossy();
+                    found.push((format!("project/{name}"), std::fs::read(&path).unwrap()));
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
+    /// A request or reply as the app and the worker post it: to text and back.
+    fn through_text(reply: &ImportReply) -> ImportReply {
+        ImportReply::from_text(&reply.to_text(), u32::MAX)
+    }
+
+    #[test]
+    fn the_worker_answers_every_wrangler_corpus_case_as_the_importer_itself_does() {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/wrangler/corpus");
+        let (mut cases, mut module_bytes) = (0, 0);
+        for case in std::fs::read_dir(&corpus).unwrap() {
+            let files: Vec<GivenFile> = folder(&case.unwrap().path())
+                .into_iter()
+                .filter(|(name, _)| !name.ends_with("case.json"))
+                .collect();
+            let request = ImportRequest::Given { id: 7, files };
+            assert_eq!(
+                ImportRequest::from_text(&request.to_text()).as_ref(),
+                Ok(&request)
+            );
+            let reply = answer_text(&request.to_text());
+            let direct = answer(request);
+            assert_eq!(ImportReply::from_text(&reply, 0), direct);
+            let ImportReply::Given {
+                id: 7,
+                result: Ok(Given::Wrangler(file)),
+            } = direct
+            else {
+                panic!("a wrangler file: {direct:?}")
+            };
+            let request = ImportRequest::Wrangler {
+                id: 8,
+                options: WranglerOptions {
+                    env: file.environments.first().cloned(),
+                    migration_tag: file.has_migrations.then(|| "v1".into()),
+                    ..WranglerOptions::default()
+                },
+                file,
+            };
+            let direct = answer(request.clone());
+            assert_eq!(
+                ImportReply::from_text(&answer_text(&request.to_text()), 0),
+                direct
+            );
+            let ImportReply::Opened {
+                result: Ok(opened), ..
+            } = &direct
+            else {
+                panic!("opened: {direct:?}")
+            };
+            assert_eq!(&through_text(&direct), &direct);
+            module_bytes += opened
+                .composition
+                .modules
+                .iter()
+                .map(|m| m.bytes.len())
+                .sum::<usize>();
+            cases += 1;
+        }
+        assert!(cases >= 10 && module_bytes > 0, "{cases} cases");
+    }
+
+    #[test]
+    fn bytes_cross_as_base64_not_as_lists_of_numbers() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        let request = ImportRequest::Curl {
+            id: 1,
+            text: "curl".into(),
+            files: vec![("blob.bin".into(), bytes.clone())],
+        };
+        let text = request.to_text();
+        assert!(text.len() < 2 * bytes.len(), "{text}");
+        assert!(text.contains(&base64::engine::general_purpose::STANDARD.encode(&bytes)));
+        assert_eq!(ImportRequest::from_text(&text), Ok(request));
+        // A module with a path keeps its bytes too (the file format would name only the path).
+        let curl = "curl https://api.cloudflare.com/client/v4/accounts/abc/workers/scripts/w -F 'metadata={\"main_module\":\"w.js\"}' -F 'w.js=@w.js;type=application/javascript+module' -F 'b.bin=@b.bin;type=application/octet-stream'";
+        let reply = answer(ImportRequest::Curl {
+            id: 2,
+            text: curl.into(),
+            files: vec![
+                file("w.js", "export default {}"),
+                ("b.bin".into(), bytes.clone()),
+            ],
+        });
+        let back = through_text(&reply);
+        assert_eq!(back, reply);
+        let ImportReply::Opened {
+            result: Ok(opened), ..
+        } = back
+        else {
+            panic!("opened: {back:?}")
+        };
+        assert_eq!(opened.composition.modules[1].bytes, bytes);
+        assert!(opened.findings.iter().any(|f| f.rule == "curl-method"));
+    }
+
+    #[test]
+    fn a_rule_id_read_back_is_kept_once() {
+        let reply = answer(ImportRequest::Curl {
+            id: 3,
+            text: "curl https://api.cloudflare.com/client/v4/accounts/abc/workers/scripts/w -F 'metadata={}'".into(),
+            files: Vec::new(),
+        });
+        let rules = |reply: ImportReply| match reply {
+            ImportReply::Opened { result: Ok(o), .. } => {
+                o.findings.iter().map(|f| f.rule).collect::<Vec<_>>()
+            }
+            other => panic!("opened: {other:?}"),
+        };
+        let (first, second) = (rules(through_text(&reply)), rules(through_text(&reply)));
+        assert!(!first.is_empty());
+        assert_eq!(first, rules(reply));
+        for (a, b) in first.iter().zip(&second) {
+            assert!(std::ptr::eq(*a, *b), "{a} read back twice is one id");
+        }
+    }
+
+    #[test]
+    fn what_does_not_read_is_a_failure_with_its_id_not_a_crash() {
+        let failed = |text: &str| ImportReply::from_text(&answer_text(text), 0);
+        for text in [
+            "",
+            "{",
+            "[]",
+            "{\"Curl\": {\"id\": 9}}",
+            "{\"Given\": {\"id\": 9, \"files\": [[\"a\", \"not base64!\"]]}}",
+        ] {
+            let reply = failed(text);
+            assert!(
+                matches!(&reply, ImportReply::Failed { message, .. } if message.contains("could not read its request")),
+                "{text}: {reply:?}"
+            );
+            assert_eq!(reply.id(), if text.contains('9') { 9 } else { 0 }, "{text}");
+        }
+        assert!(matches!(
+            ImportReply::from_text("{\"Opened\": {}}", 4),
+            ImportReply::Failed { id: 4, .. }
+        ));
+        // Modules and their bytes that do not match are refused, not guessed.
+        let reply = answer(ImportRequest::Curl {
+            id: 5,
+            text: "curl https://api.cloudflare.com/client/v4/accounts/abc/workers/scripts/w -F 'metadata={}' -F 'a.js=x'".into(),
+            files: Vec::new(),
+        });
+        let text = reply
+            .to_text()
+            .replace("\"module_bytes\":[\"eA==\"]", "\"module_bytes\":[]");
+        assert!(
+            matches!(
+                ImportReply::from_text(&text, 5),
+                ImportReply::Failed { id: 5, .. }
+            ),
+            "{text}"
+        );
     }
 
     #[test]

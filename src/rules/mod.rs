@@ -137,6 +137,39 @@ impl fmt::Display for Finding {
     }
 }
 
+/// A finding read back (the app's import worker sends them). The rule id is kept once per
+/// distinct id for the life of the program, so a finding read back has a `&'static str` like
+/// the ones the rules write; rule ids are a closed set of short words, so this stays small.
+impl<'de> Deserialize<'de> for Finding {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Finding, D::Error> {
+        #[derive(Deserialize)]
+        struct Sent {
+            level: Level,
+            rule: String,
+            at: At,
+            message: String,
+        }
+        let sent = Sent::deserialize(deserializer)?;
+        Ok(Finding {
+            level: sent.level,
+            rule: rule_id(sent.rule),
+            at: sent.at,
+            message: sent.message,
+        })
+    }
+}
+
+fn rule_id(text: String) -> &'static str {
+    static SEEN: std::sync::Mutex<Vec<&'static str>> = std::sync::Mutex::new(Vec::new());
+    let mut seen = SEEN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(id) = seen.iter().find(|id| **id == text) {
+        return id;
+    }
+    let id: &'static str = Box::leak(text.into_boxed_str());
+    seen.push(id);
+    id
+}
+
 /// Checks a composition without knowing today's date (no "date in the future" warning).
 pub fn check(c: &Composition) -> Vec<Finding> {
     check_at(c, None)

@@ -32,8 +32,9 @@ use super::files::{Files, NoFiles, RelPath};
 use super::{describe_json_type, read_metadata, Imported, ModuleSource, Notes, Root};
 use crate::model::{Composition, Module, ModuleKind, Operation, Request, Target};
 
-/// What the command line (or the app) adds to the configuration.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What the command line (or the app) adds to the configuration. Serializable: the app sends
+/// it to its import worker.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WranglerOptions {
     /// `--env NAME`: the `[env.NAME]` section to deploy.
     pub env: Option<String>,
@@ -49,7 +50,7 @@ pub struct WranglerOptions {
 
 /// Two folders as absolute, `/`-separated paths (in any common frame: only their relation
 /// matters).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Locations {
     /// The configuration's folder (wrangler's project root, and the folder it ran in).
     pub project: String,
