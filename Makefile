@@ -43,11 +43,12 @@ test: setup-test setup-peers
 	$(MAKE) --no-print-directory test-e2e
 
 # Formatting and lints as CI checks them, warnings as errors: the host (every target) and the
-# browser app's code (the library and its browser tests, compiled for wasm32).
+# browser app's code (the library, the app and its import worker, and the browser tests,
+# compiled for wasm32).
 lint: setup-build
 	cargo fmt --check
 	cargo clippy --all-targets --locked -- -D warnings
-	cargo clippy --locked --target wasm32-unknown-unknown --lib --test browser -- -D warnings
+	cargo clippy --locked --target wasm32-unknown-unknown --lib --bins --test browser -- -D warnings
 
 # Pure Rust on the host: model, rules, encodings, CLI, golden fixtures, curl round trips,
 # proxy and sandbox.
@@ -94,21 +95,31 @@ bench: setup-test setup-peers dist
 	cargo bench --locked --bench assets_hash
 	cargo bench --locked --bench send_many
 
-# What weighs in the wasm: twiggy's largest items, by themselves and by crate. The shipped
-# build has its names stripped, so the same build is made with names kept, in its own target
-# folder, through the same wasm-bindgen and wasm-opt steps (the flags index.html gives Trunk).
+# What weighs in the wasm: twiggy's largest items, by themselves and by crate, for the page's
+# wasm (the first load) and the import worker's (loaded on the first import), and a check that
+# the importers' crates are not in the page's. The shipped build has its names stripped, so the
+# same build is made with names kept, in its own target folder, through the same wasm-bindgen
+# and wasm-opt steps (the flags index.html gives Trunk, the same for both).
 TWIGGY_VERSION := 0.8.0
 NAMED := target/wasm-names
-WASM_OPT_PARAMS = $(shell sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html)
+WASM_OPT_PARAMS = $(shell sed -n 's/.*data-wasm-opt-params="\([^"]*\)".*/\1/p' index.html | head -n 1)
+IMPORTER_ONLY := toml_parser,toml_datetime,\btoml::,jsonc_parser,shlex,bindery::import::curl,bindery::import::config_text,bindery::import::js_scan,bindery::import::wrangler::import$$,bindery::import::wrangler::assemble_config$$,bindery::editor::import::given$$,bindery::editor::import::open_
 wasm-contributors: setup-build
 	@[ "$$(twiggy --version 2>/dev/null | cut -d' ' -f2)" = "$(TWIGGY_VERSION)" ] || \
 	  cargo install --locked twiggy --version $(TWIGGY_VERSION)
 	$(WASM_STD_ENV) CARGO_PROFILE_WASM_RELEASE_STRIP=false cargo build --locked --quiet --target wasm32-unknown-unknown \
-	  --profile wasm-release --bin bindery --target-dir $(NAMED)
+	  --profile wasm-release --bin bindery --bin importer --target-dir $(NAMED)
 	wasm-bindgen --target web --out-dir $(NAMED)/bindgen \
 	  $(NAMED)/wasm32-unknown-unknown/wasm-release/bindery.wasm
+	wasm-bindgen --target no-modules --out-dir $(NAMED)/bindgen \
+	  $(NAMED)/wasm32-unknown-unknown/wasm-release/importer.wasm
 	wasm-opt -Oz -g $(WASM_OPT_PARAMS) $(NAMED)/bindgen/bindery_bg.wasm -o $(NAMED)/bindery.wasm
-	twiggy top -f csv $(NAMED)/bindery.wasm | node tests/e2e/bench/wasm-contributors.mjs
+	wasm-opt -Oz -g $(WASM_OPT_PARAMS) $(NAMED)/bindgen/importer_bg.wasm -o $(NAMED)/importer.wasm
+	twiggy top -f csv $(NAMED)/bindery.wasm | \
+	  node tests/e2e/bench/wasm-contributors.mjs "the page's wasm (first load)" --absent $(IMPORTER_ONLY)
+	@echo
+	twiggy top -f csv $(NAMED)/importer.wasm | \
+	  node tests/e2e/bench/wasm-contributors.mjs "the import worker's wasm (loaded on the first import)"
 
 # The fuzz targets under fuzz/ (cargo-fuzz, libFuzzer), each for FUZZ_SECONDS seconds; prints
 # executions and crashes per target. Not part of `make test`, which replays the crashes once

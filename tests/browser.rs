@@ -248,3 +248,27 @@ async fn json_view_text_matches_after_edits() {
     }
     app.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn an_importer_that_cannot_load_answers_each_request_with_why_and_is_tried_again() {
+    use bindery::app::browser::worker;
+    use bindery::editor::import::{ImportReply, ImportRequest};
+    // The test page has no import worker beside it (the app's dist has): its script is missing.
+    for _ in 0..2 {
+        let id = worker::next_id();
+        let reply = worker::ask(ImportRequest::Curl {
+            id,
+            text: "curl https://api.cloudflare.com/client/v4/accounts/a/workers/scripts/w".into(),
+            files: vec![("w.js".into(), vec![0, 1, 2])],
+        })
+        .await;
+        match reply {
+            ImportReply::Failed { id: got, message } => {
+                assert_eq!(got, id);
+                assert!(message.contains("could not be loaded"), "{message}");
+            }
+            other => panic!("a failure: {other:?}"),
+        }
+        assert!(!worker::is_ready());
+    }
+}

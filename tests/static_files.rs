@@ -191,3 +191,67 @@ async fn a_page_rebuilt_under_a_running_server_is_not_sent_from_its_old_copies()
     }
     panic!("the rebuilt page was never compressed again");
 }
+
+/// The import worker's files keep Trunk's unhashed names (the page names them at run time): they
+/// go compressed like the rest, are revalidated rather than cached for a year, and a rebuilt one
+/// is never sent from the previous build's copies.
+#[tokio::test]
+async fn the_import_workers_unhashed_files_go_compressed_revalidated_and_never_stale() {
+    let dist = tempfile::tempdir().unwrap();
+    let worker = dist.path().join("importer_bg.wasm");
+    std::fs::write(&worker, wasm_bytes()).unwrap();
+    std::fs::write(
+        dist.path().join("importer_loader.js"),
+        "importScripts(\"./importer.js\");wasm_bindgen(\"./importer_bg.wasm\");",
+    )
+    .unwrap();
+    let addr = server(dist.path()).await;
+    let first = get(addr, "/importer_bg.wasm", &[("accept-encoding", "br")]).await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(header(&first, "content-encoding"), Some("br"));
+    assert_eq!(header(&first, "cache-control"), Some("no-cache"));
+    assert_eq!(header(&first, "content-type"), Some("application/wasm"));
+    let modified = header(&first, "last-modified").unwrap().to_string();
+    assert_eq!(
+        decode(Some("br"), &first.bytes().await.unwrap()),
+        wasm_bytes()
+    );
+    let again = get(
+        addr,
+        "/importer_bg.wasm",
+        &[("if-modified-since", &modified)],
+    )
+    .await;
+    assert_eq!(again.status(), 304);
+    let loader = get(addr, "/importer_loader.js", &[]).await;
+    assert_eq!(header(&loader, "cache-control"), Some("no-cache"));
+    assert!(header(&loader, "content-type")
+        .unwrap()
+        .contains("javascript"));
+
+    // A new build of the worker, newer than its copies: sent whole until compressed again.
+    let copied = std::fs::metadata(format!("{}.br", worker.display()))
+        .unwrap()
+        .modified()
+        .unwrap();
+    let mut rebuilt = wasm_bytes();
+    rebuilt.extend_from_slice(b"rebuilt");
+    std::fs::write(&worker, &rebuilt).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&worker)
+        .unwrap()
+        .set_modified(copied + std::time::Duration::from_secs(5))
+        .unwrap();
+    let fresh = get(
+        addr,
+        "/importer_bg.wasm",
+        &[("accept-encoding", "gzip, br")],
+    )
+    .await;
+    let encoding = header(&fresh, "content-encoding").map(str::to_string);
+    assert_eq!(
+        decode(encoding.as_deref(), &fresh.bytes().await.unwrap()),
+        rebuilt
+    );
+}

@@ -10,9 +10,10 @@ use yew::prelude::*;
 use super::browser::download::download_text;
 use super::browser::files::{files_of, read_bytes};
 use super::browser::folder;
+use super::browser::worker;
 use super::fields::checked;
 use crate::editor::file::export;
-use crate::editor::import::{given, Given, WranglerFile};
+use crate::editor::import::{Given, ImportReply, ImportRequest, WranglerFile};
 use crate::editor::{Action, Editor, Notice};
 use crate::model::Composition;
 
@@ -38,16 +39,47 @@ pub fn open_files(
                 }
             }
         }
-        match given(read) {
-            Ok(Given::Composition(opened)) => {
+        // The importers load with their worker, the first time: say something meanwhile.
+        let reading = !worker::is_ready();
+        if reading {
+            let name = read.first().map(|(name, _)| name.as_str()).unwrap_or("");
+            let text = format!("Reading {name}…");
+            dispatch.dispatch(Action::Notify(Some(Notice::info(text))));
+        }
+        let reply = worker::ask(ImportRequest::Given {
+            id: worker::next_id(),
+            files: read,
+        })
+        .await;
+        let failed = |message: String| {
+            let text = format!("{message}. Your current work is unchanged.");
+            let text = text.replace(".. ", ". ");
+            dispatch.dispatch(Action::Notify(Some(Notice::error(text))));
+        };
+        match reply {
+            ImportReply::Given {
+                result: Ok(Given::Composition(opened)),
+                ..
+            } => {
                 let notice = Notice::info(opened.summary.clone());
                 dispatch.dispatch(Action::Replace(Box::new(opened.composition)));
                 dispatch.dispatch(Action::Notify(Some(notice)));
             }
-            Ok(Given::Wrangler(file)) => on_wrangler.emit(Rc::new(file)),
-            Err(message) => dispatch.dispatch(Action::Notify(Some(Notice::error(format!(
-                "{message}. Your current work is unchanged."
-            ))))),
+            ImportReply::Given {
+                result: Ok(Given::Wrangler(file)),
+                ..
+            } => {
+                if reading {
+                    dispatch.dispatch(Action::Notify(None));
+                }
+                on_wrangler.emit(Rc::new(file));
+            }
+            ImportReply::Given {
+                result: Err(message),
+                ..
+            }
+            | ImportReply::Failed { message, .. } => failed(message),
+            ImportReply::Opened { .. } => failed("The import answered another question".into()),
         }
     });
 }

@@ -1,7 +1,9 @@
 //! The import dialogs: a wrangler configuration's choices (environment, dispatch namespace,
 //! the deployed migration tag) and the curl paste dialog, which shows what the API would
 //! answer to the pasted command and how to fix it. What an import means is decided by
-//! `editor::import`; these render and read the browser.
+//! `editor::import`, in the import worker ([`worker::ask`]); these render, read the browser and
+//! wait for the answer ("Reading…", the first time while the worker loads). Only the answer to
+//! a dialog's latest request counts; what the user typed stays whatever comes back.
 
 use std::rc::Rc;
 
@@ -10,11 +12,47 @@ use yew::prelude::*;
 
 use super::browser::files::{files_of, read_all};
 use super::browser::focus::{focus_at, focus_id_soon};
+use super::browser::worker;
 use super::fields::{input_text, level_class, select_text, textarea_text};
-use crate::editor::import::{open_curl, open_wrangler, GivenFile, WranglerFile};
+use crate::editor::import::{GivenFile, ImportReply, ImportRequest, Opened, WranglerFile};
 use crate::editor::{Action, Editor};
 use crate::import::wrangler::WranglerOptions;
 use crate::rules::Finding;
+
+/// Asks the worker with a fresh id (recorded in `latest`, showing `busy` meanwhile) and hands
+/// the result to `done`, unless a later request of the same dialog was made since.
+fn import_in_worker(
+    make: impl FnOnce(u32) -> ImportRequest,
+    latest: Rc<std::cell::Cell<u32>>,
+    busy: UseStateHandle<bool>,
+    done: impl FnOnce(Result<Box<Opened>, String>) + 'static,
+) {
+    let id = worker::next_id();
+    latest.set(id);
+    busy.set(true);
+    let request = make(id);
+    wasm_bindgen_futures::spawn_local(async move {
+        let reply = worker::ask(request).await;
+        if latest.get() != reply.id() {
+            return;
+        }
+        busy.set(false);
+        done(match reply {
+            ImportReply::Opened { result, .. } => result,
+            ImportReply::Failed { message, .. } => Err(message),
+            ImportReply::Given { .. } => Err("The import answered another question.".into()),
+        });
+    });
+}
+
+/// What a dialog shows while its import is under way.
+fn reading(busy: bool) -> Html {
+    if busy {
+        html! { <p class="help" role="status" id="import-reading">{ "Reading…" }</p> }
+    } else {
+        html! {}
+    }
+}
 
 /// Closes a dialog on Escape.
 fn on_escape(close: Callback<()>) -> Callback<KeyboardEvent> {
@@ -23,6 +61,12 @@ fn on_escape(close: Callback<()>) -> Callback<KeyboardEvent> {
             close.emit(());
         }
     })
+}
+
+/// The id of a dialog's latest request, kept across renders.
+#[hook]
+fn use_mut_ref_cell() -> Rc<std::cell::Cell<u32>> {
+    (*use_memo((), |_| Rc::new(std::cell::Cell::new(0)))).clone()
 }
 
 #[derive(Properties, PartialEq)]
@@ -40,6 +84,8 @@ pub fn WranglerDialog(props: &WranglerDialogProps) -> Html {
     let namespace = use_state(String::new);
     let tag = use_state(String::new);
     let error = use_state(|| None::<String>);
+    let busy = use_state(|| false);
+    let latest = use_mut_ref_cell();
     use_effect_with((), |_| focus_id_soon("wrangler-import".into()));
     let file = &props.file;
     let on_env = {
@@ -62,6 +108,7 @@ pub fn WranglerDialog(props: &WranglerDialogProps) -> Html {
             tag.clone(),
             error.clone(),
         );
+        let (busy, latest) = (busy.clone(), latest.clone());
         let (dispatch, close) = (props.dispatch.clone(), props.on_close.clone());
         Callback::from(move |_: MouseEvent| {
             let given = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
@@ -71,13 +118,21 @@ pub fn WranglerDialog(props: &WranglerDialogProps) -> Html {
                 migration_tag: given(&tag),
                 ..WranglerOptions::default()
             };
-            match open_wrangler(&file, &options) {
-                Ok(opened) => {
-                    dispatch.dispatch(Action::Imported(Box::new(opened)));
-                    close.emit(());
-                }
-                Err(message) => error.set(Some(message)),
-            }
+            let file = (*file).clone();
+            let (dispatch, close, error) = (dispatch.clone(), close.clone(), error.clone());
+            error.set(None);
+            import_in_worker(
+                move |id| ImportRequest::Wrangler { id, file, options },
+                latest.clone(),
+                busy.clone(),
+                move |result| match result {
+                    Ok(opened) => {
+                        dispatch.dispatch(Action::Imported(opened));
+                        close.emit(());
+                    }
+                    Err(message) => error.set(Some(message)),
+                },
+            );
         })
     };
     let on_cancel = {
@@ -122,8 +177,9 @@ pub fn WranglerDialog(props: &WranglerDialogProps) -> Html {
                     }
                 </div>
                 if let Some(message) = &*error {
-                    <p class="note error" role="alert">{ message }</p>
+                    <p class="note error" role="alert" id="wrangler-error">{ message }</p>
                 }
+                { reading(*busy) }
                 <div class="actions">
                     <button type="button" class="primary" id="wrangler-import" onclick={on_import}>{ "Import" }</button>
                     <button type="button" id="wrangler-cancel" onclick={on_cancel}>{ "Cancel" }</button>
@@ -146,6 +202,8 @@ pub fn CurlDialog(props: &CurlDialogProps) -> Html {
     let files = use_state(|| Rc::new(Vec::<GivenFile>::new()));
     // The last import's findings, or why nothing was imported.
     let result = use_state(|| None::<Result<Rc<Vec<Finding>>, String>>);
+    let busy = use_state(|| false);
+    let latest = use_mut_ref_cell();
     use_effect_with((), |_| focus_id_soon("curl-paste".into()));
     let on_text = {
         let text = text.clone();
@@ -172,13 +230,23 @@ pub fn CurlDialog(props: &CurlDialogProps) -> Html {
             result.clone(),
             props.dispatch.clone(),
         );
-        Callback::from(move |_: MouseEvent| match open_curl(&text, &files) {
-            Ok(opened) => {
-                result.set(Some(Ok(Rc::new(opened.findings.clone()))));
-                dispatch.dispatch(Action::Imported(Box::new(opened)));
-            }
-            // What was pasted stays in the box.
-            Err(message) => result.set(Some(Err(message))),
+        let (busy, latest) = (busy.clone(), latest.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (text, files) = ((*text).clone(), (**files).clone());
+            let (result, dispatch) = (result.clone(), dispatch.clone());
+            import_in_worker(
+                move |id| ImportRequest::Curl { id, text, files },
+                latest.clone(),
+                busy.clone(),
+                move |answer| match answer {
+                    Ok(opened) => {
+                        result.set(Some(Ok(Rc::new(opened.findings.clone()))));
+                        dispatch.dispatch(Action::Imported(opened));
+                    }
+                    // What was pasted stays in the box.
+                    Err(message) => result.set(Some(Err(message))),
+                },
+            );
         })
     };
     let on_close = {
@@ -230,7 +298,7 @@ pub fn CurlDialog(props: &CurlDialogProps) -> Html {
                     <input id="curl-files" type="file" multiple=true onchange={on_files} />
                 </label>
                 <p class="help">{ "An API token written in the command is never imported." }</p>
-                { report }
+                if *busy { { reading(true) } } else { { report } }
                 <div class="actions">
                     <button type="button" class="primary" id="curl-import" onclick={on_import}>{ "Import" }</button>
                     <button type="button" id="curl-close" onclick={on_close}>{ "Close" }</button>

@@ -125,6 +125,10 @@ describe("import and export", () => {
   });
 
   it("offers importing a wrangler config and pasting a curl beside the examples on a blank page", async () => {
+    // The importers are a worker of their own, loaded on the first import, not with the page.
+    const importer = () => page.requested.filter((url) => /\/importer[._]/.test(new URL(url).pathname));
+    assert.ok(page.requested.some((url) => /_bg\.wasm$/.test(url)), "the page's wasm was loaded");
+    assert.deepEqual(importer(), [], "no importer file on the first load");
     // The Start list's entry opens the same picker as the file menu's Import….
     const chooser = page.waitForEvent("filechooser");
     await page.click("#example-import");
@@ -134,6 +138,10 @@ describe("import and export", () => {
     ]);
     await page.waitForSelector("#wrangler-dialog");
     assert.match(await page.textContent("#wrangler-dialog-title"), /Import wrangler\.toml/);
+    const loaded = importer().map((url) => new URL(url).pathname);
+    for (const file of ["/importer_loader.js", "/importer.js", "/importer_bg.wasm"]) {
+      assert.ok(loaded.includes(file), `${file} loaded on the first import: ${loaded}`);
+    }
     await page.click("#wrangler-cancel");
     await page.waitForSelector("#wrangler-dialog", { state: "detached" });
     assert.ok(await page.isVisible("#start-from"), "cancelled: the page is still blank");
@@ -306,3 +314,54 @@ describe("import and export", () => {
   });
 });
 
+
+describe("the import worker", () => {
+  let session;
+  let page;
+
+  before(async () => {
+    session = await openSession();
+    page = session.page;
+  });
+
+  after(async () => {
+    // The failed load is reported by Chromium on the console; nothing else may be.
+    const problems = (page?.problems ?? []).filter((p) => !/importer_loader\.js/.test(p));
+    assert.deepEqual(problems, [], "no console errors or uncaught exceptions");
+    await closeSession(session);
+  });
+
+  it("that cannot load says so in the dialog and keeps the command; the next Import loads it", async () => {
+    const context = page.context();
+    const refuse = (route) => route.abort("connectionrefused");
+    await context.route("**/importer_loader.js", refuse);
+    await page.click("#paste-curl");
+    await page.waitForSelector("#curl-dialog");
+    await page.fill("#curl-paste", DOCS_CURL);
+    await page.click("#curl-import");
+    await page.waitForSelector("#curl-error");
+    assert.match(await page.textContent("#curl-error"), /importer could not be loaded/);
+    assert.equal(await page.inputValue("#curl-paste"), DOCS_CURL, "what was pasted stays");
+    assert.ok(await page.isVisible("#start-from"), "the current work is unchanged");
+    await shot(page, "import-07-worker-not-loaded");
+
+    // Served again, slowly: the dialog says it is reading, then shows the answer.
+    await context.unroute("**/importer_loader.js", refuse);
+    let release;
+    const held = new Promise((resolve) => (release = resolve));
+    await context.route("**/importer_bg.wasm", async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.click("#curl-import");
+    await page.waitForSelector("#import-reading");
+    assert.equal(await page.textContent("#import-reading"), "Reading…");
+    assert.equal(await page.inputValue("#curl-paste"), DOCS_CURL);
+    await shot(page, "import-08-worker-reading");
+    release();
+    await page.waitForSelector("#curl-result");
+    assert.equal(await page.$("#import-reading"), null);
+    assert.match(await page.textContent("#curl-result"), /Imported/);
+    assert.match(await requestLine(page), /\/workers\/dispatch\/namespaces\//);
+  });
+});

@@ -10,4 +10,5 @@ pub mod folder;
 pub mod form_data;
 pub mod http;
 pub mod storage;
+pub mod worker;
 pub mod xhr;

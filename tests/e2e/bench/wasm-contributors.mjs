@@ -3,7 +3,9 @@
 // left out (the shipped file has none). An item counts for the crate its path starts with
 // (`<yew::… as …>` for yew, `<f64 as core::fmt::Display>` for core, where Rust put the code);
 // data segments and imports by kind.
-// Usage: make wasm-contributors (part of make bench)
+// Usage: make wasm-contributors (part of make bench); arguments: a title for the wasm, and
+// optionally `--absent a,b,c`: fail when an item's name matches one of these regular expressions
+// (the importers' code that must stay out of the page's wasm).
 import { text } from "node:stream/consumers";
 
 function parseCsvLine(line) {
@@ -68,7 +70,8 @@ const total = items.reduce((sum, { bytes }) => sum + bytes, 0);
 const row = (bytes, label) =>
   `${(bytes / 1024).toFixed(1).padStart(8)} KB ${((100 * bytes) / total).toFixed(1).padStart(5)} %  ${label}`;
 
-console.log(`the wasm's largest items (twiggy, names kept; ${(total / 1024).toFixed(1)} KB without the name section)`);
+const [title = "the wasm", flag, absentList] = process.argv.slice(2);
+console.log(`${title}: largest items (twiggy, names kept; ${(total / 1024).toFixed(1)} KB without the name section)`);
 for (const { name, bytes } of [...items].sort((a, b) => b.bytes - a.bytes).slice(0, 20)) {
   console.log(row(bytes, name.length > 110 ? `${name.slice(0, 107)}...` : name));
 }
@@ -76,3 +79,14 @@ const byCrate = new Map();
 for (const { name, bytes } of items) byCrate.set(owner(name), (byCrate.get(owner(name)) ?? 0) + bytes);
 console.log("\nby crate");
 for (const [crate, bytes] of [...byCrate].sort((a, b) => b[1] - a[1]).slice(0, 15)) console.log(row(bytes, crate));
+
+if (flag === "--absent") {
+  const absent = absentList.split(",").filter(Boolean);
+  const found = items.filter(({ name }) => absent.some((part) => new RegExp(part).test(name)));
+  if (found.length > 0) {
+    console.error(`\n${title} has code that belongs to the import worker:`);
+    for (const { name, bytes } of found.slice(0, 20)) console.error(row(bytes, name));
+    process.exit(1);
+  }
+  console.log(`\nnone of ${absent.join(", ")} in ${title}`);
+}

@@ -1,8 +1,9 @@
 // Prints the bytes of a first load over the wire, as `bindery serve` sends the release build in
 // dist/: every file the page loads, as sent to a client that takes no compression, to one that
-// takes gzip, and to a browser (brotli), with the totals.
+// takes gzip, and to a browser (brotli), with the totals; then the import worker's files, which
+// the page loads on the first import only (index.html does not name them).
 // Usage: make bench   (or: node tests/e2e/bench/wire-bytes.mjs; needs target/debug/bindery)
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 
@@ -54,24 +55,35 @@ try {
     await new Promise((wait) => setTimeout(wait, 200));
   }
   const kb = (bytes) => (bytes / 1024).toFixed(1).padStart(9);
-  console.log(`first load over the wire from bindery serve (${DIST})`);
-  console.log(`${"file".padEnd(40)} ${ENCODINGS.map(([label]) => `${label} KB`.padStart(9)).join(" ")}  sent as`);
-  const totals = ENCODINGS.map(() => 0);
-  for (const name of files) {
-    const path = name === "index.html" ? "/" : `/${name}`;
-    const row = [];
-    let sentAs = "";
-    for (const [index, [, accept]] of ENCODINGS.entries()) {
-      const reply = await fetchRaw(server.origin, path, accept);
-      if (reply.status !== 200) throw new Error(`${path}: HTTP ${reply.status}`);
-      totals[index] += reply.bytes;
-      row.push(kb(reply.bytes));
-      sentAs = reply.encoding;
+  const page = readFileSync(join(DIST, "index.html"), "utf8");
+  const onFirstLoad = (name) => name === "index.html" || page.includes(`/${name}`) || page.includes(`"${name}`);
+  const table = async (title, names) => {
+    console.log(title);
+    console.log(`${"file".padEnd(40)} ${ENCODINGS.map(([label]) => `${label} KB`.padStart(9)).join(" ")}  sent as`);
+    const totals = ENCODINGS.map(() => 0);
+    for (const name of names) {
+      const path = name === "index.html" ? "/" : `/${name}`;
+      const row = [];
+      let sentAs = "";
+      for (const [index, [, accept]] of ENCODINGS.entries()) {
+        const reply = await fetchRaw(server.origin, path, accept);
+        if (reply.status !== 200) throw new Error(`${path}: HTTP ${reply.status}`);
+        totals[index] += reply.bytes;
+        row.push(kb(reply.bytes));
+        sentAs = reply.encoding;
+      }
+      console.log(`${name.padEnd(40)} ${row.join(" ")}  ${sentAs}`);
     }
-    console.log(`${name.padEnd(40)} ${row.join(" ")}  ${sentAs}`);
-  }
-  console.log(`${"total".padEnd(40)} ${totals.map(kb).join(" ")}`);
+    console.log(`${"total".padEnd(40)} ${totals.map(kb).join(" ")}`);
+    return totals;
+  };
+  const totals = await table(`first load over the wire from bindery serve (${DIST})`, files.filter(onFirstLoad));
   console.log(`a browser gets ${(100 * totals[2] / totals[0]).toFixed(0)} % of the uncompressed bytes`);
+  const later = files.filter((name) => !onFirstLoad(name));
+  if (later.length > 0) {
+    console.log("");
+    await table("on the first import (the import worker)", later);
+  }
 } finally {
   await server.stop();
 }

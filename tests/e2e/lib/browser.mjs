@@ -31,7 +31,8 @@ export function launchChromium() {
 }
 
 /// A fresh context and page on `origin` (1400×1000 unless `viewport` says otherwise), with the
-/// clipboard allowed, console errors and uncaught exceptions collected in `page.problems`.
+/// clipboard allowed, console errors and uncaught exceptions collected in `page.problems`, and
+/// the URL of every request (the page's and its workers') in `page.requested`.
 export async function newPage(browser, origin, { colorScheme = "light", viewport = { width: 1400, height: 1000 } } = {}) {
   const context = await browser.newContext({
     viewport,
@@ -40,6 +41,8 @@ export async function newPage(browser, origin, { colorScheme = "light", viewport
   });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin });
   const page = await context.newPage();
+  page.requested = [];
+  context.on("request", (request) => page.requested.push(request.url()));
   page.problems = [];
   page.on("pageerror", (error) => page.problems.push(`uncaught: ${error.message}`));
   page.on("console", (message) => {
