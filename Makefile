@@ -116,7 +116,7 @@ wasm-contributors: setup-build
 	wasm-opt -Oz -g $(WASM_OPT_PARAMS) $(NAMED)/bindgen/bindery_bg.wasm -o $(NAMED)/bindery.wasm
 	wasm-opt -Oz -g $(WASM_OPT_PARAMS) $(NAMED)/bindgen/importer_bg.wasm -o $(NAMED)/importer.wasm
 	twiggy top -f csv $(NAMED)/bindery.wasm | \
-	  node tests/e2e/bench/wasm-contributors.mjs "the page's wasm (first load)" --absent $(IMPORTER_ONLY)
+	  node tests/e2e/bench/wasm-contributors.mjs "the page's wasm (first load)" --absent '$(IMPORTER_ONLY)'
 	@echo
 	twiggy top -f csv $(NAMED)/importer.wasm | \
 	  node tests/e2e/bench/wasm-contributors.mjs "the import worker's wasm (loaded on the first import)"
