@@ -1,10 +1,12 @@
 //! What the page shows about the composition besides its own fields: the request line, the
 //! metadata JSON (and its masked copy), the parts, the curl command and the findings, computed
-//! once per change from one serialization of the metadata.
+//! once per change from one serialization of the metadata, in which only the bindings that
+//! changed are written anew ([`BindingTexts`]).
 
 use std::rc::Rc;
 
-use crate::encode::{self, CurlCommand, CurlOptions, PartHead};
+use crate::encode::preview::{preview_reusing, BindingTexts};
+use crate::encode::{CurlCommand, CurlOptions, PartHead};
 use crate::model::Composition;
 use crate::rules::{self, Finding};
 
@@ -30,12 +32,23 @@ impl Derived {
     /// `today` (`YYYY-MM-DD`) enables the future-date rule; `curl_prefix` is the folder the
     /// curl command reads module files from.
     pub fn of(c: &Composition, today: &str, curl_prefix: &str) -> Derived {
+        Derived::reusing(c, today, curl_prefix, &BindingTexts::default()).0
+    }
+
+    /// [`Derived::of`], taking the JSON texts of the bindings an edit left as they were from
+    /// the last derived view (`earlier`); returns this view's for the next edit.
+    pub fn reusing(
+        c: &Composition,
+        today: &str,
+        curl_prefix: &str,
+        earlier: &BindingTexts,
+    ) -> (Derived, BindingTexts) {
         let options = CurlOptions {
             file_prefix: curl_prefix.to_string(),
             ..CurlOptions::default()
         };
-        let preview = encode::preview(c, &options);
-        Derived {
+        let (preview, texts) = preview_reusing(c, &options, earlier);
+        let derived = Derived {
             method: c.request.method(),
             url: c.request.url(&options.api_base),
             metadata_pretty: preview.pretty.into(),
@@ -44,7 +57,8 @@ impl Derived {
             curl_text: preview.curl.text.as_str().into(),
             curl: preview.curl,
             findings: Rc::new(rules::check_at(c, Some(today))),
-        }
+        };
+        (derived, texts)
     }
 }
 
@@ -67,6 +81,7 @@ pub fn findings_per_binding(findings: &[Finding], count: usize) -> Vec<Vec<Findi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::encode;
     use crate::model::{Binding, BindingKind, Module};
     use crate::rules::{At, Level};
 

@@ -17,6 +17,7 @@ use super::examples::{self, Example};
 use super::output::{self, OutputTab};
 use crate::diff::{composition_from_current, resolve, CurrentSettings, Loaded, Resolution};
 use crate::encode::code::Program;
+use crate::encode::preview::BindingTexts;
 use crate::model::{
     Binding, BindingKind, Composition, ListPresence, Metadata, Module, ModuleKind, Operation,
     PatchList, Target, PATCH_LISTS,
@@ -54,6 +55,8 @@ pub const EDIT_REFUSED: &str = "edit-refused";
 pub struct Editor {
     pub composition: Rc<Composition>,
     pub derived: Rc<Derived>,
+    /// The JSON texts of the bindings in `derived`, for the next change to reuse.
+    pub binding_texts: BindingTexts,
     /// Today as `YYYY-MM-DD` (local time), for the default date and the future-date rule.
     pub today: Rc<str>,
     /// The folder the programs (curl included) read module files from.
@@ -184,9 +187,12 @@ pub enum Action {
 
 impl Editor {
     pub fn new(composition: Composition, today: &str) -> Editor {
-        let derived = Rc::new(Derived::of(&composition, today, ""));
+        let (derived, binding_texts) =
+            Derived::reusing(&composition, today, "", &BindingTexts::default());
+        let derived = Rc::new(derived);
         let mut editor = Editor {
             composition: Rc::new(composition),
+            binding_texts,
             field_findings: derived.findings.clone(),
             derived,
             today: today.into(),
@@ -248,11 +254,7 @@ impl Editor {
                     return self;
                 }
                 next.curl_prefix = prefix;
-                next.derived = Rc::new(Derived::of(
-                    &next.composition,
-                    &next.today,
-                    &next.curl_prefix,
-                ));
+                next.refresh_derived();
                 next.refresh_program();
                 return Rc::new(next);
             }
@@ -402,17 +404,29 @@ impl Editor {
             }
         }
         next.revision += 1;
-        let mut derived = Derived::of(&next.composition, &next.today, &next.curl_prefix);
-        // Findings an edit leaves as they were keep their list: every panel given them then
-        // compares one pointer instead of hundreds of findings on each keystroke.
-        derived.findings = same_or(&self.derived.findings, derived.findings);
-        next.derived = Rc::new(derived);
+        next.refresh_derived();
         next.refresh_program();
         // The API's errors were about the composition as it was sent.
         next.api_findings = Rc::default();
         next.refused = None;
         next.refresh_checks();
         Rc::new(next)
+    }
+
+    /// Derives the view of the composition anew, reusing the texts of the bindings that did
+    /// not change.
+    fn refresh_derived(&mut self) {
+        let (mut derived, texts) = Derived::reusing(
+            &self.composition,
+            &self.today,
+            &self.curl_prefix,
+            &self.binding_texts,
+        );
+        // Findings an edit leaves as they were keep their list: every panel given them then
+        // compares one pointer instead of hundreds of findings on each keystroke.
+        derived.findings = same_or(&self.derived.findings, derived.findings);
+        self.derived = Rc::new(derived);
+        self.binding_texts = texts;
     }
 
     /// Generates the shown tab's program (or drops the one of a tab no longer shown).

@@ -1026,3 +1026,48 @@ fn an_import_keeps_its_findings_until_dismissed_new_or_another_import() {
         .import_findings
         .is_empty());
 }
+
+#[test]
+fn the_derived_view_after_each_kind_of_edit_equals_one_derived_afresh() {
+    let mut state = start(sample());
+    let secret = |text: &str| {
+        Action::EditBinding(
+            3,
+            BindingEdit::Field {
+                key: "text".into(),
+                value: Some(json!(text)),
+            },
+        )
+    };
+    let actions = vec![
+        Action::AddBinding("plain_text".into()),
+        Action::AddBinding("r2_bucket".into()),
+        Action::AddBinding("secret_text".into()),
+        field(0, "namespace_id", json!("0123456789abcdef0123456789abcdef")),
+        Action::EditBinding(1, BindingEdit::Name("GREETING".into())),
+        field(1, "text", json!("hello")),
+        secret("s3cr3t"),
+        Action::MoveBinding {
+            index: 1,
+            up: false,
+        },
+        Action::MoveBinding { index: 3, up: true },
+        Action::SetMetadataField {
+            path: "compatibility_flags".into(),
+            value: Some(json!(["nodejs_compat"])),
+        },
+        Action::SetCurlPrefix("dist/".into()),
+        Action::RemoveBinding(0),
+        Action::SetOperation(Operation::Settings),
+        Action::RemoveBinding(0),
+        Action::SetOperation(Operation::Upload),
+        Action::New,
+        Action::AddBinding("kv_namespace".into()),
+    ];
+    for action in actions {
+        let what = format!("{action:?}");
+        state = state.apply(action);
+        let fresh = super::Derived::of(&state.composition, TODAY, &state.curl_prefix);
+        assert_eq!(*state.derived, fresh, "after {what}");
+    }
+}

@@ -20,16 +20,23 @@ use crate::model::{
 /// none), as wrangler does: there absent and empty mean the same. (An upload of static assets
 /// without an entry names none, as wrangler's.)
 pub fn wire_metadata(c: &Composition) -> Value {
+    let serialized = match serde_json::to_value(&c.metadata) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
+    Value::Object(wire_members(c, serialized))
+}
+
+/// The members of [`wire_metadata`] from the metadata as serialized (`serialized`): what the
+/// endpoint takes, with `bindings: []` where an upload needs it. The preview passes the
+/// metadata with its bindings not yet written out, and writes each binding's own text.
+pub(crate) fn wire_members(c: &Composition, serialized: Map<String, Value>) -> Map<String, Value> {
     let operation = c.request.operation;
     let mut out = Map::new();
     let assets_only = c.metadata.entry_part().is_none() && c.metadata.assets.is_some();
     let always_bindings = matches!(operation, Operation::Upload | Operation::Version)
         && c.metadata.bindings.is_absent()
         && !assets_only;
-    let serialized = match serde_json::to_value(&c.metadata) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
-    };
     let mut bindings_placed = !always_bindings;
     for (key, value) in serialized {
         if !bindings_placed && !matches!(key.as_str(), "main_module" | "body_part") {
@@ -43,7 +50,7 @@ pub fn wire_metadata(c: &Composition) -> Value {
     if !bindings_placed {
         out.insert("bindings".into(), Value::Array(Vec::new()));
     }
-    Value::Object(out)
+    out
 }
 
 /// The known fields the user set that [`wire_metadata`] leaves out for this endpoint, in wire

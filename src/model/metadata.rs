@@ -6,7 +6,7 @@
 //! and sent as given.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Number;
+use serde_json::{Map, Number, Value};
 
 use super::Binding;
 
@@ -86,6 +86,31 @@ impl Metadata {
             ("cache_options", m.cache_options.is_some()),
             ("package_dependencies", m.package_dependencies.is_present()),
         ]
+    }
+
+    /// The metadata as the JSON object serializing it gives, with `bindings` in place of the
+    /// bindings list (left out when `None`); every other member is serialized alone. The list
+    /// is the one member that grows with the Worker: an edit of another field, and the preview
+    /// that writes each binding on its own, need not write it out.
+    pub fn object_with_bindings(&self, bindings: Option<Value>) -> Map<String, Value> {
+        let mut object = Map::new();
+        let mut bindings = bindings;
+        for (name, set) in self.set_fields() {
+            let value = match name {
+                _ if !set => None,
+                "bindings" => bindings.take(),
+                name => self.member(name),
+            };
+            if let Some(value) = value {
+                object.insert(name.to_string(), value);
+            }
+        }
+        // A kept member named like a known one replaces its value in place, as in the whole
+        // object.
+        for (key, value) in &self.extra {
+            object.insert(key.clone(), value.clone());
+        }
+        object
     }
 
     /// Module syntax unless the metadata names a `body_part` (service-worker syntax).
