@@ -18,9 +18,17 @@ pub fn metadata_with(
     path: &str,
     value: Option<Value>,
 ) -> Result<Metadata, String> {
-    let mut object = match serde_json::to_value(metadata) {
-        Ok(Value::Object(map)) => map,
-        _ => Map::new(),
+    let key = path.split_once('.').map_or(path, |(outer, _)| outer);
+    // Another field than the bindings list is set without writing out (and reading back)
+    // hundreds of bindings: they are put back as they were.
+    let keep_bindings = key != "bindings" && !metadata.extra.contains_key("bindings");
+    let mut object = if keep_bindings {
+        metadata.object_with_bindings(None)
+    } else {
+        match serde_json::to_value(metadata) {
+            Ok(Value::Object(map)) => map,
+            _ => Map::new(),
+        }
     };
     let (key, value) = match path.split_once('.') {
         None => (path, value),
@@ -40,7 +48,12 @@ pub fn metadata_with(
         Some(value) => object.insert(key.to_string(), value),
         None => object.shift_remove(key),
     };
-    serde_json::from_value(Value::Object(object)).map_err(|e| format!("{key}: {e}"))
+    let mut out: Metadata =
+        serde_json::from_value(Value::Object(object)).map_err(|e| format!("{key}: {e}"))?;
+    if keep_bindings {
+        out.bindings = metadata.bindings.clone();
+    }
+    Ok(out)
 }
 
 /// The value the metadata holds at `path` (same paths as [`metadata_with`]). Only that field
@@ -281,6 +294,83 @@ mod tests {
 
     fn binding(value: Value) -> Binding {
         Binding::from_json(value.as_object().unwrap().clone()).unwrap()
+    }
+
+    /// `metadata_with` as it was first written: the whole metadata out to JSON and back.
+    fn through_the_whole_object(
+        metadata: &Metadata,
+        path: &str,
+        value: Option<Value>,
+    ) -> Result<Metadata, String> {
+        let Ok(Value::Object(mut object)) = serde_json::to_value(metadata) else {
+            unreachable!("a metadata object serializes to an object")
+        };
+        let (key, value) = match path.split_once('.') {
+            None => (path, value),
+            Some((outer, inner)) => {
+                let mut inside = match object.get(outer) {
+                    Some(Value::Object(map)) => map.clone(),
+                    _ => Map::new(),
+                };
+                match value {
+                    Some(v) => inside.insert(inner.to_string(), v),
+                    None => inside.shift_remove(inner),
+                };
+                (outer, (!inside.is_empty()).then_some(Value::Object(inside)))
+            }
+        };
+        match value {
+            Some(value) => object.insert(key.to_string(), value),
+            None => object.shift_remove(key),
+        };
+        serde_json::from_value(Value::Object(object)).map_err(|e| format!("{key}: {e}"))
+    }
+
+    #[test]
+    fn a_metadata_field_set_beside_the_bindings_gives_what_the_whole_object_gives() {
+        let with_bindings = |bindings: Value| {
+            Metadata::from_object(
+                json!({"main_module": "w.js", "bindings": bindings, "tags": ["a"],
+                       "x_new": {"k": 1}, "limits": {"cpu_ms": 10}})
+                .as_object()
+                .unwrap()
+                .clone(),
+            )
+            .unwrap()
+        };
+        let shapes = [
+            with_bindings(
+                json!([{"type": "kv_namespace", "name": "KV", "namespace_id": "abc", "x_kept": null},
+                                 {"type": "not_a_type_yet", "name": "N", "anything": [1]}]),
+            ),
+            with_bindings(json!([])),
+            with_bindings(Value::Null),
+            Metadata::default(),
+        ];
+        let edits = [
+            ("compatibility_date", Some(json!("2025-01-01"))),
+            ("compatibility_date", Some(json!(42))),
+            ("tags", None),
+            ("limits.cpu_ms", Some(json!(50))),
+            ("limits.cpu_ms", None),
+            ("x_new", Some(json!("replaced"))),
+            (
+                "bindings",
+                Some(json!([{"type": "r2_bucket", "name": "R2", "bucket_name": "b"}])),
+            ),
+            ("bindings", Some(json!([]))),
+            ("bindings", None),
+            ("bindings", Some(json!("not a list"))),
+        ];
+        for m in &shapes {
+            for (path, value) in &edits {
+                assert_eq!(
+                    metadata_with(m, path, value.clone()),
+                    through_the_whole_object(m, path, value.clone()),
+                    "{path} = {value:?} on {m:?}"
+                );
+            }
+        }
     }
 
     #[test]
