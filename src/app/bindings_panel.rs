@@ -131,9 +131,11 @@ pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
             <PatchListState composition={props.composition.clone()} name="bindings" dispatch={props.dispatch.clone()} />
             <FieldNotes findings={list_notes} />
             <div id={At::root("bindings").element_id()} class="binding-list" tabindex="-1">
+                // Not keyed: a key would be the index, which pairs the cards by position as
+                // the unkeyed diff does, at the cost of one key string per card per keystroke.
                 { for per_binding.into_iter().enumerate().map(|(index, findings)| {
                     html! {
-                        <BindingCard key={index} {index} composition={props.composition.clone()} last={index + 1 == count}
+                        <BindingCard {index} composition={props.composition.clone()} last={index + 1 == count}
                             {findings} account_id={account_id.clone()} dispatch={props.dispatch.clone()} />
                     }
                 }) }

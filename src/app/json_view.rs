@@ -6,6 +6,7 @@
 //! blocks, and none that are scrolled out of sight.
 
 use std::cell::RefCell;
+use std::ops::Range;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
@@ -23,8 +24,9 @@ pub struct JsonViewProps {
 #[component]
 pub fn JsonView(props: &JsonViewProps) -> Html {
     let node = use_node_ref();
-    // The text currently in the DOM (shared, so keeping it costs no copy).
-    let shown = use_mut_ref(|| None::<AttrValue>);
+    // The text currently in the DOM (shared, so keeping it costs no copy), and where its
+    // blocks are in it (so it is not cut into blocks again on the next edit).
+    let shown = use_mut_ref(|| None::<Shown>);
     {
         let node = node.clone();
         use_effect_with(props.text.clone(), move |text| {
@@ -60,10 +62,19 @@ fn reveal_line(pre: &Element, block: usize, line: usize) {
     }
 }
 
-fn update(pre: &Element, shown: &Rc<RefCell<Option<AttrValue>>>, text: &AttrValue) {
+/// The text in the DOM and its blocks, as byte ranges of it.
+struct Shown {
+    text: AttrValue,
+    blocks: Vec<Range<usize>>,
+}
+
+fn update(pre: &Element, shown: &Rc<RefCell<Option<Shown>>>, text: &AttrValue) {
     let new = chunks(text);
     let mut shown = shown.borrow_mut();
-    let old = shown.as_deref().map(chunks).unwrap_or_default();
+    let old: Vec<&str> = shown
+        .as_ref()
+        .map(|s| s.blocks.iter().map(|r| &s.text[r.clone()]).collect())
+        .unwrap_or_default();
     let (head, old_end, new_end) = changed_range(&old, &new);
     if head == 0 && old_end == old.len() {
         pre.set_inner_html(&chunks_html(&new));
@@ -91,5 +102,17 @@ fn update(pre: &Element, shown: &Rc<RefCell<Option<AttrValue>>>, text: &AttrValu
         }
     }
     drop(old);
-    *shown = Some(text.clone());
+    // The blocks follow each other and join to the text.
+    let mut start = 0;
+    let blocks = new
+        .iter()
+        .map(|block| {
+            start += block.len();
+            start - block.len()..start
+        })
+        .collect();
+    *shown = Some(Shown {
+        text: text.clone(),
+        blocks,
+    });
 }
