@@ -333,7 +333,8 @@ mod tests {
         .unwrap();
         let count = c.metadata.bindings.len();
         assert!(count > 5, "{count}");
-        let edits: Vec<(&str, Box<dyn Fn(&mut Composition)>)> = vec![
+        type Edit = Box<dyn Fn(&mut Composition)>;
+        let edits: Vec<(&str, Edit)> = vec![
             (
                 "rename one",
                 Box::new(|c| c.metadata.bindings[2].name.push('X')),
