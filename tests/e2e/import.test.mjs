@@ -11,7 +11,7 @@ import { isDeepStrictEqual } from "node:util";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-import { dropFiles, findings, focusedId, previewJson, previewParts, requestLine, showOutput, waitFor, waitForPreview } from "./lib/app.mjs";
+import { dropFiles, findings, openApp, focusedId, previewJson, previewParts, requestLine, showOutput, waitFor, waitForPreview } from "./lib/app.mjs";
 import { shot } from "./lib/browser.mjs";
 import { closeSession, openSession } from "./lib/session.mjs";
 
@@ -363,5 +363,11 @@ describe("the import worker", () => {
     assert.equal(await page.$("#import-reading"), null);
     assert.match(await page.textContent("#curl-result"), /Imported/);
     assert.match(await requestLine(page), /\/workers\/dispatch\/namespaces\//);
+  });
+
+  it("loads from the root when the page is open at a deeper route", async () => {
+    await openApp(page, `${session.server.origin}/some/app/route`);
+    await pasteCurl(page, JSON_BODY_CURL);
+    assert.match(await page.textContent("#curl-result"), /Imported/);
   });
 });

@@ -19,8 +19,9 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Worker};
 use crate::editor::import::{answer_text, ImportReply, ImportRequest, WORKER_READY};
 
 /// The worker's script, as Trunk writes it beside `index.html` (a worker's files keep the bin's
-/// name, without a content hash: the page names them at run time).
-pub const WORKER_SCRIPT: &str = "./importer_loader.js";
+/// name, without a content hash: the page names them at run time). From the root, like the
+/// page's own bundle (Trunk's public URL is `/`): the page may be open at any app route.
+pub const WORKER_SCRIPT: &str = "/importer_loader.js";
 
 /// How long the worker may take to load before a request fails (it takes tens of
 /// milliseconds; this is for a file that never comes).
