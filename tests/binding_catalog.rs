@@ -534,6 +534,51 @@ fn every_type_survives_the_wrangler_configuration_export_and_its_import() {
 }
 
 #[test]
+fn every_type_wrangler_has_a_key_for_is_exported_under_that_key_and_not_through_unsafe() {
+    let mut exported_natively = 0;
+    for spec in CATALOG {
+        let Some(key) = spec.wrangler else { continue };
+        let t = spec.type_name;
+        let binding = well_formed(spec);
+        let wire = binding.to_json();
+        let exported = encode::wrangler::config(&upload_with(vec![binding]));
+        let config = jsonc_value(&exported.text);
+        let section = &config[key.section];
+        let entry = match key.layout {
+            catalog::Layout::Table => section.clone(),
+            catalog::Layout::List => section[0].clone(),
+            catalog::Layout::Under(list) => section[list][0].clone(),
+            catalog::Layout::Paths => json!({ key.name_key: NAME, "path": section[NAME] }),
+        };
+        assert!(
+            entry[key.name_key] == NAME && config.get("unsafe").is_none(),
+            "{t} is not under `{}`:\n{}",
+            key.section,
+            exported.text
+        );
+        // A field wrangler spells differently is written under its spelling only.
+        for (wire_key, wrangler_key) in key.renames {
+            if let Some(value) = wire.get(*wire_key) {
+                assert_eq!(entry.get(*wrangler_key), Some(value), "{t}: {entry}");
+                assert!(entry.get(*wire_key).is_none(), "{t}: {entry}");
+            }
+        }
+        exported_natively += 1;
+    }
+    assert!(exported_natively >= 30, "{exported_natively}");
+}
+
+/// The exported file's object (its header is `//` comments).
+fn jsonc_value(text: &str) -> Value {
+    let body: String = text
+        .lines()
+        .filter(|line| !line.starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+#[test]
 fn the_resource_pickers_offer_what_the_catalog_says_a_field_names() {
     let mut offered = Vec::new();
     for spec in CATALOG {

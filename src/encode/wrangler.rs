@@ -24,6 +24,7 @@ use serde_json::{json, Map, Value};
 
 use crate::import::files::NoFiles;
 use crate::import::wrangler::{assemble_config, WranglerOptions};
+use crate::model::catalog::{self, Layout, WranglerKey};
 use crate::model::{Binding, Composition, Module, ModuleKind, Operation, Target};
 
 /// The exported file and what it could not say exactly.
@@ -49,243 +50,57 @@ fn rule_type(kind: ModuleKind) -> Option<&'static str> {
     })
 }
 
-/// The wrangler section and entry that declare `b`, if wrangler has a key for its type.
-fn native(b: &Binding) -> Option<(&'static str, Value)> {
-    let j = b.to_json();
-    let f = |k: &str| j.get(k).cloned();
+/// The wrangler section and entry that declare `b`, if wrangler has a key for its type (the
+/// catalog's [`WranglerKey`]): the name under the section's name key, then every field under
+/// wrangler's spelling of it. Whether wrangler then sends exactly the binding is for the
+/// caller to ask the importer.
+fn native(b: &Binding) -> Option<(&'static WranglerKey, Map<String, Value>)> {
+    let key = catalog::lookup(b.type_name())?.wrangler.as_ref()?;
+    if key.layout == Layout::Paths {
+        return None; // a module part: written by the caller, with the module's path
+    }
     let mut entry = Map::new();
-    let mut put = |key: &str, value: Option<Value>| {
-        if let Some(value) = value {
-            entry.insert(key.to_string(), value);
+    entry.insert(key.name_key.into(), Value::String(b.name.clone()));
+    for (field, value) in b.to_json() {
+        if field != "name" && field != "type" {
+            entry.insert(key.wrangler_key(&field).to_string(), value);
         }
-    };
-    let name = Some(Value::String(b.name.clone()));
-    let section = match b.type_name() {
-        "plain_text" | "json" => return None, // written to `vars` by the caller
-        "kv_namespace" => {
-            put("binding", name);
-            put("id", f("namespace_id"));
-            "kv_namespaces"
-        }
-        "r2_bucket" => {
-            put("binding", name);
-            put("bucket_name", f("bucket_name"));
-            put("jurisdiction", f("jurisdiction"));
-            "r2_buckets"
-        }
-        "d1" => {
-            put("binding", name);
-            put("database_id", f("id").or_else(|| f("database_id")));
-            "d1_databases"
-        }
-        "durable_object_namespace" => {
-            put("name", name);
-            put("class_name", f("class_name"));
-            put("script_name", f("script_name"));
-            put("environment", f("environment"));
-            "durable_objects"
-        }
-        "service" => {
-            put("binding", name);
-            for key in [
-                "service",
-                "cross_account_grant",
-                "environment",
-                "entrypoint",
-                "props",
-            ] {
-                put(key, f(key));
-            }
-            "services"
-        }
-        "queue" => {
-            put("binding", name);
-            put("queue", f("queue_name"));
-            put("delivery_delay", f("delivery_delay"));
-            "queues"
-        }
-        "analytics_engine" => {
-            put("binding", name);
-            put("dataset", f("dataset"));
-            "analytics_engine_datasets"
-        }
-        "hyperdrive" => {
-            put("binding", name);
-            put("id", f("id"));
-            "hyperdrive"
-        }
-        "vectorize" => {
-            put("binding", name);
-            put("index_name", f("index_name"));
-            "vectorize"
-        }
-        "mtls_certificate" => {
-            put("binding", name);
-            put("certificate_id", f("certificate_id"));
-            "mtls_certificates"
-        }
-        "dispatch_namespace" => {
-            put("binding", name);
-            put("namespace", f("namespace"));
-            if let Some(outbound) = j.get("outbound") {
-                let mut o = Map::new();
-                if let Some(worker) = outbound.get("worker") {
-                    for key in ["service", "environment"] {
-                        if let Some(v) = worker.get(key) {
-                            o.insert(key.into(), v.clone());
-                        }
-                    }
+    }
+    // The one field wrangler shapes differently, not just names: a dispatch namespace's
+    // outbound Worker is `{service, environment, parameters: [name]}` in its configuration and
+    // `{worker: {service, environment}, params: [{name}]}` on the wire.
+    if let Some(outbound) = entry.get_mut("outbound") {
+        let mut o = Map::new();
+        if let Some(worker) = outbound.get("worker") {
+            for k in ["service", "environment"] {
+                if let Some(v) = worker.get(k) {
+                    o.insert(k.into(), v.clone());
                 }
-                if let Some(Value::Array(params)) = outbound.get("params") {
-                    let names = params
-                        .iter()
-                        .filter_map(|p| p.get("name").cloned())
-                        .collect();
-                    o.insert("parameters".into(), Value::Array(names));
-                }
-                put("outbound", Some(Value::Object(o)));
-            }
-            "dispatch_namespaces"
-        }
-        "send_email" => {
-            put("name", name);
-            for key in [
-                "destination_address",
-                "allowed_destination_addresses",
-                "allowed_sender_addresses",
-            ] {
-                put(key, f(key));
-            }
-            "send_email"
-        }
-        "workflow" => {
-            put("binding", name);
-            put("name", f("workflow_name"));
-            put("class_name", f("class_name"));
-            put("script_name", f("script_name"));
-            "workflows"
-        }
-        "pipelines" => {
-            put("binding", name);
-            put("pipeline", f("pipeline"));
-            put("stream", f("stream"));
-            "pipelines"
-        }
-        "secrets_store_secret" => {
-            put("binding", name);
-            put("store_id", f("store_id"));
-            put("secret_name", f("secret_name"));
-            "secrets_store_secrets"
-        }
-        "ratelimit" => {
-            put("name", name);
-            put("namespace_id", f("namespace_id"));
-            put("simple", f("simple"));
-            "ratelimits"
-        }
-        "ai_search" => {
-            put("binding", name);
-            put("instance_name", f("instance_name"));
-            "ai_search"
-        }
-        "ai_search_namespace" => {
-            put("binding", name);
-            put("namespace", f("namespace"));
-            "ai_search_namespaces"
-        }
-        "agent_memory" => {
-            put("binding", name);
-            put("namespace", f("namespace"));
-            "agent_memory"
-        }
-        "artifacts" => {
-            put("binding", name);
-            put("namespace", f("namespace"));
-            "artifacts"
-        }
-        "flagship" => {
-            put("binding", name);
-            put("app_id", f("app_id"));
-            "flagship"
-        }
-        "vpc_service" => {
-            put("binding", name);
-            put("service_id", f("service_id"));
-            "vpc_services"
-        }
-        "vpc_network" => {
-            put("binding", name);
-            put("tunnel_id", f("tunnel_id"));
-            put("network_id", f("network_id"));
-            "vpc_networks"
-        }
-        "worker_loader" => {
-            put("binding", name);
-            "worker_loaders"
-        }
-        "logfwdr" => {
-            put("name", name);
-            put("destination", f("destination"));
-            "logfwdr"
-        }
-        "unsafe_hello_world" => {
-            put("binding", name);
-            put("enable_timer", f("enable_timer"));
-            "unsafe_hello_world"
-        }
-        "ai" => {
-            put("binding", name);
-            put("staging", f("staging"));
-            "ai"
-        }
-        // Types this build keeps as given, but wrangler has a key for.
-        "analytics" => {
-            put("binding", name);
-            "analytics"
-        }
-        "k2" => {
-            put("binding", name);
-            put("stream", f("stream"));
-            "k2"
-        }
-        "browser" | "images" | "media" | "stream" | "version_metadata" => {
-            put("binding", name);
-            match b.type_name() {
-                "browser" => "browser",
-                "images" => "images",
-                "media" => "media",
-                "stream" => "stream",
-                _ => "version_metadata",
             }
         }
-        _ => return None,
-    };
-    Some((section, Value::Object(entry)))
+        if let Some(Value::Array(params)) = outbound.get("params") {
+            let names = params
+                .iter()
+                .filter_map(|p| p.get("name").cloned())
+                .collect();
+            o.insert("parameters".into(), Value::Array(names));
+        }
+        *outbound = Value::Object(o);
+    }
+    Some((key, entry))
 }
 
-/// Sections holding one binding (an object), not a list.
-const SINGLE: &[&str] = &[
-    "ai",
-    "analytics",
-    "browser",
-    "images",
-    "media",
-    "stream",
-    "version_metadata",
-];
-
-/// Sections whose list sits under `bindings` / `producers`.
-fn section_list<'a>(config: &'a mut Map<String, Value>, section: &str) -> &'a mut Vec<Value> {
+/// The list a section's bindings go in (`durable_objects.bindings`, `kv_namespaces`), made
+/// when missing.
+fn section_list<'a>(config: &'a mut Map<String, Value>, key: &WranglerKey) -> &'a mut Vec<Value> {
     let holder = config
-        .entry(section.to_string())
-        .or_insert_with(|| match section {
-            "durable_objects" | "logfwdr" => json!({"bindings": []}),
-            "queues" => json!({"producers": []}),
+        .entry(key.section.to_string())
+        .or_insert_with(|| match key.layout {
+            Layout::Under(list) => json!({ list: [] }),
             _ => json!([]),
         });
-    let list = match section {
-        "durable_objects" | "logfwdr" => holder.get_mut("bindings"),
-        "queues" => holder.get_mut("producers"),
+    let list = match key.layout {
+        Layout::Under(list) => holder.get_mut(list),
         _ => Some(holder),
     };
     match list {
@@ -431,12 +246,11 @@ pub fn config(c: &Composition) -> WranglerConfig {
             }
             kind @ ("wasm_module" | "text_blob" | "data_blob") => {
                 let part = json.get("part").and_then(Value::as_str).unwrap_or_default();
-                if let Some(module) = c.module(part).filter(|_| blob_parts.contains(&part)) {
-                    let section = match kind {
-                        "wasm_module" => "wasm_modules",
-                        "text_blob" => "text_blobs",
-                        _ => "data_blobs",
-                    };
+                let section = catalog::lookup(kind).and_then(|spec| spec.wrangler);
+                if let (Some(module), Some(section)) = (
+                    c.module(part).filter(|_| blob_parts.contains(&part)),
+                    section.map(|key| key.section),
+                ) {
                     let path = module.path.clone().unwrap_or_else(|| module.name.clone());
                     if part != binding.name {
                         notes.push(format!(
@@ -449,23 +263,22 @@ pub fn config(c: &Composition) -> WranglerConfig {
                 }
             }
             _ => {
-                if let Some((section, entry)) = native(binding) {
+                if let Some((key, entry)) = native(binding) {
+                    let entry = Value::Object(entry);
                     let mut probe = Map::new();
-                    if SINGLE.contains(&section) {
-                        probe.insert(section.into(), entry.clone());
+                    let single = key.layout == Layout::Table;
+                    if single {
+                        probe.insert(key.section.into(), entry.clone());
                     } else {
-                        section_list(&mut probe, section).push(entry.clone());
+                        section_list(&mut probe, key).push(entry.clone());
                     }
-                    let free = if SINGLE.contains(&section) {
-                        !config.contains_key(section)
-                    } else {
-                        true
-                    };
+                    // A one-binding section already taken: the next one goes through unsafe.
+                    let free = !single || !config.contains_key(key.section);
                     if free && sends_binding(&probe, &json) {
-                        if SINGLE.contains(&section) {
-                            config.insert(section.into(), entry);
+                        if single {
+                            config.insert(key.section.into(), entry);
                         } else {
-                            section_list(&mut config, section).push(entry);
+                            section_list(&mut config, key).push(entry);
                         }
                         continue;
                     }

@@ -248,7 +248,7 @@ fn unexpected(value: &Value) -> serde::de::Unexpected<'_> {
 
 use super::catalog::Group::*;
 use super::catalog::Input::*;
-use super::catalog::{any_of, exactly_one, kind, opt, req, Resource};
+use super::catalog::{any_of, exactly_one, kind, listed, opt, paths, req, table, under, Resource};
 
 binding_kinds! {
     PlainText = "plain_text" {
@@ -271,7 +271,7 @@ binding_kinds! {
             => req(Text, "The Secrets Store id.").resource(Resource::SecretsStore),
         #[serde(default, skip_serializing_if = "String::is_empty")] secret_name: String
             => req(Text, "The secret's name in the store."),
-    } as kind("Secrets Store secret", Variables, "A secret kept in an account-level Secrets Store."),
+    } as kind("Secrets Store secret", Variables, "A secret kept in an account-level Secrets Store.").wrangler(listed("secrets_store_secrets")),
     /// A CryptoKey; the key material is write-only.
     SecretKey = "secret_key" {
         #[serde(default, skip_serializing_if = "String::is_empty")] format: String
@@ -285,61 +285,61 @@ binding_kinds! {
         #[serde(default, skip_serializing_if = "Option::is_none")] key_jwk: Option<Value>
             => opt(SecretJson, "The key as a JWK object (format jwk)."),
     } as kind("Secret key (CryptoKey)", Variables, "An imported CryptoKey; the key material is write-only.").noun("Secret key"),
-    VersionMetadata = "version_metadata" {} as kind("Version metadata", Variables, "Id, tag and timestamp of the running version."),
+    VersionMetadata = "version_metadata" {} as kind("Version metadata", Variables, "Id, tag and timestamp of the running version.").wrangler(table("version_metadata")),
     KvNamespace = "kv_namespace" {
         #[serde(default, skip_serializing_if = "String::is_empty")] namespace_id: String
             => req(Text, "The KV namespace id (not its title).").resource(Resource::KvNamespace),
-    } as kind("KV namespace", Storage, "A Workers KV namespace."),
+    } as kind("KV namespace", Storage, "A Workers KV namespace.").wrangler(listed("kv_namespaces").renames(&[("namespace_id", "id")])),
     R2Bucket = "r2_bucket" {
         #[serde(default, skip_serializing_if = "String::is_empty")] bucket_name: String
             => req(Text, "The bucket name.").resource(Resource::R2Bucket),
         #[serde(default, skip_serializing_if = "Option::is_none")] jurisdiction: Option<String>
             => opt(Choice(&["eu", "fedramp", "fedramp-high", "us"]), "Only for buckets created in a jurisdiction."),
-    } as kind("R2 bucket", Storage, "An R2 object storage bucket."),
+    } as kind("R2 bucket", Storage, "An R2 object storage bucket.").wrangler(listed("r2_buckets")),
     /// Send `id` (what wrangler sends); `database_id` is the newer SDK spelling.
     D1 = "d1" {
         #[serde(default, skip_serializing_if = "Option::is_none")] id: Option<String>
             => opt(Text, "The D1 database id, a UUID (what wrangler sends).").resource(Resource::D1Database),
         #[serde(default, skip_serializing_if = "Option::is_none")] database_id: Option<String>
             => opt(Text, "The D1 database id, newer spelling; use one of the two.").resource(Resource::D1Database),
-    } as kind("D1 database", Storage, "A D1 SQL database; fill id (or database_id).").one_of(&[exactly_one(&["id", "database_id"])]),
+    } as kind("D1 database", Storage, "A D1 SQL database; fill id (or database_id).").one_of(&[exactly_one(&["id", "database_id"])]).wrangler(listed("d1_databases").renames(&[("id", "database_id"), ("internalEnv", "database_internal_env")])),
     Hyperdrive = "hyperdrive" {
         #[serde(default, skip_serializing_if = "String::is_empty")] id: String
             => req(Text, "The Hyperdrive config id.").resource(Resource::Hyperdrive),
-    } as kind("Hyperdrive", Storage, "A Hyperdrive database connection config."),
+    } as kind("Hyperdrive", Storage, "A Hyperdrive database connection config.").wrangler(listed("hyperdrive")),
     Vectorize = "vectorize" {
         #[serde(default, skip_serializing_if = "String::is_empty")] index_name: String
             => req(Text, "The Vectorize index name.").resource(Resource::Vectorize),
-    } as kind("Vectorize index", Storage, "A Vectorize vector index."),
+    } as kind("Vectorize index", Storage, "A Vectorize vector index.").wrangler(listed("vectorize")),
     AnalyticsEngine = "analytics_engine" {
         #[serde(default, skip_serializing_if = "String::is_empty")] dataset: String
             // Optional: wrangler leaves it out when the config does, and the API takes that.
             => opt(Text, "The dataset name (created on first write)."),
-    } as kind("Analytics Engine", Storage, "A Workers Analytics Engine dataset."),
+    } as kind("Analytics Engine", Storage, "A Workers Analytics Engine dataset.").wrangler(listed("analytics_engine_datasets")),
     Pipelines = "pipelines" {
         #[serde(default, skip_serializing_if = "Option::is_none")] pipeline: Option<String>
             => opt(Text, "The pipeline name or id.").resource(Resource::Pipeline),
         #[serde(default, skip_serializing_if = "Option::is_none")] stream: Option<String>
             => opt(Text, "The stream id (newer pipelines)."),
-    } as kind("Pipeline", Storage, "A Pipelines stream to send records to.").one_of(&[exactly_one(&["pipeline", "stream"])]),
+    } as kind("Pipeline", Storage, "A Pipelines stream to send records to.").one_of(&[exactly_one(&["pipeline", "stream"])]).wrangler(listed("pipelines")),
     AiSearch = "ai_search" {
         #[serde(default, skip_serializing_if = "String::is_empty")] instance_name: String
             => req(Text, "The AI Search instance name."),
         #[serde(default, skip_serializing_if = "Option::is_none")] namespace: Option<String>
             => opt(Text, "Its namespace, when not the default."),
-    } as kind("AI Search instance", Storage, "An AI Search (AutoRAG) instance."),
+    } as kind("AI Search instance", Storage, "An AI Search (AutoRAG) instance.").wrangler(listed("ai_search")),
     AiSearchNamespace = "ai_search_namespace" {
         #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String
             => req(Text, "The namespace name."),
-    } as kind("AI Search namespace", Storage, "An AI Search namespace."),
+    } as kind("AI Search namespace", Storage, "An AI Search namespace.").wrangler(listed("ai_search_namespaces")),
     AgentMemory = "agent_memory" {
         #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String
             => req(Text, "The namespace name."),
-    } as kind("Agent memory", Storage, "An agent memory namespace."),
+    } as kind("Agent memory", Storage, "An agent memory namespace.").wrangler(listed("agent_memory")),
     Artifacts = "artifacts" {
         #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String
             => req(Text, "The namespace name."),
-    } as kind("Artifacts", Storage, "An artifacts namespace."),
+    } as kind("Artifacts", Storage, "An artifacts namespace.").wrangler(listed("artifacts")),
     Service = "service" {
         #[serde(default, skip_serializing_if = "String::is_empty")] service: String
             => req(Text, "The name of the Worker to call.").resource(Resource::Worker),
@@ -352,7 +352,7 @@ binding_kinds! {
         /// Lets this Worker call a Worker of another account (wrangler passes it through).
         #[serde(default, skip_serializing_if = "Option::is_none")] cross_account_grant: Option<String>
             => opt(Text, "Grant to call a Worker of another account."),
-    } as kind("Service (Worker)", Services, "Another Worker, called over a service binding.").noun("Service"),
+    } as kind("Service (Worker)", Services, "Another Worker, called over a service binding.").noun("Service").wrangler(listed("services")),
     DurableObjectNamespace = "durable_object_namespace" {
         #[serde(default, skip_serializing_if = "Option::is_none")] class_name: Option<String>
             => opt(Text, "The Durable Object class name (or give its namespace_id).").resource(Resource::DurableObjectClass),
@@ -364,7 +364,7 @@ binding_kinds! {
             => opt(Text, "Existing namespace id, instead of class_name."),
         #[serde(default, skip_serializing_if = "Option::is_none")] dispatch_namespace: Option<String>
             => opt(Text, "Dispatch namespace of that Worker (WfP).").resource(Resource::DispatchNamespace),
-    } as kind("Durable Object", Services, "A Durable Object class, here or in another Worker.").one_of(&[any_of(&["class_name", "namespace_id"])]),
+    } as kind("Durable Object", Services, "A Durable Object class, here or in another Worker.").one_of(&[any_of(&["class_name", "namespace_id"])]).wrangler(under("durable_objects", "bindings").named_by("name")),
     Workflow = "workflow" {
         #[serde(default, skip_serializing_if = "String::is_empty")] workflow_name: String
             => req(Text, "The workflow name.").resource(Resource::Workflow),
@@ -372,22 +372,22 @@ binding_kinds! {
             => opt(Text, "Exported WorkflowEntrypoint class."),
         #[serde(default, skip_serializing_if = "Option::is_none")] script_name: Option<String>
             => opt(Text, "Worker defining it, when not this one.").resource(Resource::Worker),
-    } as kind("Workflow", Services, "A Workflow to create and manage instances of."),
-    WorkerLoader = "worker_loader" {} as kind("Worker loader", Services, "Loads dynamic Workers at run time."),
+    } as kind("Workflow", Services, "A Workflow to create and manage instances of.").wrangler(listed("workflows").renames(&[("workflow_name", "name")])),
+    WorkerLoader = "worker_loader" {} as kind("Worker loader", Services, "Loads dynamic Workers at run time.").wrangler(listed("worker_loaders")),
     VpcService = "vpc_service" {
         #[serde(default, skip_serializing_if = "String::is_empty")] service_id: String
             => req(Text, "The Workers VPC service id."),
-    } as kind("VPC service", Services, "A service reachable in a private network."),
+    } as kind("VPC service", Services, "A service reachable in a private network.").wrangler(listed("vpc_services")),
     VpcNetwork = "vpc_network" {
         #[serde(default, skip_serializing_if = "Option::is_none")] tunnel_id: Option<String>
             => opt(Text, "A tunnel id (UUID)."),
         #[serde(default, skip_serializing_if = "Option::is_none")] network_id: Option<String>
             => opt(Text, "The network id: cf1:network."),
-    } as kind("VPC network", Services, "A private network reached through a tunnel.").one_of(&[exactly_one(&["tunnel_id", "network_id"])]),
+    } as kind("VPC network", Services, "A private network reached through a tunnel.").one_of(&[exactly_one(&["tunnel_id", "network_id"])]).wrangler(listed("vpc_networks")),
     MtlsCertificate = "mtls_certificate" {
         #[serde(default, skip_serializing_if = "String::is_empty")] certificate_id: String
             => req(Text, "The mTLS certificate id.").resource(Resource::MtlsCertificate),
-    } as kind("mTLS certificate", Services, "A client certificate for outbound fetch."),
+    } as kind("mTLS certificate", Services, "A client certificate for outbound fetch.").wrangler(listed("mtls_certificates")),
     /// Copies the binding called `name` (or `old_name`) from an earlier version.
     Inherit = "inherit" {
         #[serde(default, skip_serializing_if = "Option::is_none")] old_name: Option<String>
@@ -398,14 +398,14 @@ binding_kinds! {
     Ai = "ai" {
         #[serde(default, skip_serializing_if = "Option::is_none")] staging: Option<bool>
             => opt(Bool, "Use the staging environment."),
-    } as kind("Workers AI", Platform, "Run models on Workers AI."),
-    Browser = "browser" {} as kind("Browser Rendering", Platform, "A headless browser (Puppeteer / Playwright)."),
+    } as kind("Workers AI", Platform, "Run models on Workers AI.").wrangler(table("ai")),
+    Browser = "browser" {} as kind("Browser Rendering", Platform, "A headless browser (Puppeteer / Playwright).").wrangler(table("browser")),
     Queue = "queue" {
         #[serde(default, skip_serializing_if = "String::is_empty")] queue_name: String
             => req(Text, "The queue name (not its id).").resource(Resource::Queue),
         #[serde(default, skip_serializing_if = "Option::is_none")] delivery_delay: Option<u64>
             => opt(Number, "Default delay in seconds."),
-    } as kind("Queue producer", Platform, "Send messages to a Queue."),
+    } as kind("Queue producer", Platform, "Send messages to a Queue.").wrangler(under("queues", "producers").renames(&[("queue_name", "queue")])),
     SendEmail = "send_email" {
         #[serde(default, skip_serializing_if = "Option::is_none")] destination_address: Option<String>
             => opt(Text, "The only address it may send to."),
@@ -413,14 +413,14 @@ binding_kinds! {
             => opt(List, "Addresses it may send to."),
         #[serde(default, skip_serializing_if = "Option::is_none")] allowed_sender_addresses: Option<Vec<String>>
             => opt(List, "Addresses it may send from."),
-    } as kind("Send email", Platform, "Send email through Email Routing."),
+    } as kind("Send email", Platform, "Send email through Email Routing.").wrangler(listed("send_email").named_by("name")),
     DispatchNamespace = "dispatch_namespace" {
         /// The namespace *name*.
         #[serde(default, skip_serializing_if = "String::is_empty")] namespace: String
             => req(Text, "The dispatch namespace name.").resource(Resource::DispatchNamespace),
         #[serde(default, skip_serializing_if = "Option::is_none")] outbound: Option<Outbound>
             => opt(Json, "Outbound Worker: {\"worker\":{\"service\":\"…\"},\"params\":[{\"name\":\"…\"}]}."),
-    } as kind("Dispatch namespace", Platform, "Call user Workers of a WfP namespace."),
+    } as kind("Dispatch namespace", Platform, "Call user Workers of a WfP namespace.").wrangler(listed("dispatch_namespaces")),
     Ratelimit = "ratelimit" {
         #[serde(default, skip_serializing_if = "String::is_empty")] namespace_id: String
             => req(Text, "The rate-limit namespace id, a positive integer unique per account."),
@@ -430,10 +430,10 @@ binding_kinds! {
                 req(Number, "Period in seconds: 10 or 60.").key("simple.period"),
                 opt(Number, "Seconds a client stays limited once over: 0, 10, or a multiple of 60 up to 86400.").key("simple.mitigation_timeout"),
             ]),
-    } as kind("Rate limiter", Platform, "A rate-limiting counter."),
-    Images = "images" {} as kind("Images", Platform, "Transform images."),
-    Media = "media" {} as kind("Media transformations", Platform, "Transform video and audio."),
-    Stream = "stream" {} as kind("Stream", Platform, "Cloudflare Stream video."),
+    } as kind("Rate limiter", Platform, "A rate-limiting counter.").wrangler(listed("ratelimits").named_by("name")),
+    Images = "images" {} as kind("Images", Platform, "Transform images.").wrangler(table("images")),
+    Media = "media" {} as kind("Media transformations", Platform, "Transform video and audio.").wrangler(table("media")),
+    Stream = "stream" {} as kind("Stream", Platform, "Cloudflare Stream video.").wrangler(table("stream")),
     Websearch = "websearch" {} as kind("Web search", Platform, "Search the web from the Worker."),
     Assets = "assets" {} as kind("Static assets", Platform, "Fetch the Worker's static assets."),
     Messaging = "messaging" {
@@ -443,37 +443,37 @@ binding_kinds! {
     Flagship = "flagship" {
         #[serde(default, skip_serializing_if = "String::is_empty")] app_id: String
             => req(Text, "The feature-flag app id."),
-    } as kind("Flagship", Platform, "Feature flags of an app."),
+    } as kind("Flagship", Platform, "Feature flags of an app.").wrangler(listed("flagship")),
     /// wrangler's `k2` producer binding (a K2 stream).
     K2 = "k2" {
         #[serde(default, skip_serializing_if = "String::is_empty")] stream: String
             => req(Text, "The K2 stream id."),
-    } as kind("K2 stream", Platform, "Produce records into a K2 stream."),
+    } as kind("K2 stream", Platform, "Produce records into a K2 stream.").wrangler(listed("k2")),
     /// wrangler's `analytics` binding (Analytics SQL).
-    Analytics = "analytics" {} as kind("Analytics SQL", Platform, "Query Workers analytics with SQL."),
+    Analytics = "analytics" {} as kind("Analytics SQL", Platform, "Query Workers analytics with SQL.").wrangler(table("analytics")),
     Logfwdr = "logfwdr" {
         #[serde(default, skip_serializing_if = "String::is_empty")] destination: String
             => req(Text, "The destination name."),
-    } as kind("Log forwarder", Platform, "Forward logs to a destination."),
+    } as kind("Log forwarder", Platform, "Forward logs to a destination.").wrangler(under("logfwdr", "bindings").named_by("name")),
     UnsafeHelloWorld = "unsafe_hello_world" {
         #[serde(default, skip_serializing_if = "Option::is_none")] enable_timer: Option<bool>
             => opt(Bool, "Enable its timer."),
-    } as kind("Hello world (test)", Platform, "A test binding."),
+    } as kind("Hello world (test)", Platform, "A test binding.").wrangler(listed("unsafe_hello_world")),
     /// Service-worker syntax only.
     WasmModule = "wasm_module" {
         #[serde(default, skip_serializing_if = "String::is_empty")] part: String
             => req(Text, "The name of the module part to bind."),
-    } as kind("WebAssembly module", Legacy, "Service-worker syntax only: a wasm part as a global."),
+    } as kind("WebAssembly module", Legacy, "Service-worker syntax only: a wasm part as a global.").wrangler(paths("wasm_modules")),
     /// Service-worker syntax only.
     TextBlob = "text_blob" {
         #[serde(default, skip_serializing_if = "String::is_empty")] part: String
             => req(Text, "The name of the module part to bind."),
-    } as kind("Text blob", Legacy, "Service-worker syntax only: a text part as a global."),
+    } as kind("Text blob", Legacy, "Service-worker syntax only: a text part as a global.").wrangler(paths("text_blobs")),
     /// Service-worker syntax only.
     DataBlob = "data_blob" {
         #[serde(default, skip_serializing_if = "String::is_empty")] part: String
             => req(Text, "The name of the module part to bind."),
-    } as kind("Data blob", Legacy, "Service-worker syntax only: a binary part as a global."),
+    } as kind("Data blob", Legacy, "Service-worker syntax only: a binary part as a global.").wrangler(paths("data_blobs")),
 }
 
 pub fn is_known_type(type_name: &str) -> bool {

@@ -7,7 +7,9 @@
 //! account resource it names, and whether its value is write-only. The forms, the
 //! required-field rule, the diff's wording, the redaction of secrets, the sandbox's checks, the
 //! resource pickers and the error explanations all read this catalog, so adding a binding type
-//! is one entry there.
+//! is one entry there. So do the wrangler configuration's importer and exporter: an entry says
+//! under which key of `wrangler.toml` its bindings are declared and which fields wrangler spells
+//! differently from the wire ([`WranglerKey`]).
 
 /// How a field is edited and how its text maps to JSON.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -232,6 +234,84 @@ pub struct OneOf {
     pub exclusive: bool,
 }
 
+/// How a section of wrangler's configuration holds its bindings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// An array of tables: `kv_namespaces = [{ binding = "KV", id = "…" }]`.
+    List,
+    /// An array of tables under a key of the section: `durable_objects.bindings`,
+    /// `queues.producers`.
+    Under(&'static str),
+    /// One table, one binding: `ai = { binding = "AI" }`.
+    Table,
+    /// A table of binding name → file path (the service-worker blobs: `wasm_modules`).
+    Paths,
+}
+
+/// Where wrangler's configuration declares bindings of a type, and how it spells their fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WranglerKey {
+    /// The configuration's key (`kv_namespaces`).
+    pub section: &'static str,
+    pub layout: Layout,
+    /// The key holding the binding's name in each table: `binding`, or `name` in a few
+    /// sections (`durable_objects`, `send_email`, `ratelimits`, `logfwdr`).
+    pub name_key: &'static str,
+    /// Fields wrangler spells differently from the wire: (wire key, wrangler key). A KV
+    /// namespace's `namespace_id` is wrangler's `id`.
+    pub renames: &'static [(&'static str, &'static str)],
+}
+
+impl WranglerKey {
+    /// Declared under `section`, named by `binding`, every field spelled as on the wire.
+    pub const fn new(section: &'static str, layout: Layout) -> WranglerKey {
+        WranglerKey {
+            section,
+            layout,
+            name_key: "binding",
+            renames: &[],
+        }
+    }
+
+    /// Named by `key` instead of `binding`.
+    pub const fn named_by(self, name_key: &'static str) -> WranglerKey {
+        WranglerKey { name_key, ..self }
+    }
+
+    /// Fields wrangler spells differently: (wire key, wrangler key).
+    pub const fn renames(self, renames: &'static [(&'static str, &'static str)]) -> WranglerKey {
+        WranglerKey { renames, ..self }
+    }
+
+    /// wrangler's key for a wire field.
+    pub fn wrangler_key<'k>(&self, wire: &'k str) -> &'k str {
+        self.renames
+            .iter()
+            .find(|(w, _)| *w == wire)
+            .map_or(wire, |(_, key)| key)
+    }
+}
+
+/// Declared in an array of tables under `section`.
+pub const fn listed(section: &'static str) -> WranglerKey {
+    WranglerKey::new(section, Layout::List)
+}
+
+/// Declared in an array of tables under `section.key`.
+pub const fn under(section: &'static str, key: &'static str) -> WranglerKey {
+    WranglerKey::new(section, Layout::Under(key))
+}
+
+/// Declared as the one table `section`.
+pub const fn table(section: &'static str) -> WranglerKey {
+    WranglerKey::new(section, Layout::Table)
+}
+
+/// Declared as name → file path under `section`.
+pub const fn paths(section: &'static str) -> WranglerKey {
+    WranglerKey::new(section, Layout::Paths)
+}
+
 /// Everything the catalog knows about one binding type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TypeSpec {
@@ -247,6 +327,10 @@ pub struct TypeSpec {
     pub fields: &'static [FieldSpec],
     /// Sets of alternative fields, one of which is required.
     pub one_of: &'static [OneOf],
+    /// Where a wrangler configuration declares it; `None` for a type wrangler has no key for,
+    /// or declares in its own way (variables in `vars`, secrets never, `inherit` through
+    /// `secrets.required`, the assets binding in `assets.binding`).
+    pub wrangler: Option<WranglerKey>,
 }
 
 impl TypeSpec {
@@ -257,6 +341,14 @@ impl TypeSpec {
     /// One of `fields` is required.
     pub const fn one_of(self, one_of: &'static [OneOf]) -> TypeSpec {
         TypeSpec { one_of, ..self }
+    }
+
+    /// Declared in a wrangler configuration as `key` says.
+    pub const fn wrangler(self, key: WranglerKey) -> TypeSpec {
+        TypeSpec {
+            wrangler: Some(key),
+            ..self
+        }
     }
 
     /// The field with this key (a member's full key reaches into its object).
@@ -306,6 +398,7 @@ pub const fn kind(label: &'static str, group: Group, help: &'static str) -> Type
         help,
         fields: &[],
         one_of: &[],
+        wrangler: None,
     }
 }
 
@@ -341,6 +434,16 @@ pub const MOST_USED: &[&str] = &[
 /// The catalog entry of a known binding type.
 pub fn lookup(type_name: &str) -> Option<&'static TypeSpec> {
     super::CATALOG.iter().find(|t| t.type_name == type_name)
+}
+
+/// The binding type declared under a wrangler configuration's `section`, with its key.
+pub fn wrangler_section(section: &str) -> Option<(&'static TypeSpec, &'static WranglerKey)> {
+    super::CATALOG.iter().find_map(|spec| {
+        spec.wrangler
+            .as_ref()
+            .filter(|key| key.section == section)
+            .map(|key| (spec, key))
+    })
 }
 
 /// The write-only fields of a binding type: values the API never returns, that Bindery never

@@ -20,6 +20,7 @@ use serde_json::{Map, Value};
 
 use super::env::Resolved;
 use crate::import::{describe_json_type, Notes};
+use crate::model::catalog::{self, Layout};
 
 /// One entry of wrangler's intermediate bindings object.
 #[derive(Clone, Debug, PartialEq)]
@@ -137,17 +138,6 @@ pub fn collect(config: &Resolved, notes: &mut Notes) -> JsObject {
                 let kind = if v.is_string() { "plain_text" } else { "json" };
                 out.insert(entry(name, kind, single("value", v.clone()), source));
             }),
-            "wasm_modules" | "text_blobs" | "data_blobs" => {
-                let kind = &section[..section.len() - 1];
-                let kind = match kind {
-                    "wasm_module" => "wasm_module",
-                    "text_blob" => "text_blob",
-                    _ => "data_blob",
-                };
-                each_property(value, &origin, notes, |name, v, source| {
-                    out.insert(entry(name, kind, single("path", v.clone()), source));
-                })
-            }
             "assets" => {
                 if let Some(binding) = value.get("binding").and_then(Value::as_str) {
                     if !binding.is_empty() {
@@ -159,45 +149,6 @@ pub fn collect(config: &Resolved, notes: &mut Notes) -> JsObject {
                         ));
                     }
                 }
-            }
-            "browser" | "analytics" | "ai" | "images" | "stream" | "media" | "version_metadata" => {
-                match value {
-                    Value::Object(fields) => {
-                        let mut fields = fields.clone();
-                        let name = take_name(&mut fields, "binding", &origin, notes);
-                        out.insert(entry(&name, section, fields, origin.clone()));
-                    }
-                    other => wrong_type(notes, &origin, "a table", other),
-                }
-            }
-            "durable_objects" | "logfwdr" => {
-                let kind = if *section == "logfwdr" {
-                    "logfwdr"
-                } else {
-                    "durable_object_namespace"
-                };
-                let list = value.get("bindings").unwrap_or(&Value::Null);
-                each_item(
-                    list,
-                    &format!("{origin}.bindings"),
-                    notes,
-                    |mut fields, source, notes| {
-                        let name = take_name(&mut fields, "name", &source, notes);
-                        out.insert(entry(&name, kind, fields, source));
-                    },
-                );
-            }
-            "queues" => {
-                let list = value.get("producers").unwrap_or(&Value::Null);
-                each_item(
-                    list,
-                    &format!("{origin}.producers"),
-                    notes,
-                    |mut fields, source, notes| {
-                        let name = take_name(&mut fields, "binding", &source, notes);
-                        out.insert(entry(&name, "queue", fields, source));
-                    },
-                );
             }
             "unsafe" => {
                 let list = value.get("bindings").unwrap_or(&Value::Null);
@@ -231,38 +182,41 @@ pub fn collect(config: &Resolved, notes: &mut Notes) -> JsObject {
                     },
                 );
             }
-            list_section => {
-                let (kind, name_key) = match list_section {
-                    "workflows" => ("workflow", "binding"),
-                    "kv_namespaces" => ("kv_namespace", "binding"),
-                    "send_email" => ("send_email", "name"),
-                    "r2_buckets" => ("r2_bucket", "binding"),
-                    "d1_databases" => ("d1", "binding"),
-                    "vectorize" => ("vectorize", "binding"),
-                    "ai_search_namespaces" => ("ai_search_namespace", "binding"),
-                    "ai_search" => ("ai_search", "binding"),
-                    "agent_memory" => ("agent_memory", "binding"),
-                    "hyperdrive" => ("hyperdrive", "binding"),
-                    "services" => ("service", "binding"),
-                    "analytics_engine_datasets" => ("analytics_engine", "binding"),
-                    "dispatch_namespaces" => ("dispatch_namespace", "binding"),
-                    "mtls_certificates" => ("mtls_certificate", "binding"),
-                    "pipelines" => ("pipeline", "binding"),
-                    "k2" => ("k2", "binding"),
-                    "secrets_store_secrets" => ("secrets_store_secret", "binding"),
-                    "artifacts" => ("artifacts", "binding"),
-                    "unsafe_hello_world" => ("unsafe_hello_world", "binding"),
-                    "flagship" => ("flagship", "binding"),
-                    "worker_loaders" => ("worker_loader", "binding"),
-                    "ratelimits" => ("ratelimit", "name"),
-                    "vpc_services" => ("vpc_service", "binding"),
-                    "vpc_networks" => ("vpc_network", "binding"),
-                    _ => continue,
+            section => {
+                // Every other section is a binding type's, as the catalog declares it.
+                let Some((spec, key)) = catalog::wrangler_section(section) else {
+                    continue;
                 };
-                each_item(value, &origin, notes, |mut fields, source, notes| {
-                    let name = take_name(&mut fields, name_key, &source, notes);
-                    out.insert(entry(&name, kind, fields, source));
-                });
+                let kind = spec.type_name;
+                let name_key = key.name_key;
+                match key.layout {
+                    Layout::Paths => each_property(value, &origin, notes, |name, v, source| {
+                        out.insert(entry(name, kind, single("path", v.clone()), source));
+                    }),
+                    Layout::Table => match value {
+                        Value::Object(fields) => {
+                            let mut fields = fields.clone();
+                            let name = take_name(&mut fields, name_key, &origin, notes);
+                            out.insert(entry(&name, kind, fields, origin.clone()));
+                        }
+                        other => wrong_type(notes, &origin, "a table", other),
+                    },
+                    Layout::Under(list) => each_item(
+                        value.get(list).unwrap_or(&Value::Null),
+                        &format!("{origin}.{list}"),
+                        notes,
+                        |mut fields, source, notes| {
+                            let name = take_name(&mut fields, name_key, &source, notes);
+                            out.insert(entry(&name, kind, fields, source));
+                        },
+                    ),
+                    Layout::List => {
+                        each_item(value, &origin, notes, |mut fields, source, notes| {
+                            let name = take_name(&mut fields, name_key, &source, notes);
+                            out.insert(entry(&name, kind, fields, source));
+                        })
+                    }
+                }
             }
         }
     }
@@ -415,7 +369,7 @@ const EMIT_ORDER: &[(&str, bool)] = &[
     ("analytics_engine", false),
     ("dispatch_namespace", false),
     ("mtls_certificate", false),
-    ("pipeline", false),
+    ("pipelines", false),
     ("k2", false),
     ("worker_loader", false),
     ("logfwdr", false),
@@ -502,20 +456,22 @@ fn binding_json(e: &Entry, index: usize, notes: &mut Notes) -> (Map<String, Valu
     } else {
         out.insert("name".into(), name);
         if e.kind != "ai" {
-            let wire = if e.kind == "pipeline" {
-                "pipelines"
-            } else {
-                e.kind.as_str()
-            };
-            out.insert("type".into(), Value::String(wire.to_string()));
+            out.insert("type".into(), Value::String(e.kind.clone()));
         }
     }
-    let copy = |out: &mut Map<String, Value>, wire: &str, key: &str| {
+    // A wire field is read from wrangler's key for it (the catalog's renames: a KV namespace's
+    // `namespace_id` from `id`).
+    let renames = catalog::lookup(&e.kind).and_then(|spec| spec.wrangler);
+    let key_of = |wire: &'static str| renames.map_or(wire, |r| r.wrangler_key(wire));
+    let copy_from = |out: &mut Map<String, Value>, wire: &str, key: &str| {
         if let Some(value) = f.get(key) {
             out.insert(wire.to_string(), value.clone());
         }
     };
-    let mut required = |out: &mut Map<String, Value>, wire: &str, key: &str, what: &str| {
+    let copy =
+        |out: &mut Map<String, Value>, wire: &'static str| copy_from(out, wire, key_of(wire));
+    let mut required = |out: &mut Map<String, Value>, wire: &'static str, what: &str| {
+        let key = key_of(wire);
         match f.get(key) {
         Some(value) if !value.is_null() => {
             out.insert(wire.to_string(), value.clone());
@@ -532,30 +488,22 @@ fn binding_json(e: &Entry, index: usize, notes: &mut Notes) -> (Map<String, Valu
     };
     let mut part_path = None;
     match e.kind.as_str() {
-        "plain_text" => copy(&mut out, "text", "value"),
-        "json" => copy(&mut out, "json", "value"),
+        "plain_text" => copy_from(&mut out, "text", "value"),
+        "json" => copy_from(&mut out, "json", "value"),
         "kv_namespace" => {
-            required(&mut out, "namespace_id", "id", "the namespace id");
-            copy(&mut out, "raw", "raw");
+            required(&mut out, "namespace_id", "the namespace id");
+            copy(&mut out, "raw");
         }
         "send_email" => {
-            copy(
-                &mut out,
-                "allowed_sender_addresses",
-                "allowed_sender_addresses",
-            );
+            copy(&mut out, "allowed_sender_addresses");
             if f.get("destination_address").is_some() {
-                copy(&mut out, "destination_address", "destination_address");
+                copy(&mut out, "destination_address");
             } else {
-                copy(
-                    &mut out,
-                    "allowed_destination_addresses",
-                    "allowed_destination_addresses",
-                );
+                copy(&mut out, "allowed_destination_addresses");
             }
         }
         "durable_object_namespace" => {
-            copy(&mut out, "class_name", "class_name");
+            copy(&mut out, "class_name");
             for key in ["script_name", "environment"] {
                 if let Some(value) = truthy(f.get(key)) {
                     out.insert(key.into(), value.clone());
@@ -563,71 +511,66 @@ fn binding_json(e: &Entry, index: usize, notes: &mut Notes) -> (Map<String, Valu
             }
         }
         "workflow" => {
-            copy(&mut out, "workflow_name", "name");
-            copy(&mut out, "class_name", "class_name");
-            copy(&mut out, "script_name", "script_name");
-            copy(&mut out, "raw", "raw");
+            copy(&mut out, "workflow_name");
+            copy(&mut out, "class_name");
+            copy(&mut out, "script_name");
+            copy(&mut out, "raw");
         }
         "queue" => {
-            required(&mut out, "queue_name", "queue", "the queue's name");
-            copy(&mut out, "delivery_delay", "delivery_delay");
-            copy(&mut out, "raw", "raw");
+            required(&mut out, "queue_name", "the queue's name");
+            copy(&mut out, "delivery_delay");
+            copy(&mut out, "raw");
         }
         "r2_bucket" => {
-            required(&mut out, "bucket_name", "bucket_name", "the bucket's name");
-            copy(&mut out, "jurisdiction", "jurisdiction");
-            copy(&mut out, "raw", "raw");
+            required(&mut out, "bucket_name", "the bucket's name");
+            copy(&mut out, "jurisdiction");
+            copy(&mut out, "raw");
         }
         "d1" => {
-            required(&mut out, "id", "database_id", "the database id");
-            copy(&mut out, "internalEnv", "database_internal_env");
-            copy(&mut out, "raw", "raw");
+            required(&mut out, "id", "the database id");
+            copy(&mut out, "internalEnv");
+            copy(&mut out, "raw");
         }
         "vectorize" => {
-            copy(&mut out, "index_name", "index_name");
-            copy(&mut out, "raw", "raw");
+            copy(&mut out, "index_name");
+            copy(&mut out, "raw");
         }
         "ai_search_namespace" | "agent_memory" => {
-            required(&mut out, "namespace", "namespace", "the namespace");
+            required(&mut out, "namespace", "the namespace");
         }
-        "ai_search" => copy(&mut out, "instance_name", "instance_name"),
-        "hyperdrive" => copy(&mut out, "id", "id"),
+        "ai_search" => copy(&mut out, "instance_name"),
+        "hyperdrive" => copy(&mut out, "id"),
         "secrets_store_secret" => {
-            copy(&mut out, "store_id", "store_id");
-            copy(&mut out, "secret_name", "secret_name");
+            copy(&mut out, "store_id");
+            copy(&mut out, "secret_name");
         }
-        "artifacts" => copy(&mut out, "namespace", "namespace"),
-        "unsafe_hello_world" => copy(&mut out, "enable_timer", "enable_timer"),
-        "flagship" => required(&mut out, "app_id", "app_id", "the Flagship app id"),
+        "artifacts" => copy(&mut out, "namespace"),
+        "unsafe_hello_world" => copy(&mut out, "enable_timer"),
+        "flagship" => required(&mut out, "app_id", "the Flagship app id"),
         "ratelimit" => {
-            copy(&mut out, "namespace_id", "namespace_id");
-            copy(&mut out, "simple", "simple");
+            copy(&mut out, "namespace_id");
+            copy(&mut out, "simple");
         }
-        "vpc_service" => copy(&mut out, "service_id", "service_id"),
+        "vpc_service" => copy(&mut out, "service_id"),
         "vpc_network" => {
             if f.contains_key("tunnel_id") {
-                copy(&mut out, "tunnel_id", "tunnel_id");
+                copy(&mut out, "tunnel_id");
             } else {
-                copy(&mut out, "network_id", "network_id");
+                copy(&mut out, "network_id");
             }
         }
         "service" => {
-            copy(&mut out, "service", "service");
-            copy(&mut out, "cross_account_grant", "cross_account_grant");
+            copy(&mut out, "service");
+            copy(&mut out, "cross_account_grant");
             for key in ["environment", "entrypoint", "props"] {
                 if let Some(value) = truthy(f.get(key)) {
                     out.insert(key.into(), value.clone());
                 }
             }
         }
-        "analytics_engine" => copy(&mut out, "dataset", "dataset"),
+        "analytics_engine" => copy(&mut out, "dataset"),
         "dispatch_namespace" => {
-            required(
-                &mut out,
-                "namespace",
-                "namespace",
-                "the dispatch namespace's name",
-            );
+            required(&mut out, "namespace", "the dispatch namespace's name");
             if let Some(outbound) = truthy(f.get("outbound")) {
                 let mut worker = Map::new();
                 for key in ["service", "environment"] {
@@ -651,8 +594,8 @@ fn binding_json(e: &Entry, index: usize, notes: &mut Notes) -> (Map<String, Valu
                 out.insert("outbound".into(), Value::Object(wire));
             }
         }
-        "mtls_certificate" => copy(&mut out, "certificate_id", "certificate_id"),
-        "pipeline" => {
+        "mtls_certificate" => copy(&mut out, "certificate_id"),
+        "pipelines" => {
             if let Some(stream) = truthy(f.get("stream")) {
                 out.insert("stream".into(), stream.clone());
             } else if let Some(pipeline) = truthy(f.get("pipeline")) {
@@ -668,17 +611,17 @@ fn binding_json(e: &Entry, index: usize, notes: &mut Notes) -> (Map<String, Valu
                 );
             }
         }
-        "k2" => copy(&mut out, "stream", "stream"),
-        "logfwdr" => copy(&mut out, "destination", "destination"),
+        "k2" => copy(&mut out, "stream"),
+        "logfwdr" => copy(&mut out, "destination"),
         "wasm_module" | "text_blob" | "data_blob" => {
             out.insert("part".into(), Value::String(e.name.clone()));
             part_path = f.get("path").cloned();
         }
-        "browser" | "images" => copy(&mut out, "raw", "raw"),
+        "browser" | "images" => copy(&mut out, "raw"),
         "ai" => {
-            copy(&mut out, "staging", "staging");
+            copy(&mut out, "staging");
             out.insert("type".into(), Value::String("ai".into()));
-            copy(&mut out, "raw", "raw");
+            copy(&mut out, "raw");
         }
         // inherit, worker_loader, analytics, stream, media, version_metadata, assets: name and
         // type only.
@@ -703,6 +646,29 @@ mod tests {
             emitted.into_iter().map(|e| Value::Object(e.json)).collect(),
             notes.into_findings(),
         )
+    }
+
+    #[test]
+    fn every_section_the_catalog_declares_is_read_in_wranglers_order_and_sent() {
+        // Sections that are not one binding type's: variables (two types), the assets binding,
+        // `unsafe` (any type).
+        const OWN: &[&str] = &["vars", "assets", "unsafe"];
+        for section in SECTIONS {
+            assert!(
+                OWN.contains(section) || catalog::wrangler_section(section).is_some(),
+                "`{section}` is in wrangler's order but no catalog type declares it"
+            );
+        }
+        for spec in crate::model::CATALOG {
+            if let Some(key) = spec.wrangler {
+                assert!(SECTIONS.contains(&key.section), "{}", key.section);
+                assert!(
+                    EMIT_ORDER.iter().any(|(kind, _)| *kind == spec.type_name),
+                    "{} would be read but never sent",
+                    spec.type_name
+                );
+            }
+        }
     }
 
     #[test]
