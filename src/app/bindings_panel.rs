@@ -14,6 +14,7 @@ use super::fields::{input_text, FieldNotes, PatchListState};
 use super::Shared;
 use crate::editor::{findings_per_binding, Action, Editor};
 use crate::model::catalog::{self, Group};
+use crate::model::Binding;
 use crate::rules::{At, Finding};
 
 #[derive(Properties, PartialEq)]
@@ -131,15 +132,71 @@ pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
             <PatchListState composition={props.composition.clone()} name="bindings" dispatch={props.dispatch.clone()} />
             <FieldNotes findings={list_notes} />
             <div id={At::root("bindings").element_id()} class="binding-list" tabindex="-1">
-                // Not keyed: a key would be the index, which pairs the cards by position as
-                // the unkeyed diff does, at the cost of one key string per card per keystroke.
-                { for per_binding.into_iter().enumerate().map(|(index, findings)| {
+                { for per_binding.chunks(GROUP).enumerate().map(|(group, findings)| {
                     html! {
-                        <BindingCard {index} composition={props.composition.clone()} last={index + 1 == count}
-                            {findings} account_id={account_id.clone()} dispatch={props.dispatch.clone()} />
+                        <CardGroup start={group * GROUP} composition={props.composition.clone()}
+                            findings={findings.to_vec()} account_id={account_id.clone()} dispatch={props.dispatch.clone()} />
                     }
                 }) }
             </div>
         </section>
     }
+}
+
+/// How many cards a [`CardGroup`] holds. A keystroke changes one binding: the panel compares
+/// one group per this many bindings, and only the group holding the edited binding compares
+/// its cards, instead of the panel making and comparing a card for each of hundreds.
+const GROUP: usize = 16;
+
+#[derive(Properties)]
+struct CardGroupProps {
+    /// The index of the group's first binding.
+    start: usize,
+    composition: Shared,
+    /// The findings under each binding of the group (one list per binding).
+    findings: Vec<Vec<Finding>>,
+    account_id: AttrValue,
+    dispatch: UseReducerDispatcher<Editor>,
+}
+
+impl CardGroupProps {
+    fn bindings(&self) -> &[Binding] {
+        let all = &self.composition.metadata.bindings;
+        let end = (self.start + self.findings.len()).min(all.len());
+        all.get(self.start..end).unwrap_or_default()
+    }
+}
+
+/// Equal when each card of the group would be (see the card's own comparison): the same
+/// bindings by value, findings, last card, account and dispatcher.
+impl PartialEq for CardGroupProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.start == other.start
+            && self.composition.metadata.bindings.len() == other.composition.metadata.bindings.len()
+            && self.bindings() == other.bindings()
+            && self.findings == other.findings
+            && self.account_id == other.account_id
+            && self.dispatch == other.dispatch
+    }
+}
+
+/// A run of binding cards, without an element of its own: the page is the same as with the
+/// cards listed one by one.
+#[component]
+fn CardGroup(props: &CardGroupProps) -> Html {
+    let count = props.composition.metadata.bindings.len();
+    // Not keyed: a key would be the index, which pairs the cards by position as the unkeyed
+    // diff does.
+    props
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(offset, findings)| {
+            let index = props.start + offset;
+            html! {
+                <BindingCard {index} composition={props.composition.clone()} last={index + 1 == count}
+                    findings={findings.clone()} account_id={props.account_id.clone()} dispatch={props.dispatch.clone()} />
+            }
+        })
+        .collect()
 }
