@@ -87,6 +87,7 @@ bench: setup-test setup-peers dist
 	cargo build --locked --bin bindery
 	node tests/e2e/bench/bundle-size.mjs
 	node tests/e2e/bench/wire-bytes.mjs
+	node tests/e2e/bench/first-load.mjs
 	$(MAKE) --no-print-directory wasm-contributors
 	node tests/e2e/bench/latency.mjs
 	node tests/e2e/bench/assets-hash.mjs
