@@ -180,23 +180,19 @@ impl PartialEq for CardGroupProps {
     }
 }
 
-/// A run of binding cards, without an element of its own: the page is the same as with the
-/// cards listed one by one.
+/// A run of binding cards in one box, which the browser lays out and paints only near the
+/// screen (see the stylesheet): it then tracks a box per group rather than per card.
 #[component]
 fn CardGroup(props: &CardGroupProps) -> Html {
     let count = props.composition.metadata.bindings.len();
     // Not keyed: a key would be the index, which pairs the cards by position as the unkeyed
     // diff does.
-    props
-        .findings
-        .iter()
-        .enumerate()
-        .map(|(offset, findings)| {
-            let index = props.start + offset;
-            html! {
-                <BindingCard {index} composition={props.composition.clone()} last={index + 1 == count}
-                    findings={findings.clone()} account_id={props.account_id.clone()} dispatch={props.dispatch.clone()} />
-            }
-        })
-        .collect()
+    let cards = props.findings.iter().enumerate().map(|(offset, findings)| {
+        let index = props.start + offset;
+        html! {
+            <BindingCard {index} composition={props.composition.clone()} last={index + 1 == count}
+                findings={findings.clone()} account_id={props.account_id.clone()} dispatch={props.dispatch.clone()} />
+        }
+    });
+    html! { <div class="binding-group">{ for cards }</div> }
 }
