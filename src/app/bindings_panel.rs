@@ -134,7 +134,7 @@ pub fn BindingsPanel(props: &BindingsPanelProps) -> Html {
             <div id={At::root("bindings").element_id()} class="binding-list" tabindex="-1">
                 { for per_binding.chunks(GROUP).enumerate().map(|(group, findings)| {
                     html! {
-                        <CardGroup start={group * GROUP} composition={props.composition.clone()}
+                        <CardGroup key={group} start={group * GROUP} composition={props.composition.clone()}
                             findings={findings.to_vec()} account_id={account_id.clone()} dispatch={props.dispatch.clone()} />
                     }
                 }) }
@@ -185,12 +185,12 @@ impl PartialEq for CardGroupProps {
 #[component]
 fn CardGroup(props: &CardGroupProps) -> Html {
     let count = props.composition.metadata.bindings.len();
-    // Not keyed: a key would be the index, which pairs the cards by position as the unkeyed
-    // diff does.
+    // Keyed by index, as the groups are: Yew pairs an unkeyed list from its end, so a card
+    // added at the end would take over the last card's state (an open resource picker).
     let cards = props.findings.iter().enumerate().map(|(offset, findings)| {
         let index = props.start + offset;
         html! {
-            <BindingCard {index} composition={props.composition.clone()} last={index + 1 == count}
+            <BindingCard key={index} {index} composition={props.composition.clone()} last={index + 1 == count}
                 findings={findings.clone()} account_id={props.account_id.clone()} dispatch={props.dispatch.clone()} />
         }
     });
