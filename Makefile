@@ -109,17 +109,17 @@ wasm-contributors: setup-build
 	@[ "$$(twiggy --version 2>/dev/null | cut -d' ' -f2)" = "$(TWIGGY_VERSION)" ] || \
 	  cargo install --locked twiggy --version $(TWIGGY_VERSION)
 	$(WASM_STD_ENV) CARGO_PROFILE_WASM_RELEASE_STRIP=false cargo build --locked --quiet --target wasm32-unknown-unknown \
-	  --profile wasm-release --bin bindery --bin importer --target-dir $(NAMED)
+	  --profile wasm-release --bin bindery --bin bindery-importer --target-dir $(NAMED)
 	wasm-bindgen --target web --out-dir $(NAMED)/bindgen \
 	  $(NAMED)/wasm32-unknown-unknown/wasm-release/bindery.wasm
 	wasm-bindgen --target no-modules --out-dir $(NAMED)/bindgen \
-	  $(NAMED)/wasm32-unknown-unknown/wasm-release/importer.wasm
+	  $(NAMED)/wasm32-unknown-unknown/wasm-release/bindery-importer.wasm
 	wasm-opt -Oz -g $(WASM_OPT_PARAMS) $(NAMED)/bindgen/bindery_bg.wasm -o $(NAMED)/bindery.wasm
-	wasm-opt -Oz -g $(WASM_OPT_PARAMS) $(NAMED)/bindgen/importer_bg.wasm -o $(NAMED)/importer.wasm
+	wasm-opt -Oz -g $(WASM_OPT_PARAMS) $(NAMED)/bindgen/bindery-importer_bg.wasm -o $(NAMED)/bindery-importer.wasm
 	twiggy top -f csv $(NAMED)/bindery.wasm | \
 	  node tests/e2e/bench/wasm-contributors.mjs "the page's wasm (first load)" --absent '$(IMPORTER_ONLY)'
 	@echo
-	twiggy top -f csv $(NAMED)/importer.wasm | \
+	twiggy top -f csv $(NAMED)/bindery-importer.wasm | \
 	  node tests/e2e/bench/wasm-contributors.mjs "the import worker's wasm (loaded on the first import)"
 
 # The fuzz targets under fuzz/ (cargo-fuzz, libFuzzer), each for FUZZ_SECONDS seconds; prints

@@ -9,6 +9,6 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
-    eprintln!("importer is the Bindery app's import worker, built for the browser by Trunk; run `bindery` instead");
+    eprintln!("bindery-importer is the Bindery app's import worker, built for the browser by Trunk; run `bindery` instead");
     std::process::ExitCode::from(2)
 }

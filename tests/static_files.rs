@@ -198,15 +198,20 @@ async fn a_page_rebuilt_under_a_running_server_is_not_sent_from_its_old_copies()
 #[tokio::test]
 async fn the_import_workers_unhashed_files_go_compressed_revalidated_and_never_stale() {
     let dist = tempfile::tempdir().unwrap();
-    let worker = dist.path().join("importer_bg.wasm");
+    let worker = dist.path().join("bindery-importer_bg.wasm");
     std::fs::write(&worker, wasm_bytes()).unwrap();
     std::fs::write(
-        dist.path().join("importer_loader.js"),
-        "importScripts(\"./importer.js\");wasm_bindgen(\"./importer_bg.wasm\");",
+        dist.path().join("bindery-importer_loader.js"),
+        "importScripts(\"./bindery-importer.js\");wasm_bindgen(\"./bindery-importer_bg.wasm\");",
     )
     .unwrap();
     let addr = server(dist.path()).await;
-    let first = get(addr, "/importer_bg.wasm", &[("accept-encoding", "br")]).await;
+    let first = get(
+        addr,
+        "/bindery-importer_bg.wasm",
+        &[("accept-encoding", "br")],
+    )
+    .await;
     assert_eq!(first.status(), 200);
     assert_eq!(header(&first, "content-encoding"), Some("br"));
     assert_eq!(header(&first, "cache-control"), Some("no-cache"));
@@ -218,12 +223,12 @@ async fn the_import_workers_unhashed_files_go_compressed_revalidated_and_never_s
     );
     let again = get(
         addr,
-        "/importer_bg.wasm",
+        "/bindery-importer_bg.wasm",
         &[("if-modified-since", &modified)],
     )
     .await;
     assert_eq!(again.status(), 304);
-    let loader = get(addr, "/importer_loader.js", &[]).await;
+    let loader = get(addr, "/bindery-importer_loader.js", &[]).await;
     assert_eq!(header(&loader, "cache-control"), Some("no-cache"));
     assert!(header(&loader, "content-type")
         .unwrap()
@@ -245,7 +250,7 @@ async fn the_import_workers_unhashed_files_go_compressed_revalidated_and_never_s
         .unwrap();
     let fresh = get(
         addr,
-        "/importer_bg.wasm",
+        "/bindery-importer_bg.wasm",
         &[("accept-encoding", "gzip, br")],
     )
     .await;

@@ -7,7 +7,7 @@
 //! every bundle file's name, so those are cached for a year without asking again (`immutable`);
 //! `index.html`, which names the current bundle, is revalidated on every load (`no-cache`, with
 //! `Last-Modified`), and so are the import worker's files, which Trunk leaves unhashed (the app
-//! names them at run time: `importer_loader.js`, `importer.js`, `importer_bg.wasm`); like the
+//! names them at run time: `bindery-importer_loader.js`, `bindery-importer.js`, `bindery-importer_bg.wasm`); like the
 //! page, an unhashed file newer than its compressed copies is sent whole until they are made
 //! again. A missing file is a 404, not the page: an old page asking for the previous
 //! build's bundle must not get HTML cached as its wasm.

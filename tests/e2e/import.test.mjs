@@ -126,7 +126,7 @@ describe("import and export", () => {
 
   it("offers importing a wrangler config and pasting a curl beside the examples on a blank page", async () => {
     // The importers are a worker of their own, loaded on the first import, not with the page.
-    const importer = () => page.requested.filter((url) => /\/importer[._]/.test(new URL(url).pathname));
+    const importer = () => page.requested.filter((url) => /\/bindery-importer[._]/.test(new URL(url).pathname));
     assert.ok(page.requested.some((url) => /_bg\.wasm$/.test(url)), "the page's wasm was loaded");
     assert.deepEqual(importer(), [], "no importer file on the first load");
     // The Start list's entry opens the same picker as the file menu's Import….
@@ -139,7 +139,7 @@ describe("import and export", () => {
     await page.waitForSelector("#wrangler-dialog");
     assert.match(await page.textContent("#wrangler-dialog-title"), /Import wrangler\.toml/);
     const loaded = importer().map((url) => new URL(url).pathname);
-    for (const file of ["/importer_loader.js", "/importer.js", "/importer_bg.wasm"]) {
+    for (const file of ["/bindery-importer_loader.js", "/bindery-importer.js", "/bindery-importer_bg.wasm"]) {
       assert.ok(loaded.includes(file), `${file} loaded on the first import: ${loaded}`);
     }
     await page.click("#wrangler-cancel");
@@ -326,7 +326,7 @@ describe("the import worker", () => {
 
   after(async () => {
     // The failed load is reported by Chromium on the console; nothing else may be.
-    const problems = (page?.problems ?? []).filter((p) => !/importer_loader\.js/.test(p));
+    const problems = (page?.problems ?? []).filter((p) => !/bindery-importer_loader\.js/.test(p));
     assert.deepEqual(problems, [], "no console errors or uncaught exceptions");
     await closeSession(session);
   });
@@ -334,7 +334,7 @@ describe("the import worker", () => {
   it("that cannot load says so in the dialog and keeps the command; the next Import loads it", async () => {
     const context = page.context();
     const refuse = (route) => route.abort("connectionrefused");
-    await context.route("**/importer_loader.js", refuse);
+    await context.route("**/bindery-importer_loader.js", refuse);
     await page.click("#paste-curl");
     await page.waitForSelector("#curl-dialog");
     await page.fill("#curl-paste", DOCS_CURL);
@@ -346,10 +346,10 @@ describe("the import worker", () => {
     await shot(page, "import-07-worker-not-loaded");
 
     // Served again, slowly: the dialog says it is reading, then shows the answer.
-    await context.unroute("**/importer_loader.js", refuse);
+    await context.unroute("**/bindery-importer_loader.js", refuse);
     let release;
     const held = new Promise((resolve) => (release = resolve));
-    await context.route("**/importer_bg.wasm", async (route) => {
+    await context.route("**/bindery-importer_bg.wasm", async (route) => {
       await held;
       await route.continue();
     });

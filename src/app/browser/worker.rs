@@ -1,5 +1,5 @@
 //! The import worker: the importers (wrangler configuration, curl command, composition file)
-//! run in a Web Worker of their own, a second wasm module Trunk builds from the `importer` bin,
+//! run in a Web Worker of their own, a second wasm module Trunk builds from the `bindery-importer` bin,
 //! so they are not part of the page's first load. The page creates the worker the first time
 //! the user imports and keeps it; what a request means and how it is answered is
 //! [`crate::editor::import`] (the protocol, and the pure `answer`). Here: posting the text,
@@ -21,7 +21,7 @@ use crate::editor::import::{answer_text, ImportReply, ImportRequest, WORKER_READ
 /// The worker's script, as Trunk writes it beside `index.html` (a worker's files keep the bin's
 /// name, without a content hash: the page names them at run time). From the root, like the
 /// page's own bundle (Trunk's public URL is `/`): the page may be open at any app route.
-pub const WORKER_SCRIPT: &str = "/importer_loader.js";
+pub const WORKER_SCRIPT: &str = "/bindery-importer_loader.js";
 
 /// How long the worker may take to load before a request fails (it takes tens of
 /// milliseconds; this is for a file that never comes).
@@ -190,7 +190,7 @@ fn fail_all(message: &str) {
     }
 }
 
-/// The worker's side (the `importer` bin's `main`): answers each posted request, then says it
+/// The worker's side (the `bindery-importer` bin's `main`): answers each posted request, then says it
 /// is ready.
 pub fn serve() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
