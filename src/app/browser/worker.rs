@@ -1,9 +1,9 @@
 //! The import worker: the importers (wrangler configuration, curl command, composition file)
-//! run in a Web Worker of their own, a second wasm module Trunk builds from the `bindery-importer` bin,
-//! so they are not part of the page's first load. The page creates the worker the first time
-//! the user imports and keeps it; what a request means and how it is answered is
-//! [`crate::editor::import`] (the protocol, and the pure `answer`). Here: posting the text,
-//! receiving it, and noticing a worker that did not load or stopped.
+//! run in a Web Worker of their own, a second wasm module Trunk builds from the
+//! `bindery-importer` bin, so they are not part of the page's first load. The page creates the
+//! worker the first time the user imports and keeps it; what a request means and how it is
+//! answered is [`crate::editor::import`] (the protocol, and the pure `answer`). Here: posting
+//! the text, receiving it, and noticing a worker that did not load or stopped.
 //!
 //! The worker posts [`WORKER_READY`] once it listens (messages posted before would be lost),
 //! so requests wait in a queue until then.
@@ -190,8 +190,8 @@ fn fail_all(message: &str) {
     }
 }
 
-/// The worker's side (the `bindery-importer` bin's `main`): answers each posted request, then says it
-/// is ready.
+/// The worker's side (the `bindery-importer` bin's `main`): answers each posted request, then
+/// says it is ready.
 pub fn serve() {
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let replies = scope.clone();
