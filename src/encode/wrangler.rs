@@ -90,6 +90,15 @@ fn native(b: &Binding) -> Option<(&'static WranglerKey, Map<String, Value>)> {
     Some((key, entry))
 }
 
+/// The wrangler key of a type declared as name → file path (`wasm_modules`), if `type_name` is
+/// one.
+fn paths_key(type_name: &str) -> Option<&'static WranglerKey> {
+    catalog::lookup(type_name)?
+        .wrangler
+        .as_ref()
+        .filter(|key| key.layout == Layout::Paths)
+}
+
 /// The list a section's bindings go in (`durable_objects.bindings`, `kv_namespaces`), made
 /// when missing.
 fn section_list<'a>(config: &'a mut Map<String, Value>, key: &WranglerKey) -> &'a mut Vec<Value> {
@@ -244,12 +253,13 @@ pub fn config(c: &Composition) -> WranglerConfig {
                 ));
                 continue;
             }
-            kind @ ("wasm_module" | "text_blob" | "data_blob") => {
+            // A module part bound by name (the service-worker blobs): under the section, the
+            // part's file path.
+            kind if paths_key(kind).is_some() => {
                 let part = json.get("part").and_then(Value::as_str).unwrap_or_default();
-                let section = catalog::lookup(kind).and_then(|spec| spec.wrangler);
-                if let (Some(module), Some(section)) = (
+                if let (Some(module), Some(key)) = (
                     c.module(part).filter(|_| blob_parts.contains(&part)),
-                    section.map(|key| key.section),
+                    paths_key(kind),
                 ) {
                     let path = module.path.clone().unwrap_or_else(|| module.name.clone());
                     if part != binding.name {
@@ -258,7 +268,7 @@ pub fn config(c: &Composition) -> WranglerConfig {
                             binding.name
                         ));
                     }
-                    blobs.push((section, binding.name.clone(), Value::String(path)));
+                    blobs.push((key.section, binding.name.clone(), Value::String(path)));
                     continue;
                 }
             }
