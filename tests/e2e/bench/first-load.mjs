@@ -12,11 +12,11 @@
 // start; "wasm in" is when the page's wasm finished arriving.
 // Usage: make bench   (or: node tests/e2e/bench/first-load.mjs [RUNS]; needs dist/ and
 // target/debug/bindery)
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 import { DIST } from "../lib/paths.mjs";
-import { startBindery } from "../lib/server.mjs";
+import { startBindery, waitForCompressedCopies } from "../lib/server.mjs";
 
 const { launchChromium } = await import("../lib/browser.mjs").catch((error) => {
   console.error(`cannot load the browser driver (${error.message}): run \`make setup-test\` first`);
@@ -89,21 +89,7 @@ if (!existsSync(join(DIST, "index.html"))) {
 const server = await startBindery({ upstream: "sandbox" });
 const browser = await launchChromium();
 try {
-  // The first start after a build compresses the files once, in the background: wait for the
-  // copies of the page's wasm.
-  const wasm = readdirSync(DIST).filter((name) => name.endsWith(".wasm"));
-  const deadline = Date.now() + 180_000;
-  const ready = () =>
-    wasm.every((name) =>
-      ["br", "gz"].every((suffix) => {
-        const copy = join(DIST, `${name}.${suffix}`);
-        return existsSync(copy) && statSync(copy).mtimeMs >= statSync(join(DIST, name)).mtimeMs;
-      }),
-    );
-  while (!ready()) {
-    if (Date.now() > deadline) throw new Error("the build's compressed copies were not made in 3 minutes");
-    await new Promise((wait) => setTimeout(wait, 200));
-  }
+  await waitForCompressedCopies();
 
   console.log(`first load of ${DIST} from bindery serve, headless Chromium, ${RUNS} runs per row`);
   console.log(

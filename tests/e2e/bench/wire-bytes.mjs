@@ -3,12 +3,12 @@
 // takes gzip, and to a browser (brotli), with the totals; then the import worker's files, which
 // the page loads on the first import only (index.html does not name them).
 // Usage: make bench   (or: node tests/e2e/bench/wire-bytes.mjs; needs target/debug/bindery)
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 
 import { DIST } from "../lib/paths.mjs";
-import { startBindery } from "../lib/server.mjs";
+import { startBindery, waitForCompressedCopies } from "../lib/server.mjs";
 
 const ENCODINGS = [
   ["none", "identity"],
@@ -41,19 +41,7 @@ if (!files.includes("index.html")) {
 
 const server = await startBindery({ upstream: "sandbox" });
 try {
-  // The first start after a build compresses the files once, in the background: wait until
-  // every file worth it has both copies, newer than itself.
-  const compressed = (name) =>
-    ["br", "gz"].every((suffix) => {
-      const copy = join(DIST, `${name}.${suffix}`);
-      return existsSync(copy) && statSync(copy).mtimeMs >= statSync(join(DIST, name)).mtimeMs;
-    });
-  const worthIt = files.filter((name) => /\.(wasm|js|css|html|svg)$/.test(name) && statSync(join(DIST, name)).size > 1024);
-  const deadline = Date.now() + 180_000;
-  while (!worthIt.every(compressed)) {
-    if (Date.now() > deadline) throw new Error(`not compressed after 3 minutes: ${worthIt.filter((name) => !compressed(name))}`);
-    await new Promise((wait) => setTimeout(wait, 200));
-  }
+  await waitForCompressedCopies();
   const kb = (bytes) => (bytes / 1024).toFixed(1).padStart(9);
   const page = readFileSync(join(DIST, "index.html"), "utf8");
   const onFirstLoad = (name) => name === "index.html" || page.includes(`/${name}`) || page.includes(`"${name}`);

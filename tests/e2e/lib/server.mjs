@@ -1,7 +1,7 @@
 // Runs `bindery serve` on a free loopback port for one test file, and keeps everything it
 // prints (one line per request on stderr) so tests can check what was logged.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { BINARY, DIST } from "./paths.mjs";
@@ -75,4 +75,25 @@ export async function startBindery({ upstream = "sandbox", dist = DIST, timeoutM
       clearTimeout(timer);
     },
   };
+}
+
+/// The first start of `bindery serve` after a build compresses the build's files once, in the
+/// background: waits until every file of `dist` worth it (text and wasm over 1 KB) has both
+/// copies, newer than itself. For the benchmarks that measure what a browser is sent.
+export async function waitForCompressedCopies(dist = DIST, timeoutMs = 180_000) {
+  const compressed = (name) =>
+    ["br", "gz"].every((suffix) => {
+      const copy = join(dist, `${name}.${suffix}`);
+      return existsSync(copy) && statSync(copy).mtimeMs >= statSync(join(dist, name)).mtimeMs;
+    });
+  const worthIt = readdirSync(dist).filter(
+    (name) => /\.(wasm|js|css|html|svg)$/.test(name) && statSync(join(dist, name)).size > 1024,
+  );
+  const deadline = Date.now() + timeoutMs;
+  while (!worthIt.every(compressed)) {
+    if (Date.now() > deadline) {
+      throw new Error(`not compressed after ${timeoutMs / 1000} s: ${worthIt.filter((name) => !compressed(name))}`);
+    }
+    await new Promise((wait) => setTimeout(wait, 200));
+  }
 }
