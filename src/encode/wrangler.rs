@@ -223,6 +223,7 @@ pub fn config(c: &Composition) -> WranglerConfig {
     for binding in &c.metadata.bindings {
         let json = Value::Object(binding.to_json());
         let after_unsafe = !unsafe_bindings.is_empty();
+        let paths = paths_key(binding.type_name());
         match binding.type_name() {
             _ if after_unsafe && !binding.kind.is_secret() => {}
             "plain_text" | "json" => {
@@ -255,12 +256,11 @@ pub fn config(c: &Composition) -> WranglerConfig {
             }
             // A module part bound by name (the service-worker blobs): under the section, the
             // part's file path.
-            kind if paths_key(kind).is_some() => {
+            kind if paths.is_some() => {
                 let part = json.get("part").and_then(Value::as_str).unwrap_or_default();
-                if let (Some(module), Some(key)) = (
-                    c.module(part).filter(|_| blob_parts.contains(&part)),
-                    paths_key(kind),
-                ) {
+                if let (Some(module), Some(key)) =
+                    (c.module(part).filter(|_| blob_parts.contains(&part)), paths)
+                {
                     let path = module.path.clone().unwrap_or_else(|| module.name.clone());
                     if part != binding.name {
                         notes.push(format!(
