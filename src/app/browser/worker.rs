@@ -36,7 +36,7 @@ struct Client {
     generation: u32,
     ready: bool,
     queued: Vec<String>,
-    /// Each request's `resolve`, by id.
+    /// Each request's `resolve`, by id; it is called once its reply is in [`REPLIES`].
     pending: HashMap<u32, js_sys::Function>,
 }
 
@@ -44,6 +44,9 @@ thread_local! {
     static CLIENT: RefCell<Option<Client>> = const { RefCell::new(None) };
     static NEXT_ID: std::cell::Cell<u32> = const { std::cell::Cell::new(1) };
     static GENERATION: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    /// Replies read (or failures made) and not yet taken by their `ask`, by id: a reply is read
+    /// once, where it arrives.
+    static REPLIES: RefCell<HashMap<u32, ImportReply>> = RefCell::new(HashMap::new());
 }
 
 /// A fresh request id (ids are only compared with each other, within one page).
@@ -75,14 +78,20 @@ pub async fn ask(request: ImportRequest) -> ImportReply {
     if let Some(message) = failure {
         return ImportReply::Failed { id, message };
     }
-    // Every `resolve` is called with the reply's text (a failure's too).
-    match JsFuture::from(promise).await.map(|v| v.as_string()) {
-        Ok(Some(text)) => ImportReply::from_text(&text, id),
-        Ok(None) | Err(_) => ImportReply::Failed {
+    // Every `resolve` is called once the reply (or a failure) is kept for its id.
+    let _ = JsFuture::from(promise).await;
+    REPLIES
+        .with(|replies| replies.borrow_mut().remove(&id))
+        .unwrap_or_else(|| ImportReply::Failed {
             id,
             message: "The importer did not answer.".into(),
-        },
-    }
+        })
+}
+
+/// Keeps `reply` for its `ask` and wakes it.
+fn deliver(reply: ImportReply, resolve: &js_sys::Function) {
+    REPLIES.with(|replies| replies.borrow_mut().insert(reply.id(), reply));
+    let _ = resolve.call0(&JsValue::NULL);
 }
 
 fn post(id: u32, text: String, resolve: js_sys::Function) -> Result<(), String> {
@@ -127,14 +136,15 @@ fn start() -> Result<Client, String> {
             });
             return;
         }
-        let id = ImportReply::from_text(&text, 0).id();
+        // Unreadable text answers no request (id 0 is never asked).
+        let reply = ImportReply::from_text(&text, 0);
         let resolve = CLIENT.with(|cell| {
             cell.borrow_mut()
                 .as_mut()
-                .and_then(|client| client.pending.remove(&id))
+                .and_then(|client| client.pending.remove(&reply.id()))
         });
         if let Some(resolve) = resolve {
-            let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(&text));
+            deliver(reply, &resolve);
         }
     });
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(|event: web_sys::Event| {
@@ -186,7 +196,7 @@ fn fail_all(message: &str) {
             id,
             message: message.to_string(),
         };
-        let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(&reply.to_text()));
+        deliver(reply, &resolve);
     }
 }
 
