@@ -267,14 +267,21 @@ pub fn run_wrangler_tagged(
     capture
 }
 
-/// Runs one corpus case in a temporary copy of its folder.
-pub fn capture_case(case: &corpus::Case) -> Capture {
+/// A temporary copy of a corpus case's folder (wrangler writes into it): the folder that holds
+/// it (removed when dropped) and the copy.
+fn case_copy(case: &corpus::Case) -> (tempfile::TempDir, PathBuf) {
     let temp = tempfile::Builder::new()
         .prefix("bindery-wrangler-")
         .tempdir()
         .expect("temporary directory");
     let dir = temp.path().join(&case.name);
     copy_dir(&case.dir, &dir).expect("copy the case");
+    (temp, dir)
+}
+
+/// Runs one corpus case in a temporary copy of its folder.
+pub fn capture_case(case: &corpus::Case) -> Capture {
+    let (_temp, dir) = case_copy(case); // removed when the capture is made
     let args: Vec<&str> = case.args.iter().map(String::as_str).collect();
     let mut capture = run_wrangler_tagged(&dir, &args, case.worker, case.migration_tag.clone());
     capture.case = case.name.clone();
@@ -343,12 +350,7 @@ pub struct BuiltCapture {
 /// Runs one case like [`capture_case`], with `--outdir` beside the case's copy, and keeps
 /// the case's files and the built output.
 pub fn capture_case_built(case: &corpus::Case) -> BuiltCapture {
-    let temp = tempfile::Builder::new()
-        .prefix("bindery-wrangler-")
-        .tempdir()
-        .expect("temporary directory");
-    let dir = temp.path().join(&case.name);
-    copy_dir(&case.dir, &dir).expect("copy the case");
+    let (temp, dir) = case_copy(case);
     let project = snapshot(&dir);
     let built_location = "../built".to_string();
     let mut args: Vec<&str> = case.args.iter().map(String::as_str).collect();
