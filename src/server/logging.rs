@@ -80,6 +80,11 @@ impl Drop for LogLine {
 struct CountedBody {
     inner: Body,
     line: LogLine,
+    /// The body's length when it is known (from the body, or its `Content-Length`): once that
+    /// many bytes are out it is complete, though a streamed file's body only says it has ended
+    /// when polled again, which the connection does not do after the last byte of a known
+    /// length.
+    length: Option<u64>,
 }
 
 impl http_body::Body for CountedBody {
@@ -98,7 +103,8 @@ impl http_body::Body for CountedBody {
                     this.line.bytes += data.len() as u64;
                 }
                 // A body of known length is not polled again after its last byte.
-                this.line.complete = this.inner.is_end_stream();
+                this.line.complete =
+                    this.inner.is_end_stream() || this.length == Some(this.line.bytes);
             }
             Poll::Ready(None) => this.line.complete = true,
             _ => {}
@@ -130,7 +136,21 @@ pub async fn log_request(request: Request, next: Next) -> Response {
     line.status = Some(response.status());
     let (parts, inner) = response.into_parts();
     line.complete = http_body::Body::is_end_stream(&inner);
-    Response::from_parts(parts, Body::new(CountedBody { inner, line }))
+    // A file's body does not know its length; its `Content-Length` does.
+    let length = http_body::Body::size_hint(&inner).exact().or_else(|| {
+        parts
+            .headers
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok()?.parse().ok())
+    });
+    Response::from_parts(
+        parts,
+        Body::new(CountedBody {
+            inner,
+            line,
+            length,
+        }),
+    )
 }
 
 #[cfg(test)]
@@ -170,6 +190,68 @@ mod tests {
         // Only formatted here, not printed.
         std::mem::forget(line);
         text
+    }
+
+    /// A body of known length that, like a streamed file's, says it has ended only when polled
+    /// after its last frame.
+    struct File(Option<Bytes>);
+
+    impl http_body::Body for File {
+        type Data = Bytes;
+        type Error = axum::Error;
+
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+            Poll::Ready(self.0.take().map(|bytes| Ok(Frame::data(bytes))))
+        }
+
+        fn size_hint(&self) -> SizeHint {
+            SizeHint::with_exact(12)
+        }
+    }
+
+    fn counted(file: File) -> CountedBody {
+        let mut line = LogLine {
+            method: Method::GET,
+            target: "/x".into(),
+            status: Some(StatusCode::OK),
+            bytes: 0,
+            complete: false,
+            started: Instant::now(),
+        };
+        line.complete = http_body::Body::is_end_stream(&file);
+        let length = http_body::Body::size_hint(&file).exact();
+        CountedBody {
+            inner: Body::new(file),
+            line,
+            length,
+        }
+    }
+
+    fn poll_once(body: &mut CountedBody) {
+        let waker = std::task::Waker::noop();
+        let _ = http_body::Body::poll_frame(Pin::new(body), &mut Context::from_waker(waker));
+    }
+
+    #[test]
+    fn a_body_of_known_length_sent_to_its_last_byte_is_complete_without_another_poll() {
+        let mut body = counted(File(Some(Bytes::from_static(b"0123456789ab"))));
+        poll_once(&mut body);
+        assert!(body.line.complete, "{}", body.line.text());
+        assert!(body.line.text().starts_with("bindery: GET /x 200 12B "));
+    }
+
+    #[test]
+    fn a_body_of_known_length_stopped_short_is_abandoned() {
+        let mut body = counted(File(Some(Bytes::from_static(b"01234"))));
+        poll_once(&mut body);
+        assert!(!body.line.complete);
+        assert!(body
+            .line
+            .text()
+            .starts_with("bindery: GET /x 200 abandoned 5B "));
     }
 
     #[test]
