@@ -121,6 +121,16 @@ impl http_body::Body for CountedBody {
     }
 }
 
+/// The length of a response body when it is known: its own exact size, or (a file's body does
+/// not know it) the response's `Content-Length`.
+fn known_length(body: &Body, headers: &axum::http::HeaderMap) -> Option<u64> {
+    http_body::Body::size_hint(body).exact().or_else(|| {
+        headers
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok()?.parse().ok())
+    })
+}
+
 /// Middleware: logs every request, also one its client abandons before the answer (the line
 /// is then written when this future is dropped).
 pub async fn log_request(request: Request, next: Next) -> Response {
@@ -136,13 +146,7 @@ pub async fn log_request(request: Request, next: Next) -> Response {
     line.status = Some(response.status());
     let (parts, inner) = response.into_parts();
     line.complete = http_body::Body::is_end_stream(&inner);
-    // A file's body does not know its length; its `Content-Length` does.
-    let length = http_body::Body::size_hint(&inner).exact().or_else(|| {
-        parts
-            .headers
-            .get(axum::http::header::CONTENT_LENGTH)
-            .and_then(|value| value.to_str().ok()?.parse().ok())
-    });
+    let length = known_length(&inner, &parts.headers);
     Response::from_parts(
         parts,
         Body::new(CountedBody {
@@ -252,6 +256,17 @@ mod tests {
             .line
             .text()
             .starts_with("bindery: GET /x 200 abandoned 5B "));
+    }
+
+    #[test]
+    fn a_files_length_is_its_content_length_when_its_body_does_not_know_it() {
+        let streamed =
+            || Body::from_stream(futures_util::stream::empty::<Result<Bytes, std::io::Error>>());
+        let mut headers = axum::http::HeaderMap::new();
+        assert_eq!(known_length(&streamed(), &headers), None);
+        headers.insert(axum::http::header::CONTENT_LENGTH, "1431".parse().unwrap());
+        assert_eq!(known_length(&streamed(), &headers), Some(1431));
+        assert_eq!(known_length(&Body::from("abc"), &headers), Some(3));
     }
 
     #[test]
